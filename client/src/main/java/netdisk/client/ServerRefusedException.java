@@ -1,0 +1,33 @@
+package netdisk.client;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Optional;
+
+import netdisk.protocol.ErrorCode;
+import netdisk.protocol.ErrorReply;
+
+/** The server answered with an {@link ErrorReply}: busy, shutting down, incompatible version, and so on. */
+public final class ServerRefusedException extends IOException {
+
+    private final ErrorReply reply;
+
+    public ServerRefusedException(ErrorReply reply) {
+        super(describe(reply));
+        this.reply = reply;
+    }
+
+    public ErrorReply reply() {
+        return reply;
+    }
+
+    public Optional<ErrorCode> code() {
+        return reply.errorCode();
+    }
+
+    private static String describe(ErrorReply reply) {
+        String name = reply.errorCode().map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                .orElse("error " + reply.code());
+        return name + ": " + reply.message();
+    }
+}

@@ -1,0 +1,125 @@
+package netdisk.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+
+import netdisk.protocol.NetdiskVersion;
+import netdisk.server.control.ControlServer;
+import netdisk.server.master.Master;
+import netdisk.server.master.ServerStatus;
+import netdisk.server.pool.ProcessWorkerLauncher;
+import netdisk.server.pool.WorkerLauncher;
+import netdisk.server.worker.ThreadWorkerLauncher;
+import netdisk.server.worker.WorkerSettings;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running netdisk server: the run directory claimed, the master with its workers, the control socket. Started by
+ * {@link #start}, stopped gracefully by {@link #stop} once {@link #requestStop} was called (by a signal handler, the
+ * control socket or a test).
+ */
+public final class Server {
+
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+    private final ServerConfig config;
+    private final RunDirectory run;
+    private final Master master;
+    private final ControlServer control;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile String stopReason;
+
+    private Server(ServerConfig config, RunDirectory run, Master master, ControlServer control) {
+        this.config = config;
+        this.run = run;
+        this.master = master;
+        this.control = control;
+    }
+
+    /**
+     * Claims the data directory, starts the workers, listens, and opens the control socket.
+     *
+     * @throws IOException if any of it fails; whatever was started is stopped again
+     */
+    public static Server start(ServerConfig config) throws IOException {
+        Objects.requireNonNull(config, "config");
+        log.info("netdisk-server {} starting: pid {}, {} mode, data {}", NetdiskVersion.VALUE,
+                ProcessHandle.current().pid(), config.mode().name().toLowerCase(Locale.ROOT),
+                config.dataDir().toAbsolutePath());
+        RunDirectory run = RunDirectory.claim(config.dataDir());
+        Master master = new Master(config, launcher(config));
+        try {
+            master.start();
+        } catch (IOException | RuntimeException e) {
+            master.stop();
+            run.close();
+            throw e;
+        }
+        var holder = new Server[1];
+        ControlServer control;
+        try {
+            control = ControlServer.start(run.controlSocket(), master::status, reason -> holder[0].requestStop(reason));
+        } catch (IOException e) {
+            master.stop();
+            run.close();
+            throw e;
+        }
+        holder[0] = new Server(config, run, master, control);
+        return holder[0];
+    }
+
+    private static WorkerLauncher launcher(ServerConfig config) {
+        var settings = new WorkerSettings(config.handshakeTimeout());
+        return switch (config.mode()) {
+            case PROCESS -> new ProcessWorkerLauncher(WorkerCommandLine.prefix(config.workerJvmOptions()),
+                    WorkerCommandLine.suffix(settings));
+            case THREAD -> new ThreadWorkerLauncher(settings);
+        };
+    }
+
+    public InetSocketAddress address() {
+        return master.address();
+    }
+
+    public ServerStatus status() {
+        return master.status();
+    }
+
+    /** For thread-mode tests: crash worker {@code number} as {@code kill -9} would crash a worker process. */
+    public void killWorker(int number) {
+        master.killWorker(number);
+    }
+
+    /** Asks the thread blocked in {@link #awaitStopRequest()} to stop the server. Safe from any thread. */
+    public void requestStop(String reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+        stopRequested.countDown();
+    }
+
+    public void awaitStopRequest() throws InterruptedException {
+        stopRequested.await();
+    }
+
+    /** Stops gracefully (see {@link Master#stop()}) and releases the data directory. */
+    public void stop() {
+        log.info("stopping ({})", Objects.requireNonNullElse(stopReason, "asked to"));
+        master.stop();
+        try {
+            control.close();
+        } catch (IOException e) {
+            log.warn("closing the control socket: {}", e.getMessage());
+        }
+        try {
+            run.close();
+        } catch (IOException e) {
+            log.warn("releasing {}: {}", config.dataDir(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package netdisk.server.pool;
+
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import netdisk.server.linux.Libc;
+
+/**
+ * Starts each worker as its own JVM whose fd 0 is one end of a fresh socketpair.
+ *
+ * <p>{@link ProcessBuilder} closes every descriptor above 2 in the child, so the socket cannot be inherited as fd 3.
+ * Instead, under a lock, the master moves its own fd 0 aside, {@code dup2}s the worker's end onto 0, starts the child
+ * with stdin inherited, and puts its fd 0 back. The master's end is close-on-exec, so no other worker inherits it,
+ * and the worker sees end-of-stream on fd 0 the moment the master dies, even by {@code kill -9}.
+ */
+public final class ProcessWorkerLauncher implements WorkerLauncher {
+
+    private static final Object SPAWN_LOCK = new Object();
+
+    private final List<String> commandPrefix;
+    private final List<String> commandSuffix;
+
+    /**
+     * @param commandPrefix the java executable, JVM options, class path and main class
+     * @param commandSuffix the worker's own arguments, after its number
+     */
+    public ProcessWorkerLauncher(List<String> commandPrefix, List<String> commandSuffix) {
+        this.commandPrefix = List.copyOf(Objects.requireNonNull(commandPrefix, "commandPrefix"));
+        this.commandSuffix = List.copyOf(Objects.requireNonNull(commandSuffix, "commandSuffix"));
+    }
+
+    @Override
+    public WorkerLink start(int number) throws IOException {
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.add(Integer.toString(number));
+        command.addAll(commandSuffix);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(Redirect.INHERIT)
+                .redirectOutput(Redirect.INHERIT)
+                .redirectError(Redirect.INHERIT);
+        int[] pair = Libc.socketpair();
+        Process process;
+        try {
+            synchronized (SPAWN_LOCK) {
+                int savedStdin = Libc.dupCloseOnExec(0, 10);
+                try {
+                    Libc.dup2(pair[1], 0);
+                    process = builder.start();
+                } finally {
+                    Libc.dup2(savedStdin, 0);
+                    Libc.closeQuietly(savedStdin);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            Libc.closeQuietly(pair[0]);
+            throw e;
+        } finally {
+            Libc.closeQuietly(pair[1]);
+        }
+        return new ProcessWorkerLink(process, new ControlSocket(pair[0]));
+    }
+
+    @Override
+    public String mode() {
+        return "process";
+    }
+}

@@ -1,0 +1,80 @@
+package netdisk.server.pool;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import netdisk.server.linux.NioBridge;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A worker JVM and the master's end of its control socketpair. */
+final class ProcessWorkerLink implements WorkerLink {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessWorkerLink.class);
+
+    private final Process process;
+    private final ControlSocket control;
+
+    ProcessWorkerLink(Process process, ControlSocket control) {
+        this.process = process;
+        this.control = control;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void handOff(Connection connection) throws IOException {
+        var message = new ControlMessage.HandOff(connection.id(), connection.family(), connection.remote());
+        control.send(message, NioBridge.fdOf(connection.channel()));
+        // The worker has its own descriptor now. Ours must go, or the client never sees a FIN when the worker closes.
+        connection.channel().close();
+    }
+
+    @Override
+    public void stop(Duration drain) {
+        try {
+            control.send(new ControlMessage.Stop(drain.toMillis()), -1);
+        } catch (IOException e) {
+            log.debug("stop not delivered to pid {}: {}", process.pid(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    @Override
+    public void deliverEvents(WorkerEvents events) {
+        try {
+            ControlSocket.Received received;
+            while ((received = control.receive()) != null) {
+                switch (received.message()) {
+                    case ControlMessage.Ready r -> events.ready(r.pid());
+                    case ControlMessage.SessionEnded e -> events.sessionEnded(e.connectionId());
+                    case ControlMessage other -> throw new IOException("unexpected from a worker: " + other);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("control link to worker pid {} broke: {}", process.pid(), e.getMessage());
+            process.destroyForcibly();
+        } finally {
+            control.close();
+        }
+    }
+
+    @Override
+    public CompletableFuture<String> exited() {
+        return process.onExit().thenApply(ProcessWorkerLink::describeExit);
+    }
+
+    private static String describeExit(Process p) {
+        int code = p.exitValue();
+        return code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
+    }
+}

@@ -1,0 +1,244 @@
+package netdisk.server.worker;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+
+import netdisk.protocol.ErrorCode;
+import netdisk.protocol.ErrorReply;
+import netdisk.protocol.Frame;
+import netdisk.protocol.FrameReader;
+import netdisk.protocol.FrameWriter;
+import netdisk.protocol.Hello;
+import netdisk.protocol.ProtocolException;
+import netdisk.protocol.ProtocolVersion;
+import netdisk.protocol.Welcome;
+import netdisk.protocol.NetdiskVersion;
+import netdisk.server.pool.Connection;
+
+/**
+ * One client connection, served by blocking code on its own virtual thread: handshake, then read a frame, act,
+ * answer, until the client leaves.
+ *
+ * <p>States, for a graceful stop: {@code HANDSHAKE} until the Hello is answered; then {@code IDLE} while the session
+ * waits for a request with nothing buffered, {@code BUSY} from the first byte of a request to the end of its answer;
+ * {@code CLOSING} once the server decided to end it. Whoever moves the session to {@code CLOSING} (the session
+ * itself, the handshake timer, a drain) is the one that sends the final notice, so it is sent once.
+ */
+final class Session implements Runnable {
+
+    private enum State { HANDSHAKE, IDLE, BUSY, CLOSING }
+
+    private final Connection connection;
+    private final WorkerIdentity identity;
+    private final WorkerSettings settings;
+    private final ScheduledExecutorService timers;
+    private final BiConsumer<Session, String> onEnd;
+    private final AtomicReference<State> state = new AtomicReference<>(State.HANDSHAKE);
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final RequestHandler handler;
+    private final long startNanos = System.nanoTime();
+    private volatile boolean draining;
+    private volatile String closeReason;
+    private int requests;
+
+    Session(Connection connection, WorkerIdentity identity, WorkerSettings settings,
+            ScheduledExecutorService timers, BiConsumer<Session, String> onEnd) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.identity = identity;
+        this.settings = settings;
+        this.timers = timers;
+        this.onEnd = onEnd;
+        this.reader = new FrameReader(new StateTrackingChannel());
+        this.writer = new FrameWriter(connection.channel());
+        this.handler = new RequestHandler(identity);
+    }
+
+    long connectionId() {
+        return connection.id();
+    }
+
+    String name() {
+        return connection.name();
+    }
+
+    int requests() {
+        return requests;
+    }
+
+    long ageMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public void run() {
+        String outcome;
+        try {
+            outcome = serve();
+        } catch (AsynchronousCloseException e) {
+            outcome = Objects.requireNonNullElse(closeReason, "closed by the server");
+        } catch (EOFException e) {
+            outcome = "client left in the middle of a frame";
+        } catch (IOException e) {
+            outcome = closeReason != null ? closeReason : "connection error: " + e.getMessage();
+        } catch (RuntimeException | Error e) {
+            String incident = Incidents.report(identity + " " + connection.name(), e);
+            sendQuietly(0, ErrorReply.of(ErrorCode.INTERNAL, "internal error, incident " + incident));
+            outcome = "internal error, incident " + incident;
+        } finally {
+            closeChannel();
+        }
+        onEnd.accept(this, outcome);
+    }
+
+    /** Asks the session to end after the request it is serving; a session waiting for a request ends now. */
+    void drain() {
+        draining = true;
+        State current = state.get();
+        if ((current == State.IDLE || current == State.HANDSHAKE) && state.compareAndSet(current, State.CLOSING)) {
+            endWithNotice(ErrorCode.SHUTTING_DOWN, "server is shutting down", "server stopping");
+        }
+    }
+
+    /** Cuts the connection now, whatever the session is doing. */
+    void abort(String reason) {
+        state.set(State.CLOSING);
+        closeReason = "cut: " + reason;
+        closeChannel();
+    }
+
+    private String serve() throws IOException {
+        ScheduledFuture<?> timeout = timers.schedule(this::handshakeTimedOut,
+                settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            String refused = handshake();
+            if (refused != null) {
+                return refused;
+            }
+        } finally {
+            timeout.cancel(false);
+        }
+        if (!state.compareAndSet(State.HANDSHAKE, State.BUSY)) {
+            return Objects.requireNonNullElse(closeReason, "closed during the handshake");
+        }
+        while (true) {
+            Frame request;
+            try {
+                request = reader.read();
+            } catch (ProtocolException e) {
+                if (!e.recoverable()) {
+                    sendQuietly(0, ErrorReply.of(ErrorCode.PROTOCOL_ERROR, e.getMessage()));
+                    return "protocol error: " + e.getMessage();
+                }
+                requests++;
+                writer.write(new Frame(e.requestId(), ErrorReply.of(e.errorCode(), e.getMessage())));
+                continue;
+            }
+            if (request == null) {
+                return "client closed";
+            }
+            requests++;
+            writer.write(new Frame(request.requestId(), handler.handle(request.message())));
+            if (draining && state.compareAndSet(State.BUSY, State.CLOSING)) {
+                sendQuietly(0, ErrorReply.of(ErrorCode.SHUTTING_DOWN, "server is shutting down"));
+                return "server stopping, after finishing the request in progress";
+            }
+        }
+    }
+
+    /** Returns null when the client was welcomed, or why the connection ends. */
+    private String handshake() throws IOException {
+        Frame first;
+        try {
+            first = reader.read();
+        } catch (ProtocolException e) {
+            sendQuietly(0, ErrorReply.of(ErrorCode.PROTOCOL_ERROR, "expected Hello: " + e.getMessage()));
+            return "not a netdisk client: " + e.getMessage();
+        }
+        if (first == null) {
+            return "client closed before the handshake";
+        }
+        if (!(first.message() instanceof Hello hello)) {
+            sendQuietly(first.requestId(), ErrorReply.of(ErrorCode.PROTOCOL_ERROR, "the first frame must be Hello"));
+            return "no Hello";
+        }
+        if (!ProtocolVersion.compatible(hello.major())) {
+            sendQuietly(first.requestId(), ErrorReply.of(ErrorCode.VERSION_MISMATCH,
+                    "server speaks protocol " + ProtocolVersion.MAJOR + "." + ProtocolVersion.MINOR + ", client "
+                            + hello.major() + "." + hello.minor() + " is not compatible"));
+            return "incompatible client " + hello.software() + " (protocol " + hello.major() + "." + hello.minor() + ")";
+        }
+        writer.write(new Frame(first.requestId(), new Welcome(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
+                NetdiskVersion.VALUE, identity.number(), identity.pid())));
+        return null;
+    }
+
+    private void handshakeTimedOut() {
+        if (state.compareAndSet(State.HANDSHAKE, State.CLOSING)) {
+            endWithNotice(ErrorCode.TIMEOUT, "no Hello within " + settings.handshakeTimeout().toMillis() + " ms",
+                    "no Hello within " + settings.handshakeTimeout().toMillis() + " ms");
+        }
+    }
+
+    private void endWithNotice(ErrorCode code, String message, String reason) {
+        closeReason = reason;
+        sendQuietly(0, ErrorReply.of(code, message));
+        closeChannel();
+    }
+
+    private void sendQuietly(int requestId, ErrorReply reply) {
+        try {
+            writer.write(new Frame(requestId, reply));
+        } catch (IOException | RuntimeException e) {
+            // the client is gone or going: the notice was a courtesy
+        }
+    }
+
+    private void closeChannel() {
+        try {
+            connection.channel().close();
+        } catch (IOException e) {
+            // closing a socket that failed: nothing to add
+        }
+    }
+
+    /**
+     * The session's view of its socket: moves {@code BUSY → IDLE} when it is about to wait with no request bytes
+     * buffered, and {@code IDLE → BUSY} when request bytes arrive. A drain that finds the session idle closes it.
+     */
+    private final class StateTrackingChannel implements ReadableByteChannel {
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            if (reader.buffered() == 0 && state.compareAndSet(State.BUSY, State.IDLE)
+                    && draining && state.compareAndSet(State.IDLE, State.CLOSING)) {
+                endWithNotice(ErrorCode.SHUTTING_DOWN, "server is shutting down", "server stopping");
+                throw new AsynchronousCloseException();
+            }
+            int n = connection.channel().read(dst);
+            if (n > 0 && !state.compareAndSet(State.IDLE, State.BUSY) && state.get() == State.CLOSING) {
+                throw new AsynchronousCloseException();
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return connection.channel().isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            connection.channel().close();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package netdisk.server.worker;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import netdisk.server.pool.Connection;
+import netdisk.server.pool.ControlMessage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker of the pool: takes connections from its master and serves each as a {@link Session} on its own virtual
+ * thread, so that one worker serves many clients at once. The same code runs in a worker process and in a worker
+ * thread; only the {@link MasterLink} differs.
+ *
+ * <p>Lifecycle: {@link #run()} reports {@code READY}, then serves until the master says {@code STOP} (sessions
+ * between requests are closed with a "shutting down" notice, a request in progress is finished, and whatever is still
+ * running when the drain timeout expires is cut) or until the master is gone (everything is cut at once).
+ */
+public final class Worker {
+
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
+
+    private final WorkerIdentity identity;
+    private final WorkerSettings settings;
+    private final MasterLink master;
+    private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers;
+
+    public Worker(WorkerIdentity identity, WorkerSettings settings, MasterLink master) {
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.master = Objects.requireNonNull(master, "master");
+        this.timers = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("worker-" + identity.number() + "-timers").factory());
+    }
+
+    public WorkerIdentity identity() {
+        return identity;
+    }
+
+    /** Serves until stopped or detached; returns how it ended, for the log. */
+    public String run() throws IOException {
+        master.send(new ControlMessage.Ready(identity.pid()));
+        try {
+            while (true) {
+                switch (master.next()) {
+                    case WorkerCommand.Serve serve -> start(serve.connection());
+                    case WorkerCommand.Drain drain -> {
+                        return drain(drain.timeout());
+                    }
+                    case WorkerCommand.Detach detach -> {
+                        abortAll(detach.reason());
+                        return detach.reason();
+                    }
+                }
+            }
+        } finally {
+            timers.shutdownNow();
+        }
+    }
+
+    /** Cuts every session now, as if the worker had crashed; used when the master is gone. */
+    public void abortAll(String reason) {
+        List<Session> cut = List.copyOf(sessions.values());
+        if (!cut.isEmpty()) {
+            log.warn("{} cutting {} session(s): {}", identity, cut.size(), reason);
+        }
+        cut.forEach(s -> s.abort(reason));
+        awaitNoSessions(System.nanoTime() + ABORT_GRACE.toNanos());
+    }
+
+    private void start(Connection connection) {
+        var session = new Session(connection, identity, settings, timers, this::ended);
+        sessions.put(connection.id(), session);
+        log.info("{} {} session started ({} active)", identity, connection.name(), sessions.size());
+        Thread.ofVirtual().name("conn#" + connection.id()).start(session);
+    }
+
+    private void ended(Session session, String outcome) {
+        sessions.remove(session.connectionId());
+        log.info("{} {} session ended: {}, {} request(s) in {} ms ({} active)", identity, session.name(), outcome,
+                session.requests(), session.ageMillis(), sessions.size());
+        try {
+            master.send(new ControlMessage.SessionEnded(session.connectionId()));
+        } catch (IOException e) {
+            log.debug("{} master not told of the end of conn#{}: {}", identity, session.connectionId(), e.getMessage());
+        }
+        synchronized (sessions) {
+            sessions.notifyAll();
+        }
+    }
+
+    private String drain(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int active = sessions.size();
+        log.info("{} stopping: draining {} session(s), at most {} ms", identity, active, timeout.toMillis());
+        sessions.values().forEach(Session::drain);
+        if (!awaitNoSessions(deadline)) {
+            abortAll("drain timeout of " + timeout.toMillis() + " ms expired");
+        }
+        return "stopped after draining " + active + " session(s)";
+    }
+
+    private boolean awaitNoSessions(long deadlineNanos) {
+        synchronized (sessions) {
+            while (!sessions.isEmpty()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(sessions, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return sessions.isEmpty();
+                }
+            }
+            return true;
+        }
+    }
+}
