@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import netdisk.protocol.NetdiskVersion;
 import netdisk.server.control.ControlServer;
@@ -31,14 +32,17 @@ public final class Server {
     private final RunDirectory run;
     private final Master master;
     private final ControlServer control;
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private volatile String stopReason;
+    private final CountDownLatch stopRequested;
+    private final AtomicReference<String> stopReason;
 
-    private Server(ServerConfig config, RunDirectory run, Master master, ControlServer control) {
+    private Server(ServerConfig config, RunDirectory run, Master master, ControlServer control,
+            CountDownLatch stopRequested, AtomicReference<String> stopReason) {
         this.config = config;
         this.run = run;
         this.master = master;
         this.control = control;
+        this.stopRequested = stopRequested;
+        this.stopReason = stopReason;
     }
 
     /**
@@ -53,24 +57,25 @@ public final class Server {
                 config.dataDir().toAbsolutePath());
         RunDirectory run = RunDirectory.claim(config.dataDir());
         Master master = new Master(config, launcher(config));
+        var stopRequested = new CountDownLatch(1);
+        var stopReason = new AtomicReference<String>();
+        ControlServer control = null;
         try {
+            // The control socket first: once the log says "listening", status and stop work.
+            control = ControlServer.start(run.controlSocket(), master::status, reason -> {
+                stopReason.compareAndSet(null, reason);
+                stopRequested.countDown();
+            });
             master.start();
         } catch (IOException | RuntimeException e) {
             master.stop();
+            if (control != null) {
+                control.close();
+            }
             run.close();
             throw e;
         }
-        var holder = new Server[1];
-        ControlServer control;
-        try {
-            control = ControlServer.start(run.controlSocket(), master::status, reason -> holder[0].requestStop(reason));
-        } catch (IOException e) {
-            master.stop();
-            run.close();
-            throw e;
-        }
-        holder[0] = new Server(config, run, master, control);
-        return holder[0];
+        return new Server(config, run, master, control, stopRequested, stopReason);
     }
 
     private static WorkerLauncher launcher(ServerConfig config) {
@@ -97,9 +102,7 @@ public final class Server {
 
     /** Asks the thread blocked in {@link #awaitStopRequest()} to stop the server. Safe from any thread. */
     public void requestStop(String reason) {
-        if (stopReason == null) {
-            stopReason = reason;
-        }
+        stopReason.compareAndSet(null, reason);
         stopRequested.countDown();
     }
 
@@ -109,7 +112,7 @@ public final class Server {
 
     /** Stops gracefully (see {@link Master#stop()}) and releases the data directory. */
     public void stop() {
-        log.info("stopping ({})", Objects.requireNonNullElse(stopReason, "asked to"));
+        log.info("stopping ({})", Objects.requireNonNullElse(stopReason.get(), "asked to"));
         master.stop();
         try {
             control.close();

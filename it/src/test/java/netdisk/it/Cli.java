@@ -1,0 +1,42 @@
+package netdisk.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code netdisk-server} or {@code netdisk} commands as processes, the way a user's shell would. */
+final class Cli {
+
+    record Result(int exitCode, String output) {
+    }
+
+    private Cli() {
+    }
+
+    /** {@code netdisk-server ARGS}. */
+    static Result run(String... args) throws IOException, InterruptedException {
+        return java("netdisk.server.cli.ServerMain", args);
+    }
+
+    /** {@code netdisk ARGS}. */
+    static Result client(String... args) throws IOException, InterruptedException {
+        return java("netdisk.client.cli.ClientMain", args);
+    }
+
+    private static Result java(String main, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("command did not finish: " + command);
+        }
+        return new Result(process.exitValue(), output);
+    }
+}

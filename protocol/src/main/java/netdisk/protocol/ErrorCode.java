@@ -1,0 +1,65 @@
+package netdisk.protocol;
+
+import java.util.Optional;
+
+/**
+ * The reasons a server gives in an {@link ErrorReply}.
+ *
+ * <p>The numbers are part of the wire contract and never change meaning. They travel as a raw
+ * {@code u32} in {@link ErrorReply#code()} rather than as this enum, so that a client built
+ * against an older minor version can still receive, print and pass on a code that was added
+ * later; {@link #of(int)} tells whether the number is one this implementation knows.
+ */
+public enum ErrorCode {
+
+    /** A malformed frame or a frame that breaks the protocol's rules (such as no {@link Hello} first). */
+    PROTOCOL_ERROR(1),
+
+    /** A message type that the receiver does not know or does not accept. */
+    UNSUPPORTED(2),
+
+    /** The client's major version differs from the server's; the server closes the connection. */
+    VERSION_MISMATCH(3),
+
+    /** Every worker is busy and the wait queue is full; the server closes the connection. */
+    SERVER_BUSY(4),
+
+    /** The server is stopping; the server closes the connection. */
+    SHUTTING_DOWN(5),
+
+    /** An unexpected server fault; the message carries an incident id that is in the server log. */
+    INTERNAL(6),
+
+    /** The peer did not act in time, e.g. no {@link Hello} within the handshake timeout. */
+    TIMEOUT(7);
+
+    private final int code;
+
+    ErrorCode(int code) {
+        this.code = code;
+    }
+
+    /**
+     * The number this error travels as.
+     *
+     * @return the stable wire number
+     */
+    public int code() {
+        return code;
+    }
+
+    /**
+     * Looks a wire number up.
+     *
+     * @param code the number from an {@link ErrorReply}
+     * @return the error code, or empty for a number this implementation does not know
+     */
+    public static Optional<ErrorCode> of(int code) {
+        for (ErrorCode candidate : values()) {
+            if (candidate.code == code) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}

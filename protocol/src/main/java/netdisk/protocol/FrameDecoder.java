@@ -1,0 +1,114 @@
+package netdisk.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Turns bytes into frames without blocking and without trusting the peer.
+ *
+ * <p>Every frame on a netdisk connection has this layout, all integers big-endian:
+ *
+ * <pre>
+ *  0                   4        5                   9
+ *  +-------------------+--------+-------------------+----------------------+
+ *  | length (u32)      | type   | request id (u32)  | payload              |
+ *  |                   | (u8)   |                   | (length - 5 bytes)   |
+ *  +-------------------+--------+-------------------+----------------------+
+ * </pre>
+ *
+ * <p>{@code length} counts the bytes after itself, so it lies between
+ * {@value Frame#MIN_FRAME_LENGTH} and {@value Frame#MAX_FRAME_LENGTH}. The type byte is a
+ * {@link MessageType} code; the payload layout of each type is drawn on its record.
+ *
+ * <p>The decoder is meant for bytes arriving in arbitrary pieces: it looks at what a buffer holds
+ * and either takes one whole frame from it or takes nothing, so the caller can simply read more
+ * and try again. The length field is checked as soon as its four bytes are there, before the body
+ * has arrived, so that a bad length costs neither memory nor a wait for bytes that may never come.
+ * What goes wrong after the length is known is confined to that one frame: the frame is consumed
+ * and the exception says the stream is still in step. Stateless and thread-safe; the buffers are
+ * the caller's.
+ *
+ * @see ProtocolException#recoverable()
+ */
+public final class FrameDecoder {
+
+    private FrameDecoder() {
+    }
+
+    /**
+     * Takes the next frame from a buffer, if the buffer holds all of it.
+     *
+     * <p>On success the buffer's position has moved past exactly that frame. When the buffer holds
+     * only part of a frame its position is unchanged. Allocation does not depend on the length the
+     * frame claims: only on bytes actually present. The buffer's own byte order is ignored.
+     *
+     * @param in a buffer in read mode: the bytes from its position to its limit are received data
+     * @return the frame, or empty when more bytes are needed
+     * @throws FrameLengthException         if the length field is out of range; nothing is
+     *                                      consumed and the stream cannot be resynchronised
+     * @throws UnknownMessageTypeException  if the type byte is unknown; the frame is consumed
+     * @throws MalformedFrameException      if the payload does not fit its type; the frame is consumed
+     */
+    public static Optional<Frame> decode(ByteBuffer in) throws ProtocolException {
+        Objects.requireNonNull(in, "in");
+        int required = requiredBytes(in);
+        if (in.remaining() < required) {
+            return Optional.empty();
+        }
+        int start = in.position();
+        ByteBuffer frame = in.slice(start + Frame.LENGTH_FIELD_BYTES, required - Frame.LENGTH_FIELD_BYTES)
+                .order(ByteOrder.BIG_ENDIAN);
+        in.position(start + required);
+        int typeCode = Byte.toUnsignedInt(frame.get());
+        int requestId = frame.getInt();
+        MessageType type = MessageType.of(typeCode)
+                .orElseThrow(() -> new UnknownMessageTypeException(requestId, typeCode));
+        return Optional.of(new Frame(requestId, payload(new PayloadReader(frame, requestId, type), type)));
+    }
+
+    /**
+     * Tells how many bytes the next frame occupies, so that a reader grows its buffer only when a
+     * frame needs it.
+     *
+     * @param in a buffer in read mode, positioned at the start of a frame
+     * @return {@value Frame#LENGTH_FIELD_BYTES} while fewer than that many bytes are there (the
+     *         length is not known yet), otherwise the frame's total size, length field included,
+     *         at most {@value Frame#MAX_FRAME_BYTES}
+     * @throws FrameLengthException if the length field is out of range
+     */
+    public static int requiredBytes(ByteBuffer in) throws FrameLengthException {
+        Objects.requireNonNull(in, "in");
+        if (in.remaining() < Frame.LENGTH_FIELD_BYTES) {
+            return Frame.LENGTH_FIELD_BYTES;
+        }
+        int at = in.position();
+        long length = 0;
+        for (int i = 0; i < Frame.LENGTH_FIELD_BYTES; i++) {
+            length = length << 8 | Byte.toUnsignedInt(in.get(at + i));
+        }
+        if (length < Frame.MIN_FRAME_LENGTH || length > Frame.MAX_FRAME_LENGTH) {
+            throw new FrameLengthException(length);
+        }
+        return Frame.LENGTH_FIELD_BYTES + (int) length;
+    }
+
+    private static Message payload(PayloadReader p, MessageType type) throws MalformedFrameException {
+        Message message = switch (type) {
+            case HELLO -> {
+                int magic = p.u32();
+                if (magic != ProtocolVersion.MAGIC) {
+                    throw p.malformed(String.format("bad magic 0x%08X", magic));
+                }
+                yield new Hello(p.u16(), p.u16(), p.string("software"));
+            }
+            case WELCOME -> new Welcome(p.u16(), p.u16(), p.string("serverVersion"), p.u32(), p.u64());
+            case ERROR_REPLY -> new ErrorReply(p.u32(), p.string("message"));
+            case PING -> new Ping(p.u64());
+            case PONG -> new Pong(p.u64());
+        };
+        p.end();
+        return message;
+    }
+}

@@ -1,0 +1,128 @@
+package netdisk.protocol;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads frames from a blocking channel, one {@link #read()} per frame.
+ *
+ * <p>It holds no policy: timeouts, what to answer to a bad frame and whether to carry on after
+ * one are the caller's business; protocol errors simply propagate as the
+ * {@link ProtocolException} subclasses, with the stream left as {@link FrameDecoder} describes.
+ *
+ * <p>Memory follows what peers actually send: the buffer starts at
+ * {@value #DEFAULT_INITIAL_CAPACITY} bytes and grows only when a frame whose length has been
+ * validated does not fit, never beyond {@value Frame#MAX_FRAME_BYTES}. It reads as much as the
+ * buffer has room for, so bytes of the following frames may already be buffered when a frame is
+ * returned; {@link #buffered()} tells. Not thread-safe: one reader per connection, used by one
+ * thread at a time. The channel stays the caller's to close.
+ */
+public final class FrameReader {
+
+    /** The buffer size a reader starts with. */
+    public static final int DEFAULT_INITIAL_CAPACITY = 8 * 1024;
+
+    private final ReadableByteChannel channel;
+    private ByteBuffer buffer;
+
+    /**
+     * A reader with the {@linkplain #DEFAULT_INITIAL_CAPACITY default} initial buffer.
+     *
+     * @param channel a channel in blocking mode
+     */
+    public FrameReader(ReadableByteChannel channel) {
+        this(channel, DEFAULT_INITIAL_CAPACITY);
+    }
+
+    /**
+     * A reader with a chosen initial buffer.
+     *
+     * @param channel         a channel in blocking mode
+     * @param initialCapacity the starting buffer size, from {@value Frame#LENGTH_FIELD_BYTES} to
+     *                        {@value Frame#MAX_FRAME_BYTES}
+     */
+    public FrameReader(ReadableByteChannel channel, int initialCapacity) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        if (initialCapacity < Frame.LENGTH_FIELD_BYTES || initialCapacity > Frame.MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("initial capacity out of range: " + initialCapacity);
+        }
+        buffer = ByteBuffer.allocate(initialCapacity).flip();
+    }
+
+    /**
+     * Returns the next frame, reading from the channel until it is complete.
+     *
+     * @return the frame, or {@code null} when the channel reached its end exactly between frames
+     * @throws EOFException       if the channel reached its end in the middle of a frame
+     * @throws ProtocolException  if the peer broke the wire format
+     * @throws IOException        if reading the channel failed; the bytes received so far are
+     *                            kept, so reading may go on afterwards (after a read timeout, say)
+     */
+    public Frame read() throws IOException {
+        while (true) {
+            Optional<Frame> frame = FrameDecoder.decode(buffer);
+            if (frame.isPresent()) {
+                return frame.get();
+            }
+            makeRoom(FrameDecoder.requiredBytes(buffer));
+            if (fill() < 0) {
+                if (buffer.hasRemaining()) {
+                    throw new EOFException("connection closed in the middle of a frame");
+                }
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The bytes received but not yet returned as frames. Zero means the connection is between
+     * requests: nothing of a next frame has arrived.
+     *
+     * <p>Like the rest of the reader, meant for the reading thread; but the answer is also right
+     * when asked by the channel itself from inside a read, which is how a server can tell that its
+     * reader is about to wait for a new request rather than for the rest of one.
+     *
+     * @return the number of buffered bytes
+     */
+    public int buffered() {
+        return buffer.remaining();
+    }
+
+    /**
+     * The current size of the internal buffer; for tests and monitoring.
+     *
+     * @return the buffer's capacity in bytes
+     */
+    public int capacity() {
+        return buffer.capacity();
+    }
+
+    /** Ensures that {@code required} bytes, counted from the buffer's position, fit in the buffer. */
+    private void makeRoom(int required) {
+        if (required > buffer.capacity()) {
+            int grown = (int) Math.min(Frame.MAX_FRAME_BYTES, Math.max(required, 2L * buffer.capacity()));
+            buffer = ByteBuffer.allocate(grown).put(buffer).flip();
+        } else if (buffer.position() + required > buffer.capacity()) {
+            buffer.compact().flip();
+        }
+    }
+
+    /**
+     * Reads into the free space after the buffered bytes; returns what the channel returned. The
+     * read goes through a view of that space, so that the buffer itself, and with it
+     * {@link #buffered()}, stays accurate while the channel is blocked in the read and even if the
+     * read fails.
+     */
+    private int fill() throws IOException {
+        ByteBuffer free = buffer.duplicate().position(buffer.limit()).limit(buffer.capacity());
+        int n = channel.read(free);
+        if (n > 0) {
+            buffer.limit(buffer.limit() + n);
+        }
+        return n;
+    }
+}

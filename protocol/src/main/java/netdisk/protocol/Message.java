@@ -1,0 +1,27 @@
+package netdisk.protocol;
+
+/**
+ * A protocol message: the payload of one {@link Frame}.
+ *
+ * <p>The interface is sealed so that the encoder, the decoder and every peer's dispatch can
+ * {@code switch} over all messages and have the compiler point out each place a new message must
+ * be handled. Each message is an immutable record whose components are exactly its wire fields;
+ * the layout of each is drawn in the record's documentation.
+ */
+public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong {
+
+    /**
+     * The type this message travels as.
+     *
+     * @return the message's type, whose code is the frame's type byte
+     */
+    default MessageType type() {
+        return switch (this) {
+            case Hello _ -> MessageType.HELLO;
+            case Welcome _ -> MessageType.WELCOME;
+            case ErrorReply _ -> MessageType.ERROR_REPLY;
+            case Ping _ -> MessageType.PING;
+            case Pong _ -> MessageType.PONG;
+        };
+    }
+}

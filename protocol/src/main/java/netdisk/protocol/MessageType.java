@@ -1,0 +1,76 @@
+package netdisk.protocol;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The type byte of a frame and the message record it stands for.
+ *
+ * <p>Codes are part of the wire contract: they are never reused or renumbered. A peer receiving a
+ * code it does not know answers {@link ErrorCode#UNSUPPORTED} and carries on, which is what lets a
+ * minor protocol version add messages.
+ */
+public enum MessageType {
+
+    /** {@link Hello}: client to server, the first frame of every connection. */
+    HELLO(1, Hello.class),
+
+    /** {@link Welcome}: server to client, the answer to a compatible {@link Hello}. */
+    WELCOME(2, Welcome.class),
+
+    /** {@link ErrorReply}: server to client, the answer to a failed request or an unsolicited notice. */
+    ERROR_REPLY(3, ErrorReply.class),
+
+    /** {@link Ping}: asks the peer to prove it is alive. */
+    PING(4, Ping.class),
+
+    /** {@link Pong}: the answer to a {@link Ping}. */
+    PONG(5, Pong.class);
+
+    private static final MessageType[] BY_CODE = new MessageType[256];
+
+    static {
+        for (MessageType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
+    private final int code;
+    private final Class<? extends Message> messageClass;
+
+    MessageType(int code, Class<? extends Message> messageClass) {
+        this.code = code;
+        this.messageClass = Objects.requireNonNull(messageClass, "messageClass");
+    }
+
+    /**
+     * The frame's type byte for this message type.
+     *
+     * @return the code, 1 to 255
+     */
+    public int code() {
+        return code;
+    }
+
+    /**
+     * The record that carries this type's payload.
+     *
+     * @return the message class
+     */
+    public Class<? extends Message> messageClass() {
+        return messageClass;
+    }
+
+    /**
+     * Looks a type byte up.
+     *
+     * @param code the type byte as an unsigned value
+     * @return the type, or empty when this implementation does not know the code
+     */
+    public static Optional<MessageType> of(int code) {
+        if (code < 0 || code >= BY_CODE.length) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(BY_CODE[code]);
+    }
+}

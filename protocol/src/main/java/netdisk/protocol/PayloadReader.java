@@ -1,0 +1,74 @@
+package netdisk.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads the fields of one frame's payload, turning every way the payload can fall short of its
+ * type into a {@link MalformedFrameException} that names the frame.
+ *
+ * <p>It only ever reads within the frame's own bytes, which the decoder has already received in
+ * full, so a lying string length can at most ask for what is there.
+ */
+final class PayloadReader {
+
+    private final ByteBuffer payload;
+    private final int requestId;
+    private final MessageType type;
+
+    PayloadReader(ByteBuffer payload, int requestId, MessageType type) {
+        this.payload = payload;
+        this.requestId = requestId;
+        this.type = type;
+    }
+
+    int u16() throws MalformedFrameException {
+        need(2, "u16");
+        return Short.toUnsignedInt(payload.getShort());
+    }
+
+    int u32() throws MalformedFrameException {
+        need(4, "u32");
+        return payload.getInt();
+    }
+
+    long u64() throws MalformedFrameException {
+        need(8, "u64");
+        return payload.getLong();
+    }
+
+    String string(String name) throws MalformedFrameException {
+        int length = u16();
+        need(length, name + " of " + length + " bytes");
+        ByteBuffer bytes = payload.slice(payload.position(), length);
+        payload.position(payload.position() + length);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes)
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw malformed(name + " is not valid UTF-8");
+        }
+    }
+
+    /** Checks that the payload has been read to its last byte. */
+    void end() throws MalformedFrameException {
+        if (payload.hasRemaining()) {
+            throw malformed(payload.remaining() + " trailing bytes");
+        }
+    }
+
+    MalformedFrameException malformed(String detail) {
+        return new MalformedFrameException(requestId, type, detail);
+    }
+
+    private void need(int bytes, String what) throws MalformedFrameException {
+        if (payload.remaining() < bytes) {
+            throw malformed("payload ends before " + what + " (" + payload.remaining() + " bytes left)");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package netdisk.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerConfigTest {
+
+    private static ServerConfig with(int port, int workers, int sessions, int queue) {
+        return new ServerConfig("127.0.0.1", port, workers, WorkerMode.PROCESS, Path.of("data"), sessions, queue,
+                Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), ServerConfig.DEFAULT_WORKER_JVM_OPTIONS);
+    }
+
+    @Test
+    void defaultsAreValidAndPortZeroMeansPickOne() {
+        var config = ServerConfig.defaults("::1", 0, Path.of("d"));
+        assertThat(config.port()).isZero();
+        assertThat(config.workers()).isGreaterThanOrEqualTo(2);
+        assertThat(ServerConfig.DEFAULT_PORT).isNotEqualTo(8080);
+    }
+
+    @Test
+    void outOfRangeValuesAreRefusedWithTheirName() {
+        assertThatThrownBy(() -> with(70000, 1, 1, 0)).hasMessageContaining("port");
+        assertThatThrownBy(() -> with(0, 0, 1, 0)).hasMessageContaining("workers");
+        assertThatThrownBy(() -> with(0, 1, 0, 0)).hasMessageContaining("sessions per worker");
+        assertThatThrownBy(() -> with(0, 1, 1, -1)).hasMessageContaining("queue");
+        assertThat(with(0, 1, 1, 0).queueCapacity()).isZero();
+    }
+}

@@ -1,0 +1,97 @@
+package netdisk.server.pool;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+import netdisk.server.linux.Libc;
+import netdisk.server.linux.NioBridge;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The hand-off itself: a TCP connection's fd crosses a socketpair and keeps working on the other side. */
+class ControlSocketTest {
+
+    @Test
+    void aPassedConnectionWorksOnTheReceivingSideAfterTheSenderClosedItsCopy() throws Exception {
+        int[] pair = Libc.socketpair();
+        try (var master = new ControlSocket(pair[0]); var worker = new ControlSocket(pair[1]);
+             var listener = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (var client = SocketChannel.open(listener.getLocalAddress())) {
+                SocketChannel accepted = listener.accept();
+                var remote = (InetSocketAddress) accepted.getRemoteAddress();
+                master.send(new ControlMessage.HandOff(5, StandardProtocolFamily.INET, remote),
+                        NioBridge.fdOf(accepted));
+                accepted.close(); // the master's copy goes, as in Master
+
+                ControlSocket.Received received = worker.receive();
+                assertThat(received.message()).isEqualTo(
+                        new ControlMessage.HandOff(5, StandardProtocolFamily.INET, remote));
+                assertThat(received.fd()).isNotNegative();
+                try (SocketChannel served = NioBridge.channelOf(received.fd(), StandardProtocolFamily.INET, remote)) {
+                    assertThat(served.getRemoteAddress()).isEqualTo(remote);
+                    client.write(StandardCharsets.US_ASCII.encode("ping"));
+                    ByteBuffer in = ByteBuffer.allocate(4);
+                    while (in.hasRemaining()) {
+                        served.read(in);
+                    }
+                    assertThat(new String(in.array(), StandardCharsets.US_ASCII)).isEqualTo("ping");
+                    served.write(StandardCharsets.US_ASCII.encode("pong"));
+                }
+                // the worker closed the last copy: the client sees the answer, then end of stream
+                ByteBuffer answer = ByteBuffer.allocate(8);
+                int total = 0;
+                int n;
+                while ((n = client.read(answer)) > 0) {
+                    total += n;
+                }
+                assertThat(n).isEqualTo(-1);
+                assertThat(new String(answer.array(), 0, total, StandardCharsets.US_ASCII)).isEqualTo("pong");
+            }
+        }
+    }
+
+    @Test
+    void messagesWithoutFdsFlowBothWaysAndEndOfStreamIsNull() throws Exception {
+        int[] pair = Libc.socketpair();
+        try (var a = new ControlSocket(pair[0]); var b = new ControlSocket(pair[1])) {
+            b.send(new ControlMessage.Ready(77), -1);
+            b.send(new ControlMessage.SessionEnded(3), -1);
+            assertThat(a.receive()).isEqualTo(new ControlSocket.Received(new ControlMessage.Ready(77), -1));
+            assertThat(a.receive().message()).isEqualTo(new ControlMessage.SessionEnded(3));
+            a.send(new ControlMessage.Stop(1000), -1);
+            assertThat(b.receive().message()).isEqualTo(new ControlMessage.Stop(1000));
+            b.close();
+            assertThat(a.receive()).isNull();
+        }
+    }
+
+    @Test
+    void aHandOffWithoutItsFdIsAnError() throws Exception {
+        int[] pair = Libc.socketpair();
+        try (var a = new ControlSocket(pair[0]); var b = new ControlSocket(pair[1])) {
+            b.send(new ControlMessage.HandOff(1, StandardProtocolFamily.INET,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)), -1);
+            assertThatThrownBy(a::receive).isInstanceOf(IOException.class).hasMessageContaining("arrived with fd -1");
+        }
+    }
+
+    @Test
+    void sendingToAClosedPeerFailsWithoutSigpipe() throws Exception {
+        int[] pair = Libc.socketpair();
+        try (var a = new ControlSocket(pair[0])) {
+            Libc.closeQuietly(pair[1]);
+            assertThatThrownBy(() -> a.send(new ControlMessage.Ready(1), -1)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("sendmsg");
+        }
+    }
+}
