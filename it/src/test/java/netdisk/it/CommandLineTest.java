@@ -1,0 +1,58 @@
+package netdisk.it;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The commands a user types: the tutorial's positional form, IPv6, ping, status, and their exit codes. */
+class CommandLineTest {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void theTutorialsPositionalFormOnIpv6WithPingAndStatus() throws Exception {
+        try (var server = ServerProcess.launch(data, List.of("::1", "0", "2", "--data", data.toString()))) {
+            assertThat(server.logText()).contains("listening on [0:0:0:0:0:0:0:1]:" + server.port() + " with 2 process workers");
+
+            var ping = Cli.client("--host", "::1", "--port", Integer.toString(server.port()), "ping", "-c", "2");
+            assertThat(ping.exitCode()).as(ping.output()).isZero();
+            assertThat(ping.output()).contains("netdisk-server 0.1.0 (protocol 1.0)", "answered by worker", "ping 2:");
+            long workerPid = Long.parseLong(ping.output().replaceAll("(?s).*\\(pid (\\d+)\\).*", "$1"));
+            assertThat(server.workerPids()).contains(workerPid).doesNotContain(server.pid());
+
+            var status = Cli.run("status", "--data", data.toString());
+            assertThat(status.exitCode()).as(status.output()).isZero();
+            assertThat(status.output()).contains("process mode", "WORKER", "STATE", "SESSIONS", "idle",
+                    Long.toString(workerPid));
+
+            var json = Cli.run("status", "--json", "--data", data.toString());
+            assertThat(json.output()).contains("\"workers\":[{\"no\":0,").contains("\"mode\":\"process\"");
+        }
+    }
+
+    @Test
+    void pingOfAServerThatIsNotThereExitsWithUnreachable() throws Exception {
+        int closedPort;
+        try (var probe = new ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        var ping = Cli.client("--port", Integer.toString(closedPort), "ping");
+        assertThat(ping.exitCode()).isEqualTo(3);
+        assertThat(ping.output()).contains("netdisk: cannot connect to 127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    void aSecondServerOnTheSameDataDirectoryRefusesToStart() throws Exception {
+        try (var first = ServerProcess.start(data, "thread", "--workers", "1")) {
+            var second = Cli.run("serve", "--port", "0", "--mode", "thread", "--data", data.toString());
+            assertThat(second.exitCode()).isEqualTo(1);
+            assertThat(second.output()).contains("another netdisk-server (pid " + first.pid() + ") is running");
+        }
+    }
+}
