@@ -1,0 +1,127 @@
+package netdisk.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class FrameWriterTest {
+
+    @Test
+    void writesEveryFrameWholeThroughAChannelThatTakesOneByteAtATime() throws IOException {
+        List<Frame> frames = new ArrayList<>(TestFrames.samples());
+        frames.addAll(TestFrames.largeSamples());
+        frames.addAll(TestFrames.samples());
+        TrickleChannel channel = new TrickleChannel(1);
+        FrameWriter writer = new FrameWriter(channel);
+
+        for (Frame frame : frames) {
+            writer.write(frame);
+        }
+        assertThat(channel.bytes()).isEqualTo(TestFrames.bytes(frames));
+    }
+
+    @Test
+    void aRefusedFrameWritesNothingAndTheWriterCarriesOn() throws IOException {
+        TrickleChannel channel = new TrickleChannel(7);
+        FrameWriter writer = new FrameWriter(channel);
+
+        assertThatThrownBy(() -> writer.write(new Frame(1, new Hello(1, 0, TestFrames.LONGEST_ASCII + "x"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(channel.bytes()).isEmpty();
+        writer.write(new Frame(2, new Ping(2)));
+        assertThat(channel.bytes()).isEqualTo(TestFrames.bytes(new Frame(2, new Ping(2))));
+    }
+
+    @Test
+    void concurrentWritersNeverInterleaveFrames() throws Exception {
+        int threads = 8;
+        int perThread = 200;
+        TrickleChannel channel = new TrickleChannel(3);
+        FrameWriter writer = new FrameWriter(channel);
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        writer.write(new Frame(thread, new ErrorReply(i, "thread " + thread + " frame " + i)));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : done) {
+                future.get();
+            }
+        }
+
+        ByteBuffer in = ByteBuffer.wrap(channel.bytes());
+        Map<Integer, Integer> nextPerThread = new HashMap<>();
+        for (int n = 0; n < threads * perThread; n++) {
+            Frame frame = FrameDecoder.decode(in).orElseThrow();
+            int thread = frame.requestId();
+            int i = nextPerThread.merge(thread, 1, Integer::sum) - 1;
+            assertThat(frame.message()).isEqualTo(new ErrorReply(i, "thread " + thread + " frame " + i));
+        }
+        assertThat(in.hasRemaining()).isFalse();
+    }
+
+    @Test
+    void nullsAreRefusedByName() {
+        assertThatThrownBy(() -> new FrameWriter(null)).hasMessage("channel");
+        assertThatThrownBy(() -> new FrameWriter(new TrickleChannel(1)).write(null)).hasMessage("frame");
+    }
+
+    /** Accepts at most a few bytes per write, like a socket with a full send buffer, and yields to other threads. */
+    private static final class TrickleChannel implements WritableByteChannel {
+
+        private final int maxPerWrite;
+        private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+
+        TrickleChannel(int maxPerWrite) {
+            this.maxPerWrite = maxPerWrite;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = Math.min(maxPerWrite, src.remaining());
+            byte[] chunk = new byte[n];
+            src.get(chunk);
+            synchronized (written) {
+                written.writeBytes(chunk);
+            }
+            Thread.yield();
+            return n;
+        }
+
+        byte[] bytes() {
+            synchronized (written) {
+                return written.toByteArray();
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package netdisk.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Sample frames with edge values, and ways to build the bytes of valid and broken frames. */
+final class TestFrames {
+
+    static final String LONGEST_ASCII = "a".repeat(Frame.MAX_STRING_BYTES);
+
+    private TestFrames() {
+    }
+
+    /** One frame of every type with ordinary values, then every edge value of every field. */
+    static List<Frame> samples() {
+        return List.of(
+                new Frame(1, new Hello(1, 0, "netdisk-client/0.1.0")),
+                new Frame(0, new Hello(0, 0, "")),
+                new Frame(-1, new Hello(65535, 65535, "网盘客户端/0.1")),
+                new Frame(Integer.MAX_VALUE, new Hello(1, 7, "emoji \uD83D\uDE00 and nul \u0000 and \uFFFF")),
+                new Frame(2, new Welcome(1, 0, "netdisk-server/0.1.0", 3, 41_877L)),
+                new Frame(-1, new Welcome(65535, 65535, "", -1, -1L)),
+                new Frame(Integer.MIN_VALUE, new Welcome(0, 0, "服务器", Integer.MIN_VALUE, Long.MAX_VALUE)),
+                new Frame(3, new Welcome(1, 0, "w", Integer.MAX_VALUE, Long.MIN_VALUE)),
+                new Frame(0, ErrorReply.of(ErrorCode.SERVER_BUSY, "all workers busy")),
+                new Frame(4, ErrorReply.of(ErrorCode.INTERNAL, "incident 7f3a-19c2")),
+                new Frame(5, new ErrorReply(-1, "")),
+                new Frame(6, new ErrorReply(999, "未来的错误")),
+                new Frame(7, new Ping(0L)),
+                new Frame(8, new Ping(Long.MIN_VALUE)),
+                new Frame(9, new Ping(-1L)),
+                new Frame(10, new Pong(Long.MAX_VALUE)),
+                new Frame(-2, new Pong(42L)));
+    }
+
+    /** Frames whose encoding is large enough to make a reader grow its buffer. */
+    static List<Frame> largeSamples() {
+        return List.of(
+                new Frame(11, new Hello(1, 0, LONGEST_ASCII)),
+                new Frame(12, new ErrorReply(1, "中".repeat(Frame.MAX_STRING_BYTES / 3))));
+    }
+
+    static byte[] bytes(Frame frame) {
+        ByteBuffer encoded = FrameEncoder.encode(frame);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        return bytes;
+    }
+
+    static byte[] bytes(List<Frame> frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        frames.forEach(frame -> out.writeBytes(bytes(frame)));
+        return out.toByteArray();
+    }
+
+    /** The payload of an encoded frame, without length field, type and request id. */
+    static byte[] payload(Frame frame) {
+        byte[] all = bytes(frame);
+        byte[] payload = new byte[all.length - Frame.LENGTH_FIELD_BYTES - Frame.HEADER_BYTES];
+        System.arraycopy(all, Frame.LENGTH_FIELD_BYTES + Frame.HEADER_BYTES, payload, 0, payload.length);
+        return payload;
+    }
+
+    /** A frame with a correct length field around whatever type and payload are given. */
+    static byte[] raw(int type, int requestId, byte[] payload) {
+        return ByteBuffer.allocate(Frame.LENGTH_FIELD_BYTES + Frame.HEADER_BYTES + payload.length)
+                .putInt(Frame.HEADER_BYTES + payload.length)
+                .put((byte) type)
+                .putInt(requestId)
+                .put(payload)
+                .array();
+    }
+
+    static byte[] hex(String hex) {
+        return HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}
