@@ -35,6 +35,8 @@ import static org.awaitility.Awaitility.await;
 class GracefulStopTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** Time for the session to read the bytes of a partial request before the stop; loopback needs far less. */
+    private static final long SETTLE_MILLIS = 300;
 
     @TempDir
     Path data;
@@ -50,6 +52,7 @@ class GracefulStopTest {
             Set<Long> workers = server.workerPids();
             ByteBuffer ping = FrameEncoder.encode(new Frame(7, new Ping(42)));
             raw.write(ping, 6); // a slow client: half a request is on the wire
+            Thread.sleep(SETTLE_MILLIS);
 
             server.signal(signal);
             server.awaitLog("stopping: no new connections", TIMEOUT);
@@ -94,6 +97,7 @@ class GracefulStopTest {
              var raw = RawSession.open(server.port())) {
             ByteBuffer ping = FrameEncoder.encode(new Frame(7, new Ping(42)));
             raw.write(ping, 3); // and never the rest
+            Thread.sleep(SETTLE_MILLIS);
             server.signal("TERM");
             assertThat(raw.read()).as("cut, without an answer").isNull();
             assertThat(server.awaitExit(TIMEOUT)).isZero();
