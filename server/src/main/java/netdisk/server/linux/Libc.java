@@ -34,6 +34,7 @@ public final class Libc {
     static final int MSG_CTRUNC = 0x8;
     static final int MSG_CMSG_CLOEXEC = 0x40000000;
     static final int F_DUPFD_CLOEXEC = 1030;
+    static final int SO_SNDTIMEO = 21;
     static final int EINTR = 4;
 
     /*
@@ -55,6 +56,7 @@ public final class Libc {
     private static final MethodHandle SOCKETPAIR = bind("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SENDMSG = bind("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = bind("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle DUP = bind("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle DUP2 = bind("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -98,6 +100,28 @@ public final class Libc {
                 throw failure("socketpair", state);
             }
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        }
+    }
+
+    /**
+     * {@code SO_SNDTIMEO}: a send on {@code socket} that cannot proceed for {@code millis} fails (EAGAIN) instead of
+     * blocking for ever, so a hung peer cannot hang the sender.
+     */
+    public static void setSendTimeout(int socket, long millis) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment timeval = arena.allocate(16, 8); // struct timeval { long tv_sec; long tv_usec; }
+            timeval.set(JAVA_LONG, 0, millis / 1000);
+            timeval.set(JAVA_LONG, 8, (millis % 1000) * 1000);
+            int rc;
+            try {
+                rc = (int) SETSOCKOPT.invokeExact(state, socket, SOL_SOCKET, SO_SNDTIMEO, timeval, 16);
+            } catch (Throwable t) {
+                throw unexpected("setsockopt", t);
+            }
+            if (rc < 0) {
+                throw failure("setsockopt(SO_SNDTIMEO)", state);
+            }
         }
     }
 

@@ -215,11 +215,13 @@ public final class Master {
                         slot.number, slot.sessions, table.capacity());
                 return true;
             } catch (IOException e) {
-                // the worker is dying; its event thread will replace it. Try another one.
+                // The worker is dead, dying or hung (the send timed out). Make sure it is gone: its event thread
+                // then replaces it. Try another one.
                 table.release(slot);
                 slot.state = WorkerTable.State.BROKEN;
-                log.warn("hand-off of {} to worker {} (pid {}) failed: {}", connection.name(), slot.number, slot.pid,
-                        e.getMessage());
+                log.warn("hand-off of {} to worker {} (pid {}) failed: {}; replacing that worker", connection.name(),
+                        slot.number, slot.pid, e.getMessage());
+                slot.link.kill();
             }
         }
         return false;

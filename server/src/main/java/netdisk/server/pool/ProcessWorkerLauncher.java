@@ -19,6 +19,8 @@ import netdisk.server.linux.Libc;
 public final class ProcessWorkerLauncher implements WorkerLauncher {
 
     private static final Object SPAWN_LOCK = new Object();
+    /** A worker that does not take a hand-off within this time is hung: the send fails and the master replaces it. */
+    static final long SEND_TIMEOUT_MILLIS = 2_000;
 
     private final List<String> commandPrefix;
     private final List<String> commandSuffix;
@@ -44,6 +46,7 @@ public final class ProcessWorkerLauncher implements WorkerLauncher {
         int[] pair = Libc.socketpair();
         Process process;
         try {
+            Libc.setSendTimeout(pair[0], SEND_TIMEOUT_MILLIS);
             synchronized (SPAWN_LOCK) {
                 int savedStdin = Libc.dupCloseOnExec(0, 10);
                 try {

@@ -86,6 +86,28 @@ class ControlSocketTest {
     }
 
     @Test
+    void aPeerThatStopsReadingMakesSendsFailAfterTheSendTimeoutInsteadOfBlocking() throws Exception {
+        int[] pair = Libc.socketpair();
+        try (var master = new ControlSocket(pair[0]); var hungWorker = new ControlSocket(pair[1])) {
+            Libc.setSendTimeout(pair[0], 100);
+            int sent = 0;
+            IOException failure = null;
+            while (failure == null && sent < 1_000_000) {
+                try {
+                    master.send(new ControlMessage.Stop(sent), -1);
+                    sent++;
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            assertThat(failure).as("a send failed once the socket buffer was full").isNotNull()
+                    .hasMessageContaining("sendmsg");
+            assertThat(sent).isPositive();
+            assertThat(hungWorker.receive().message()).isEqualTo(new ControlMessage.Stop(0));
+        }
+    }
+
+    @Test
     void sendingToAClosedPeerFailsWithoutSigpipe() throws Exception {
         int[] pair = Libc.socketpair();
         try (var a = new ControlSocket(pair[0])) {
