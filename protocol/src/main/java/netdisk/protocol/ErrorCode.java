@@ -31,7 +31,25 @@ public enum ErrorCode {
     INTERNAL(6),
 
     /** The peer did not act in time, e.g. no {@link Hello} within the handshake timeout. */
-    TIMEOUT(7);
+    TIMEOUT(7),
+
+    /** The path names no file (or a file became unreadable). */
+    NOT_FOUND(8),
+
+    /** The path is refused: {@code ..}, an absolute path, NUL, an empty or over-long name, a symbolic link. */
+    BAD_PATH(9),
+
+    /** The path names a directory where a file is needed. */
+    IS_A_DIRECTORY(10),
+
+    /** The server has no space left to store the upload. */
+    NO_SPACE(11),
+
+    /** The server could not read or write its storage; the message says what. */
+    STORAGE_ERROR(12),
+
+    /** The upload's content did not match what was announced. */
+    TRANSFER_FAILED(13);
 
     private final int code;
 

@@ -107,6 +107,19 @@ public final class FrameDecoder {
             case ERROR_REPLY -> new ErrorReply(p.u32(), p.string("message"));
             case PING -> new Ping(p.u64());
             case PONG -> new Pong(p.u64());
+            case GET_REQUEST -> new GetRequest(p.string("path"), p.size("offset"));
+            case FILE_HEADER -> {
+                String name = p.string("name");
+                long size = p.size("size");
+                long offset = p.size("offset");
+                if (offset > size) {
+                    throw p.malformed("offset " + offset + " is past the size " + size);
+                }
+                yield new FileHeader(name, size, offset);
+            }
+            case PUT_REQUEST -> new PutRequest(p.string("path"), p.size("size"));
+            case PUT_READY -> new PutReady(p.size("offset"));
+            case PUT_DONE -> new PutDone(p.size("size"));
         };
         p.end();
         return message;

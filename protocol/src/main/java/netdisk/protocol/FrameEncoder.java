@@ -74,6 +74,11 @@ public final class FrameEncoder {
                     .string(error.message(), "message");
             case Ping ping -> buffer.u64(ping.token());
             case Pong pong -> buffer.u64(pong.token());
+            case GetRequest get -> buffer.string(get.path(), "path").u64(get.offset());
+            case FileHeader header -> buffer.string(header.name(), "name").u64(header.size()).u64(header.offset());
+            case PutRequest put -> buffer.string(put.path(), "path").u64(put.size());
+            case PutReady ready -> buffer.u64(ready.offset());
+            case PutDone done -> buffer.u64(done.size());
         }
         buffer.finish();
     }

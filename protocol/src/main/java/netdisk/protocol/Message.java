@@ -8,7 +8,8 @@ package netdisk.protocol;
  * be handled. Each message is an immutable record whose components are exactly its wire fields;
  * the layout of each is drawn in the record's documentation.
  */
-public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong {
+public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong, GetRequest, FileHeader, PutRequest, PutReady,
+        PutDone {
 
     /**
      * The type this message travels as.
@@ -22,6 +23,11 @@ public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong {
             case ErrorReply _ -> MessageType.ERROR_REPLY;
             case Ping _ -> MessageType.PING;
             case Pong _ -> MessageType.PONG;
+            case GetRequest _ -> MessageType.GET_REQUEST;
+            case FileHeader _ -> MessageType.FILE_HEADER;
+            case PutRequest _ -> MessageType.PUT_REQUEST;
+            case PutReady _ -> MessageType.PUT_READY;
+            case PutDone _ -> MessageType.PUT_DONE;
         };
     }
 }

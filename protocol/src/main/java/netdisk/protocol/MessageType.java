@@ -25,7 +25,22 @@ public enum MessageType {
     PING(4, Ping.class),
 
     /** {@link Pong}: the answer to a {@link Ping}. */
-    PONG(5, Pong.class);
+    PONG(5, Pong.class),
+
+    /** {@link GetRequest}: client → server, download a file. */
+    GET_REQUEST(6, GetRequest.class),
+
+    /** {@link FileHeader}: server → client, the file's name and size; its raw content follows. */
+    FILE_HEADER(7, FileHeader.class),
+
+    /** {@link PutRequest}: client → server, upload a file of a given size. */
+    PUT_REQUEST(8, PutRequest.class),
+
+    /** {@link PutReady}: server → client, send the raw content now. */
+    PUT_READY(9, PutReady.class),
+
+    /** {@link PutDone}: server → client, the uploaded file is stored and visible. */
+    PUT_DONE(10, PutDone.class);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

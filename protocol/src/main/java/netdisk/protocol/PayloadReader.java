@@ -39,6 +39,15 @@ final class PayloadReader {
         return payload.getLong();
     }
 
+    /** A u64 size or offset, which must fit in a Java long (at most 2^63 - 1). */
+    long size(String name) throws MalformedFrameException {
+        long value = u64();
+        if (value < 0) {
+            throw malformed(name + " " + Long.toUnsignedString(value) + " is above 2^63 - 1");
+        }
+        return value;
+    }
+
     String string(String name) throws MalformedFrameException {
         int length = u16();
         need(length, name + " of " + length + " bytes");

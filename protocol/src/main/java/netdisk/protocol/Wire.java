@@ -17,4 +17,11 @@ final class Wire {
             throw new IllegalArgumentException(name + " must fit in an unsigned 16-bit field: " + value);
         }
     }
+
+    /** Sizes and offsets are u64 on the wire, but at most 2^63 - 1: a Java {@code long} that is not negative. */
+    static void checkSize(long value, String name) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be 0..2^63-1, got " + Long.toUnsignedString(value));
+        }
+    }
 }

@@ -224,7 +224,7 @@ class FrameReaderTest {
     void carriesOnAfterRecoverableErrors() throws IOException {
         Frame good = new Frame(3, new Pong(3));
         byte[] stream = TestFrames.concat(
-                raw(9, 1, new byte[0]),
+                raw(200, 1, new byte[0]),
                 raw(4, 2, hex("01 02")),
                 TestFrames.bytes(good));
         FrameReader reader = new FrameReader(ChunkedChannel.oneByteAtATime(stream));

@@ -323,10 +323,14 @@ final class RandomFrames {
     static int typeByte(RandomGenerator random) {
         return switch (weighted(random, 2, 4, 1, 1)) {
             case 0 -> pick(random, MessageType.PING.code(), MessageType.PONG.code());
-            case 1 -> random.nextInt(1, 6);
-            case 2 -> pick(random, 0, 6, 127, 128, 255);
+            case 1 -> random.nextInt(1, MessageType.values().length + 1);
+            case 2 -> pick(random, 0, MessageType.values().length + 1, 127, 128, 255);
             default -> random.nextInt(256);
         };
+    }
+
+    private static long pick(RandomGenerator random, long... values) {
+        return values[random.nextInt(values.length)];
     }
 
     private static int pick(RandomGenerator random, int... values) {
@@ -385,12 +389,31 @@ final class RandomFrames {
 
     /** A message of any type with edge-biased fields. */
     static Message message(RandomGenerator random) {
-        return switch (random.nextInt(5)) {
+        return switch (random.nextInt(10)) {
             case 0 -> new Hello(u16(random), u16(random), text(random));
             case 1 -> new Welcome(u16(random), u16(random), text(random), int32(random), int64(random));
             case 2 -> new ErrorReply(int32(random), text(random));
             case 3 -> new Ping(int64(random));
-            default -> new Pong(int64(random));
+            case 4 -> new Pong(int64(random));
+            case 5 -> new GetRequest(text(random), size(random));
+            case 6 -> {
+                long size = size(random);
+                long offset = size == 0 || random.nextInt(4) == 0 ? size : random.nextLong(size);
+                yield new FileHeader(text(random), size, offset);
+            }
+            case 7 -> new PutRequest(text(random), size(random));
+            case 8 -> new PutReady(size(random));
+            default -> new PutDone(size(random));
+        };
+    }
+
+    /** A size or offset: 0..2^63-1, biased to the edges (0, 1, 2^31, 2^32, 5 GiB, 2^63-1). */
+    static long size(RandomGenerator random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> pick(random, 0L, 1L, (1L << 31) - 1, 1L << 31, 1L << 32, 5L << 30, Long.MAX_VALUE - 1,
+                    Long.MAX_VALUE);
+            case 1 -> random.nextLong(1 << 20);
+            default -> random.nextLong(Long.MAX_VALUE);
         };
     }
 

@@ -32,7 +32,18 @@ final class TestFrames {
                 new Frame(8, new Ping(Long.MIN_VALUE)),
                 new Frame(9, new Ping(-1L)),
                 new Frame(10, new Pong(Long.MAX_VALUE)),
-                new Frame(-2, new Pong(42L)));
+                new Frame(-2, new Pong(42L)),
+                new Frame(13, new GetRequest("docs/报告.pdf", 0)),
+                new Frame(14, new GetRequest("", Long.MAX_VALUE)),
+                new Frame(15, new FileHeader("报告.pdf", 5L << 30, 0)),
+                new Frame(16, new FileHeader("", Long.MAX_VALUE, Long.MAX_VALUE)),
+                new Frame(17, new FileHeader("x", 0, 0)),
+                new Frame(18, new PutRequest("big.iso", 3L << 31)),
+                new Frame(19, new PutRequest("空", 0)),
+                new Frame(20, new PutReady(0)),
+                new Frame(21, new PutReady(Long.MAX_VALUE)),
+                new Frame(22, new PutDone(Long.MAX_VALUE)),
+                new Frame(23, new PutDone(0)));
     }
 
     /** Frames whose encoding is large enough to make a reader grow its buffer. */
