@@ -35,7 +35,7 @@ JAVA=$JAVA_HOME/bin/java
 export NETDISK_SKIP_BUILD=1 # built below; the launcher must not start its own (online, whole-project) build
 
 # The master's JVM flags, as bin/netdisk-server sets them (checked against a running master below).
-MASTER_FLAGS=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto)
+MASTER_FLAGS=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xms32m)
 # The driver's JVM flags: the same for every target.
 DRIVER_FLAGS=(-XX:+UseSerialGC -Xshare:auto)
 BENCH_CP="$root/bench/target/netdisk-bench.jar:$root/bench/target/lib/*"

@@ -237,7 +237,7 @@ status=0
   NETDISK_SERVER_OPTS=' -Xmx64m   -Dx=1 ' "$BASH" "$tmp/linked-server" serve --data 'a b') \
   >"$tmp/out" 2>"$tmp/err" </dev/null || status=$?
 expected=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
-  -XX:+UseSerialGC -Xshare:auto "-Dnetdisk.home=$repo" -Xmx64m -Dx=1
+  -XX:+UseSerialGC -Xms32m "-Dnetdisk.home=$repo" -Xmx64m -Dx=1
   -cp "$repo/server/target/netdisk-server.jar:$repo/server/target/lib/*"
   netdisk.server.cli.ServerMain serve --data 'a b')
 if [[ $status == 0 && $(out) == "$(printf '%s\n' "${expected[@]}")" && -z $(err) ]]; then

@@ -8,6 +8,7 @@ import java.util.Set;
 import netdisk.client.NetdiskClient;
 import netdisk.server.Server;
 import netdisk.server.ServerConfig;
+import netdisk.server.StopRequest;
 import netdisk.server.WorkerMode;
 import netdisk.server.master.ServerStatus;
 
@@ -64,7 +65,7 @@ class SupervisionTest {
         var config = new ServerConfig("127.0.0.1", 0, 2, WorkerMode.THREAD, data,
                 ServerConfig.DEFAULT_SESSIONS_PER_WORKER, 4, Duration.ofSeconds(5), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), ServerConfig.DEFAULT_WORKER_JVM_OPTIONS);
-        Server server = Server.start(config);
+        Server server = Server.start(config, new StopRequest());
         int port = server.address().getPort();
         try (var victim = NetdiskClient.connect("127.0.0.1", port, TIMEOUT);
              var survivor = NetdiskClient.connect("127.0.0.1", port, TIMEOUT)) {

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 
 import netdisk.protocol.NetdiskVersion;
 import netdisk.server.control.ControlServer;
@@ -21,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running netdisk server: the run directory claimed, the master with its workers, the control socket. Started by
- * {@link #start}, stopped gracefully by {@link #stop} once {@link #requestStop} was called (by a signal handler, the
+ * {@link #start}, stopped gracefully by {@link #stop} once its {@link StopRequest} was made (by a signal handler, the
  * control socket or a test).
  */
 public final class Server {
@@ -32,40 +30,34 @@ public final class Server {
     private final RunDirectory run;
     private final Master master;
     private final ControlServer control;
-    private final CountDownLatch stopRequested;
-    private final AtomicReference<String> stopReason;
+    private final StopRequest stopRequest;
 
     private Server(ServerConfig config, RunDirectory run, Master master, ControlServer control,
-            CountDownLatch stopRequested, AtomicReference<String> stopReason) {
+            StopRequest stopRequest) {
         this.config = config;
         this.run = run;
         this.master = master;
         this.control = control;
-        this.stopRequested = stopRequested;
-        this.stopReason = stopReason;
+        this.stopRequest = stopRequest;
     }
 
     /**
      * Claims the data directory, starts the workers, listens, and opens the control socket.
      *
+     * @param stopRequest where {@code netdisk-server stop} (on the control socket) asks for a stop
      * @throws IOException if any of it fails; whatever was started is stopped again
      */
-    public static Server start(ServerConfig config) throws IOException {
+    public static Server start(ServerConfig config, StopRequest stopRequest) throws IOException {
         Objects.requireNonNull(config, "config");
         log.info("netdisk-server {} starting: pid {}, {} mode, data {}", NetdiskVersion.VALUE,
                 ProcessHandle.current().pid(), config.mode().name().toLowerCase(Locale.ROOT),
                 config.dataDir().toAbsolutePath());
         RunDirectory run = RunDirectory.claim(config.dataDir());
         Master master = new Master(config, launcher(config));
-        var stopRequested = new CountDownLatch(1);
-        var stopReason = new AtomicReference<String>();
         ControlServer control = null;
         try {
             // The control socket first: once the log says "listening", status and stop work.
-            control = ControlServer.start(run.controlSocket(), master::status, reason -> {
-                stopReason.compareAndSet(null, reason);
-                stopRequested.countDown();
-            });
+            control = ControlServer.start(run.controlSocket(), master::status, stopRequest::request);
             master.start();
         } catch (IOException | RuntimeException e) {
             master.stop();
@@ -75,7 +67,7 @@ public final class Server {
             run.close();
             throw e;
         }
-        return new Server(config, run, master, control, stopRequested, stopReason);
+        return new Server(config, run, master, control, stopRequest);
     }
 
     private static WorkerLauncher launcher(ServerConfig config) {
@@ -100,19 +92,9 @@ public final class Server {
         master.killWorker(number);
     }
 
-    /** Asks the thread blocked in {@link #awaitStopRequest()} to stop the server. Safe from any thread. */
-    public void requestStop(String reason) {
-        stopReason.compareAndSet(null, reason);
-        stopRequested.countDown();
-    }
-
-    public void awaitStopRequest() throws InterruptedException {
-        stopRequested.await();
-    }
-
     /** Stops gracefully (see {@link Master#stop()}) and releases the data directory. */
     public void stop() {
-        log.info("stopping ({})", Objects.requireNonNullElse(stopReason.get(), "asked to"));
+        log.info("stopping ({})", stopRequest.reason().orElse("asked to"));
         master.stop();
         try {
             control.close();

@@ -44,7 +44,7 @@ public record ServerConfig(
     /** A small, fast-starting worker JVM (measured: ~50 MB RSS); sessions are virtual threads. */
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-Xss512k", "-XX:TieredStopAtLevel=1",
-            "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=96m", "-Xshare:auto");
+            "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=96m");
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import netdisk.server.Server;
 import netdisk.server.ServerConfig;
+import netdisk.server.StopRequest;
 import netdisk.server.WorkerMode;
 
 import org.slf4j.Logger;
@@ -96,9 +97,11 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        var stopRequest = new StopRequest();
+        installSignalHandlers(stopRequest); // before starting: a signal during the start stops the server once up
         Server server;
         try {
-            server = Server.start(config);
+            server = Server.start(config, stopRequest);
         } catch (BindException e) {
             spec.commandLine().getErr().println("netdisk-server: cannot listen on " + config.host() + ":"
                     + config.port() + ": " + e.getMessage() + " (choose another with --port, or 0 for any free port)");
@@ -107,8 +110,7 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("netdisk-server: " + e.getMessage());
             return ServerMain.FAILED;
         }
-        installSignalHandlers(server);
-        server.awaitStopRequest();
+        stopRequest.await();
         server.stop();
         return ServerMain.OK;
     }
@@ -155,9 +157,9 @@ final class ServeCommand implements Callable<Integer> {
      * (non-daemon) thread, which does the stopping. A SIGINT inherited as ignored (nohup, a background job) stays
      * ignored: the JDK does not install a handler over it.
      */
-    private static void installSignalHandlers(Server server) {
+    private static void installSignalHandlers(StopRequest stopRequest) {
         for (String name : List.of("TERM", "INT", "USR1")) {
-            SignalHandler previous = Signal.handle(new Signal(name), s -> server.requestStop("SIG" + s.getName()));
+            SignalHandler previous = Signal.handle(new Signal(name), s -> stopRequest.request("SIG" + s.getName()));
             if (previous == SignalHandler.SIG_IGN) {
                 log.info("SIG{} was ignored when the server started; it stays ignored (use SIGTERM or "
                         + "'netdisk-server stop')", name);

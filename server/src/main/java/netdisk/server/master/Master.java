@@ -338,6 +338,7 @@ public final class Master {
             log.error("{}[PID {}:no {}] died ({}); {} session(s) lost; starting a replacement", label(), slot.pid,
                     slot.number, how, slot.sessions);
             slot.restarts++;
+            notifyAll(); // a start in progress gives up on workers that keep dying
             slot.sessions = 0;
             slot.state = WorkerTable.State.RESTARTING;
             boolean crashLooping = System.nanoTime() - slot.startedNanos < TimeUnit.SECONDS.toNanos(2);

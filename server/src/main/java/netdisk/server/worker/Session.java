@@ -6,8 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -40,7 +38,7 @@ final class Session implements Runnable {
     private final Connection connection;
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
-    private final ScheduledExecutorService timers;
+    private final BiConsumer<Session, String> onWelcome;
     private final BiConsumer<Session, String> onEnd;
     private final AtomicReference<State> state = new AtomicReference<>(State.HANDSHAKE);
     private final FrameReader reader;
@@ -51,12 +49,16 @@ final class Session implements Runnable {
     private volatile String closeReason;
     private int requests;
 
+    /**
+     * @param onWelcome told, on the session's thread, once the client was welcomed (with its software string)
+     * @param onEnd told, on the session's thread, how the session ended
+     */
     Session(Connection connection, WorkerIdentity identity, WorkerSettings settings,
-            ScheduledExecutorService timers, BiConsumer<Session, String> onEnd) {
+            BiConsumer<Session, String> onWelcome, BiConsumer<Session, String> onEnd) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.identity = identity;
         this.settings = settings;
-        this.timers = timers;
+        this.onWelcome = onWelcome;
         this.onEnd = onEnd;
         this.reader = new FrameReader(new StateTrackingChannel());
         this.writer = new FrameWriter(connection.channel());
@@ -117,15 +119,9 @@ final class Session implements Runnable {
     }
 
     private String serve() throws IOException {
-        ScheduledFuture<?> timeout = timers.schedule(this::handshakeTimedOut,
-                settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            String refused = handshake();
-            if (refused != null) {
-                return refused;
-            }
-        } finally {
-            timeout.cancel(false);
+        String refused = handshake();
+        if (refused != null) {
+            return refused;
         }
         if (!state.compareAndSet(State.HANDSHAKE, State.BUSY)) {
             return Objects.requireNonNullElse(closeReason, "closed during the handshake");
@@ -179,10 +175,15 @@ final class Session implements Runnable {
         }
         writer.write(new Frame(first.requestId(), new Welcome(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
                 NetdiskVersion.VALUE, identity.number(), identity.pid())));
+        onWelcome.accept(this, hello.software() + " (protocol " + hello.major() + "." + hello.minor() + ")");
         return null;
     }
 
-    private void handshakeTimedOut() {
+    /** Ends the session with TIMEOUT if it still has not said Hello at {@code nowNanos}; called by the worker. */
+    void expireHandshake(long nowNanos) {
+        if (nowNanos - startNanos < settings.handshakeTimeout().toNanos()) {
+            return;
+        }
         if (state.compareAndSet(State.HANDSHAKE, State.CLOSING)) {
             endWithNotice(ErrorCode.TIMEOUT, "no Hello within " + settings.handshakeTimeout().toMillis() + " ms",
                     "no Hello within " + settings.handshakeTimeout().toMillis() + " ms");

@@ -29,6 +29,12 @@ public final class Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
+    /**
+     * How often sessions that have not said Hello are checked against the handshake timeout. One sweep for all
+     * sessions, rather than a timer per connection: scheduling a timer wakes the timer thread, and on the way to
+     * the first answer that wake-up costs more than the check.
+     */
+    private static final long HANDSHAKE_SWEEP_MILLIS = 250;
 
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
@@ -51,6 +57,8 @@ public final class Worker {
     /** Serves until stopped or detached; returns how it ended, for the log. */
     public String run() throws IOException {
         master.send(new ControlMessage.Ready(identity.pid()));
+        timers.scheduleWithFixedDelay(this::expireHandshakes, HANDSHAKE_SWEEP_MILLIS, HANDSHAKE_SWEEP_MILLIS,
+                TimeUnit.MILLISECONDS);
         try {
             while (true) {
                 switch (master.next()) {
@@ -80,10 +88,14 @@ public final class Worker {
     }
 
     private void start(Connection connection) {
-        var session = new Session(connection, identity, settings, timers, this::ended);
+        var session = new Session(connection, identity, settings, this::welcomed, this::ended);
         sessions.put(connection.id(), session);
-        log.info("{} {} session started ({} active)", identity, connection.name(), sessions.size());
         Thread.ofVirtual().name("conn#" + connection.id()).start(session);
+    }
+
+    /** Logged after the Welcome went out, so that the log line is not on the way to the client's first answer. */
+    private void welcomed(Session session, String software) {
+        log.info("{} {} session started: {} ({} active)", identity, session.name(), software, sessions.size());
     }
 
     private void ended(Session session, String outcome) {
@@ -97,6 +109,13 @@ public final class Worker {
         }
         synchronized (sessions) {
             sessions.notifyAll();
+        }
+    }
+
+    private void expireHandshakes() {
+        long now = System.nanoTime();
+        for (Session session : sessions.values()) {
+            session.expireHandshake(now);
         }
     }
 
