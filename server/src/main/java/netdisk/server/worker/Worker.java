@@ -93,9 +93,12 @@ public final class Worker {
         Thread.ofVirtual().name("conn#" + connection.id()).start(session);
     }
 
-    /** Logged after the Welcome went out, so that the log line is not on the way to the client's first answer. */
+    /**
+     * After the Welcome went out, so that it is not on the way to the client's first answer. DEBUG: the master's
+     * hand-off line and the session-end line already tell an operator where each connection went and how it ended.
+     */
     private void welcomed(Session session, String software) {
-        log.info("{} {} session started: {} ({} active)", identity, session.name(), software, sessions.size());
+        log.debug("{} {} session started: {} ({} active)", identity, session.name(), software, sessions.size());
     }
 
     private void ended(Session session, String outcome) {
