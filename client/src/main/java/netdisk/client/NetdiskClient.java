@@ -4,11 +4,19 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.Objects;
 
 import netdisk.protocol.ErrorReply;
+import netdisk.protocol.FileHeader;
+import netdisk.protocol.GetRequest;
+import netdisk.protocol.PutDone;
+import netdisk.protocol.PutReady;
+import netdisk.protocol.PutRequest;
 import netdisk.protocol.Frame;
 import netdisk.protocol.FrameReader;
 import netdisk.protocol.FrameWriter;
@@ -28,20 +36,29 @@ import netdisk.protocol.Welcome;
  */
 public final class NetdiskClient implements AutoCloseable {
 
+    /** How long the client waits for the server to answer or to move transfer bytes before it gives up. */
+    public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(60);
+    private static final int CONTENT_BUFFER = 1 << 20;
+    private static final long UPLOAD_CHUNK = 16L << 20;
+
     private final SocketChannel channel;
     private final FrameReader reader;
     private final FrameWriter writer;
     private final Welcome welcome;
     private final InetSocketAddress server;
+    private final IdleWatchdog watchdog;
+    private final Duration ioTimeout;
     private int nextRequestId = 1;
 
     private NetdiskClient(SocketChannel channel, FrameReader reader, FrameWriter writer, Welcome welcome,
-            InetSocketAddress server) {
+            InetSocketAddress server, Duration ioTimeout) {
         this.channel = channel;
         this.reader = reader;
         this.writer = writer;
         this.welcome = welcome;
         this.server = server;
+        this.ioTimeout = ioTimeout;
+        this.watchdog = new IdleWatchdog(ioTimeout, this::closeQuietly);
     }
 
     /**
@@ -83,7 +100,7 @@ public final class NetdiskClient implements AutoCloseable {
                 throw new IncompatibleServerException("server speaks protocol " + welcome.major() + "."
                         + welcome.minor() + ", this client " + ProtocolVersion.MAJOR + "." + ProtocolVersion.MINOR);
             }
-            return new NetdiskClient(channel, reader, writer, welcome, address);
+            return new NetdiskClient(channel, reader, writer, welcome, address, DEFAULT_IO_TIMEOUT);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -112,7 +129,150 @@ public final class NetdiskClient implements AutoCloseable {
     private Message request(Message message) throws IOException {
         int id = nextRequestId++;
         writer.write(new Frame(id, message));
-        return readAnswer(reader, "a request");
+        return answer("a request");
+    }
+
+    /** The next answer, watched: a server that stays silent for the I/O timeout ends the session. */
+    private Message answer(String during) throws IOException {
+        watchdog.waiting();
+        try {
+            return readAnswer(reader, during);
+        } catch (IOException e) {
+            throw silenceOr(e, during);
+        } finally {
+            watchdog.idle();
+        }
+    }
+
+    private IOException silenceOr(IOException e, String during) {
+        if (watchdog.fired()) {
+            return new TransferInterruptedException("no answer from the server for " + ioTimeout.toSeconds()
+                    + " s during " + during + "; gave up", e);
+        }
+        return e;
+    }
+
+    /**
+     * Downloads {@code remotePath} into {@code sink}, from its first byte. The caller owns {@code sink}; on failure
+     * part of the content may have been written to it.
+     *
+     * @return the header the server sent (the file's name and size)
+     * @throws ServerRefusedException if the server refuses (no such file, bad path...)
+     * @throws TransferInterruptedException if the content stops before its end (the session is then closed)
+     */
+    public FileHeader get(String remotePath, WritableByteChannel sink, TransferListener listener) throws IOException {
+        Message answer = request(new GetRequest(remotePath, 0));
+        if (!(answer instanceof FileHeader header)) {
+            throw new IOException("unexpected answer to GetRequest: " + answer);
+        }
+        listener.started(header.name(), header.size(), header.offset());
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(CONTENT_BUFFER, Math.max(1, header.remaining())));
+        long left = header.remaining();
+        watchdog.waiting();
+        try {
+            while (left > 0) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+                int n = reader.readBuffered(buffer);
+                if (n == 0) {
+                    n = channel.read(buffer);
+                }
+                if (n < 0) {
+                    close();
+                    throw new TransferInterruptedException("the server closed the connection after "
+                            + (header.remaining() - left) + " of " + header.remaining() + " bytes of "
+                            + header.name());
+                }
+                watchdog.touch();
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    sink.write(buffer);
+                }
+                left -= n;
+                listener.advanced(n);
+            }
+        } catch (TransferInterruptedException e) {
+            throw e;
+        } catch (IOException e) {
+            close();
+            if (watchdog.fired() || !channel.isOpen()) {
+                throw new TransferInterruptedException("download of " + header.name() + " stopped after "
+                        + (header.remaining() - left) + " of " + header.remaining() + " bytes: "
+                        + (watchdog.fired() ? "no data for " + ioTimeout.toSeconds() + " s" : e.getMessage()), e);
+            }
+            throw e;
+        } finally {
+            watchdog.idle();
+        }
+        return header;
+    }
+
+    /**
+     * Uploads {@code size} bytes of {@code source} (from its position 0) as {@code remotePath}. The content goes with
+     * {@code FileChannel.transferTo} (sendfile). The file is visible on the server once this returns.
+     *
+     * @throws ServerRefusedException if the server refuses before or during the transfer (bad path, no space...)
+     * @throws TransferInterruptedException if the connection breaks during the content (the session is then closed)
+     */
+    public PutDone put(FileChannel source, long size, String remotePath, TransferListener listener)
+            throws IOException {
+        Message answer = request(new PutRequest(remotePath, size));
+        if (!(answer instanceof PutReady ready)) {
+            throw new IOException("unexpected answer to PutRequest: " + answer);
+        }
+        listener.started(remotePath, size, ready.offset());
+        long position = ready.offset();
+        watchdog.waiting();
+        try {
+            while (position < size) {
+                long sent;
+                try {
+                    sent = source.transferTo(position, Math.min(size - position, UPLOAD_CHUNK), channel);
+                } catch (IOException e) {
+                    close();
+                    throw new TransferInterruptedException("upload to " + remotePath + " stopped after " + position
+                            + " of " + size + " bytes: " + (watchdog.fired() ? "no progress for "
+                            + ioTimeout.toSeconds() + " s" : e.getMessage()), e);
+                }
+                if (sent <= 0) {
+                    close();
+                    throw new IOException("the local file shrank to " + position + " bytes during the upload");
+                }
+                watchdog.touch();
+                position += sent;
+                listener.advanced(sent);
+                if (serverHasSpoken()) {
+                    break; // an early answer: the server refused the rest (no space, ...)
+                }
+            }
+        } finally {
+            watchdog.idle();
+        }
+        Message done;
+        try {
+            done = answer("the upload of " + remotePath);
+        } catch (ServerRefusedException e) {
+            if (position < size) {
+                close(); // the rest of the content was never sent: the stream is out of step
+            }
+            throw e;
+        }
+        if (!(done instanceof PutDone putDone)) {
+            throw new IOException("unexpected answer after the upload: " + done);
+        }
+        return putDone;
+    }
+
+    /** Whether an answer is already waiting, without blocking. */
+    private boolean serverHasSpoken() throws IOException {
+        return reader.buffered() > 0 || channel.socket().getInputStream().available() > 0;
+    }
+
+    private void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // the watchdog's last resort: nothing more to do
+        }
     }
 
     private static Message readAnswer(FrameReader reader, String during) throws IOException {
@@ -133,6 +293,7 @@ public final class NetdiskClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        watchdog.close();
         channel.close();
     }
 }

@@ -93,6 +93,21 @@ public final class FrameReader {
     }
 
     /**
+     * Moves bytes that were received after the last frame (up to {@code dst.remaining()}) into {@code dst}. For raw
+     * content that follows a header frame (a {@link FileHeader}'s file, a {@link PutReady}'s upload): the reader may
+     * already hold its first bytes, which must be taken from here before reading the channel itself.
+     *
+     * @param dst where to put them
+     * @return how many bytes were moved
+     */
+    public int readBuffered(ByteBuffer dst) {
+        int n = Math.min(buffer.remaining(), dst.remaining());
+        dst.put(buffer.slice(buffer.position(), n));
+        buffer.position(buffer.position() + n);
+        return n;
+    }
+
+    /**
      * The current size of the internal buffer; for tests and monitoring.
      *
      * @return the buffer's capacity in bytes

@@ -54,6 +54,23 @@ class FrameReaderTest {
     }
 
     @Test
+    void rawBytesAfterAHeaderFrameAreHandedOutBeforeTheChannelIsRead() throws IOException {
+        Frame header = new Frame(4, new FileHeader("f", 6, 0));
+        Frame next = new Frame(5, new Pong(5));
+        byte[] stream = TestFrames.concat(TestFrames.bytes(header), new byte[] {1, 2, 3, 4, 5, 6},
+                TestFrames.bytes(next));
+        FrameReader reader = new FrameReader(ChunkedChannel.whole(stream));
+        assertThat(reader.read()).isEqualTo(header);
+        ByteBuffer content = ByteBuffer.allocate(6);
+        assertThat(reader.readBuffered(content.limit(4))).isEqualTo(4);
+        assertThat(reader.readBuffered(content.limit(6))).isEqualTo(2);
+        assertThat(content.array()).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(reader.read()).isEqualTo(next);
+        assertThat(reader.readBuffered(ByteBuffer.allocate(8))).isZero();
+        assertThat(reader.read()).isNull();
+    }
+
+    @Test
     void bufferedCountsBytesOfFramesNotYetReturned() throws IOException {
         Frame first = new Frame(1, new Ping(1));
         Frame second = new Frame(2, new Hello(1, 0, "c"));

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import netdisk.protocol.NetdiskVersion;
 import netdisk.server.control.ControlServer;
+import netdisk.server.files.FileArea;
 import netdisk.server.master.Master;
 import netdisk.server.master.ServerStatus;
 import netdisk.server.pool.ProcessWorkerLauncher;
@@ -53,6 +54,10 @@ public final class Server {
                 ProcessHandle.current().pid(), config.mode().name().toLowerCase(Locale.ROOT),
                 config.dataDir().toAbsolutePath());
         RunDirectory run = RunDirectory.claim(config.dataDir());
+        int leftovers = FileArea.open(config.dataDir()).sweepUploads(); // no worker runs yet: none is in progress
+        if (leftovers > 0) {
+            log.info("removed {} unfinished upload(s) left by an earlier run", leftovers);
+        }
         Master master = new Master(config, launcher(config));
         ControlServer control = null;
         try {
@@ -71,7 +76,7 @@ public final class Server {
     }
 
     private static WorkerLauncher launcher(ServerConfig config) {
-        var settings = new WorkerSettings(config.handshakeTimeout());
+        var settings = new WorkerSettings(config.handshakeTimeout(), config.dataDir(), config.serveFile());
         return switch (config.mode()) {
             case PROCESS -> new ProcessWorkerLauncher(WorkerCommandLine.prefix(config.workerJvmOptions()),
                     WorkerCommandLine.suffix(settings));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Every setting of a running server, validated once here, with its default named beside it.
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param drainTimeout how long a graceful stop lets in-flight work finish
  * @param handshakeTimeout how long a new connection may take to say Hello
  * @param workerJvmOptions JVM options for worker processes (replacing {@link #DEFAULT_WORKER_JVM_OPTIONS})
+ * @param serveFile {@code serve-file} mode: every connection gets this file in the tutorial's format, no handshake
  */
 public record ServerConfig(
         String host,
@@ -31,7 +33,8 @@ public record ServerConfig(
         Duration queueTimeout,
         Duration drainTimeout,
         Duration handshakeTimeout,
-        List<String> workerJvmOptions) {
+        List<String> workerJvmOptions,
+        Optional<Path> serveFile) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Not the tutorial's 8080, which is so often taken. */
@@ -54,6 +57,7 @@ public record ServerConfig(
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         workerJvmOptions = List.copyOf(Objects.requireNonNull(workerJvmOptions, "workerJvmOptions"));
+        Objects.requireNonNull(serveFile, "serveFile");
         require(!host.isBlank(), "host must not be empty");
         require(port >= 0 && port <= 65535, "port must be 0..65535, got " + port);
         require(workers >= 1 && workers <= 1024, "workers must be 1..1024, got " + workers);
@@ -82,7 +86,7 @@ public record ServerConfig(
     public static ServerConfig defaults(String host, int port, Path dataDir) {
         return new ServerConfig(host, port, defaultWorkers(), WorkerMode.platformDefault(), dataDir,
                 DEFAULT_SESSIONS_PER_WORKER, DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT,
-                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_WORKER_JVM_OPTIONS);
+                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
     }
 
     private static void require(boolean condition, String message) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code netdisk [--host H] [--port P] COMMAND}: the command-line client. */
 @Command(name = "netdisk", mixinStandardHelpOptions = true, versionProvider = ClientMain.Version.class,
         description = "The netdisk client.",
-        subcommands = {PingCommand.class},
+        subcommands = {PingCommand.class, GetCommand.class, PutCommand.class},
         footer = {"", "Exit codes: " + ExitCodes.SUMMARY})
 public final class ClientMain implements Runnable {
 

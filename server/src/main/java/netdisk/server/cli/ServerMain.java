@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "netdisk-server", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
         description = "The netdisk server: a master process with a pool of workers.",
-        subcommands = {ServeCommand.class, StatusCommand.class, StopCommand.class})
+        subcommands = {ServeCommand.class, ServeFileCommand.class, StatusCommand.class, StopCommand.class})
 public final class ServerMain {
 
     /** Exit codes of every netdisk-server command. */
@@ -25,7 +25,7 @@ public final class ServerMain {
     public static final int USAGE = 2;
     public static final int NOT_RUNNING = 3;
 
-    private static final Set<String> COMMANDS = Set.of("serve", "status", "stop", "-V", "--version");
+    private static final Set<String> COMMANDS = Set.of("serve", "serve-file", "status", "stop", "-V", "--version");
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 
 import netdisk.protocol.ErrorCode;
 import netdisk.server.ServerConfig;
+import netdisk.server.files.FileArea;
 import netdisk.protocol.NetdiskVersion;
 import netdisk.server.pool.Connection;
 import netdisk.server.pool.WorkerEvents;
@@ -324,6 +325,9 @@ public final class Master {
 
     private void workerGone(WorkerTable.Slot slot, WorkerLink link) {
         String how = describeExit(link);
+        if (launcher.mode().equals("process")) {
+            removeUnfinishedUploads(link.pid());
+        }
         synchronized (this) {
             if (slot.link != link) {
                 return;
@@ -353,6 +357,18 @@ public final class Master {
             } else {
                 spawn(slot);
             }
+        }
+    }
+
+    /** A dead worker process cannot finish or clean up its uploads; their temporary files go now. */
+    private void removeUnfinishedUploads(long pid) {
+        try {
+            int removed = FileArea.open(config.dataDir()).sweepUploadsOf(pid);
+            if (removed > 0) {
+                log.info("removed {} unfinished upload(s) of worker pid {}", removed, pid);
+            }
+        } catch (IOException e) {
+            log.warn("cannot remove the unfinished uploads of worker pid {}: {}", pid, e.getMessage());
         }
     }
 

@@ -31,7 +31,7 @@ import netdisk.server.pool.Connection;
  * {@code CLOSING} once the server decided to end it. Whoever moves the session to {@code CLOSING} (the session
  * itself, the handshake timer, a drain) is the one that sends the final notice, so it is sent once.
  */
-final class Session implements Runnable {
+final class Session implements ServedConnection {
 
     private enum State { HANDSHAKE, IDLE, BUSY, CLOSING }
 
@@ -39,11 +39,12 @@ final class Session implements Runnable {
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
     private final BiConsumer<Session, String> onWelcome;
-    private final BiConsumer<Session, String> onEnd;
+    private final BiConsumer<ServedConnection, String> onEnd;
     private final AtomicReference<State> state = new AtomicReference<>(State.HANDSHAKE);
     private final FrameReader reader;
     private final FrameWriter writer;
     private final RequestHandler handler;
+    private final SessionIo io;
     private final long startNanos = System.nanoTime();
     private volatile boolean draining;
     private volatile String closeReason;
@@ -53,8 +54,8 @@ final class Session implements Runnable {
      * @param onWelcome told, on the session's thread, once the client was welcomed (with its software string)
      * @param onEnd told, on the session's thread, how the session ended
      */
-    Session(Connection connection, WorkerIdentity identity, WorkerSettings settings,
-            BiConsumer<Session, String> onWelcome, BiConsumer<Session, String> onEnd) {
+    Session(Connection connection, WorkerIdentity identity, WorkerSettings settings, FileTransfers transfers,
+            BiConsumer<Session, String> onWelcome, BiConsumer<ServedConnection, String> onEnd) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.identity = identity;
         this.settings = settings;
@@ -62,22 +63,27 @@ final class Session implements Runnable {
         this.onEnd = onEnd;
         this.reader = new FrameReader(new StateTrackingChannel());
         this.writer = new FrameWriter(connection.channel());
-        this.handler = new RequestHandler(identity);
+        this.handler = new RequestHandler(identity, transfers);
+        this.io = new SessionIo(connection.channel(), reader, writer);
     }
 
-    long connectionId() {
+    @Override
+    public long connectionId() {
         return connection.id();
     }
 
-    String name() {
+    @Override
+    public String name() {
         return connection.name();
     }
 
-    int requests() {
+    @Override
+    public int requests() {
         return requests;
     }
 
-    long ageMillis() {
+    @Override
+    public long ageMillis() {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
@@ -103,7 +109,8 @@ final class Session implements Runnable {
     }
 
     /** Asks the session to end after the request it is serving; a session waiting for a request ends now. */
-    void drain() {
+    @Override
+    public void drain() {
         draining = true;
         State current = state.get();
         if ((current == State.IDLE || current == State.HANDSHAKE) && state.compareAndSet(current, State.CLOSING)) {
@@ -112,7 +119,8 @@ final class Session implements Runnable {
     }
 
     /** Cuts the connection now, whatever the session is doing. */
-    void abort(String reason) {
+    @Override
+    public void abort(String reason) {
         state.set(State.CLOSING);
         closeReason = "cut: " + reason;
         closeChannel();
@@ -143,7 +151,11 @@ final class Session implements Runnable {
                 return "client closed";
             }
             requests++;
-            writer.write(new Frame(request.requestId(), handler.handle(request.message())));
+            try {
+                handler.handle(request, io, connection.name());
+            } catch (TransferAbortedException e) {
+                return e.getMessage();
+            }
             if (draining && state.compareAndSet(State.BUSY, State.CLOSING)) {
                 sendQuietly(0, ErrorReply.of(ErrorCode.SHUTTING_DOWN, "server is shutting down"));
                 return "server stopping, after finishing the request in progress";
@@ -180,7 +192,8 @@ final class Session implements Runnable {
     }
 
     /** Ends the session with TIMEOUT if it still has not said Hello at {@code nowNanos}; called by the worker. */
-    void expireHandshake(long nowNanos) {
+    @Override
+    public void expireHandshake(long nowNanos) {
         if (nowNanos - startNanos < settings.handshakeTimeout().toNanos()) {
             return;
         }

@@ -1,5 +1,6 @@
 package netdisk.server.worker;
 
+import java.io.IOException;
 import java.util.Objects;
 
 import netdisk.server.pool.WorkerLauncher;
@@ -15,7 +16,7 @@ public final class ThreadWorkerLauncher implements WorkerLauncher {
     }
 
     @Override
-    public WorkerLink start(int number) {
+    public WorkerLink start(int number) throws IOException {
         return ThreadWorkerLink.start(number, settings);
     }
 

@@ -34,7 +34,7 @@ final class ThreadWorkerLink implements WorkerLink, MasterLink {
     private ThreadWorkerLink() {
     }
 
-    static ThreadWorkerLink start(int number, WorkerSettings settings) {
+    static ThreadWorkerLink start(int number, WorkerSettings settings) throws IOException {
         var link = new ThreadWorkerLink();
         var worker = new Worker(new WorkerIdentity(number, link.pid, false), settings, link);
         Thread.ofPlatform().name("worker-" + number).start(() -> link.runWorker(worker));

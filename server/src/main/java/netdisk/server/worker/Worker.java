@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import netdisk.server.files.FileArea;
 import netdisk.server.pool.Connection;
 import netdisk.server.pool.ControlMessage;
 
@@ -39,13 +40,18 @@ public final class Worker {
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
     private final MasterLink master;
-    private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<Long, ServedConnection> sessions = new ConcurrentHashMap<>();
+    private final FileTransfers transfers;
     private final ScheduledExecutorService timers;
 
-    public Worker(WorkerIdentity identity, WorkerSettings settings, MasterLink master) {
+    /**
+     * @throws IOException if the data directory's file area cannot be opened
+     */
+    public Worker(WorkerIdentity identity, WorkerSettings settings, MasterLink master) throws IOException {
         this.identity = Objects.requireNonNull(identity, "identity");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.master = Objects.requireNonNull(master, "master");
+        this.transfers = new FileTransfers(FileArea.open(settings.dataDir()), identity);
         this.timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("worker-" + identity.number() + "-timers").factory());
     }
@@ -79,7 +85,7 @@ public final class Worker {
 
     /** Cuts every session now, as if the worker had crashed; used when the master is gone. */
     public void abortAll(String reason) {
-        List<Session> cut = List.copyOf(sessions.values());
+        List<ServedConnection> cut = List.copyOf(sessions.values());
         if (!cut.isEmpty()) {
             log.warn("{} cutting {} session(s): {}", identity, cut.size(), reason);
         }
@@ -88,7 +94,9 @@ public final class Worker {
     }
 
     private void start(Connection connection) {
-        var session = new Session(connection, identity, settings, this::welcomed, this::ended);
+        ServedConnection session = settings.serveFile()
+                .<ServedConnection>map(file -> new SeedSession(connection, file, this::ended))
+                .orElseGet(() -> new Session(connection, identity, settings, transfers, this::welcomed, this::ended));
         sessions.put(connection.id(), session);
         Thread.ofVirtual().name("conn#" + connection.id()).start(session);
     }
@@ -101,7 +109,7 @@ public final class Worker {
         log.debug("{} {} session started: {} ({} active)", identity, session.name(), software, sessions.size());
     }
 
-    private void ended(Session session, String outcome) {
+    private void ended(ServedConnection session, String outcome) {
         sessions.remove(session.connectionId());
         log.info("{} {} session ended: {}, {} request(s) in {} ms ({} active)", identity, session.name(), outcome,
                 session.requests(), session.ageMillis(), sessions.size());
@@ -117,7 +125,7 @@ public final class Worker {
 
     private void expireHandshakes() {
         long now = System.nanoTime();
-        for (Session session : sessions.values()) {
+        for (ServedConnection session : sessions.values()) {
             session.expireHandshake(now);
         }
     }
@@ -126,7 +134,7 @@ public final class Worker {
         long deadline = System.nanoTime() + timeout.toNanos();
         int active = sessions.size();
         log.info("{} stopping: draining {} session(s), at most {} ms", identity, active, timeout.toMillis());
-        sessions.values().forEach(Session::drain);
+        sessions.values().forEach(ServedConnection::drain);
         if (!awaitNoSessions(deadline)) {
             abortAll("drain timeout of " + timeout.toMillis() + " ms expired");
         }

@@ -1,0 +1,110 @@
+package netdisk.server.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import netdisk.server.ServerConfig;
+import netdisk.server.WorkerMode;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options of {@code serve} and {@code serve-file}, and how they (with HOST PORT WORKERS) become a config. */
+final class ServeOptions {
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerConfig.DEFAULT_HOST,
+            description = "Address to listen on; :: or 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_PORT,
+            description = "TCP port; 0 picks a free one and logs it (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Workers started before accepting "
+            + "(default: one per core, at least 2).", defaultValue = "-1")
+    int workers;
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "process (each worker its own JVM, connections "
+            + "passed as file descriptors) or thread (workers in this JVM) (default: process on Linux).")
+    String mode;
+
+    @Mixin
+    DataOption data;
+
+    @Option(names = "--sessions-per-worker", paramLabel = "N", defaultValue = ""
+            + ServerConfig.DEFAULT_SESSIONS_PER_WORKER,
+            description = "Sessions one worker serves at once before it is full (default: ${DEFAULT-VALUE}).")
+    int sessionsPerWorker;
+
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_QUEUE_CAPACITY,
+            description = "Connections that may wait when every worker is full; past that clients get "
+                    + "'server busy' (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--queue-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long a connection may wait for a worker (default: ${DEFAULT-VALUE}).")
+    long queueTimeoutSeconds;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "On stop, how long in-flight work may take to finish (default: ${DEFAULT-VALUE}).")
+    long drainTimeoutSeconds;
+
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long a new connection may take to say Hello (default: ${DEFAULT-VALUE}).")
+    long handshakeTimeoutSeconds;
+
+    @Option(names = "--worker-jvm-options", paramLabel = "OPTIONS", split = " ",
+            description = "JVM options for worker processes, space-separated (default: a small serial-GC JVM).")
+    List<String> workerJvmOptions;
+
+    /**
+     * The config these options describe, with the tutorial's positional HOST PORT WORKERS (if given) in place of
+     * {@code --host/--port/--workers}.
+     *
+     * @throws CommandLine.ParameterException for values that make no sense, or both forms at once
+     */
+    ServerConfig toConfig(CommandLine commandLine, List<String> positional, Optional<Path> serveFile) {
+        try {
+            String h = host;
+            int p = port;
+            int w = workers < 0 ? ServerConfig.defaultWorkers() : workers;
+            if (positional != null && !positional.isEmpty()) {
+                var parsed = commandLine.getParseResult();
+                if (parsed.hasMatchedOption("--host") || parsed.hasMatchedOption("--port")
+                        || parsed.hasMatchedOption("--workers")) {
+                    throw new IllegalArgumentException("give HOST PORT WORKERS or --host/--port/--workers, not both");
+                }
+                h = positional.get(0);
+                p = positional.size() > 1 ? parseInt(positional.get(1), "PORT") : p;
+                w = positional.size() > 2 ? parseInt(positional.get(2), "WORKERS") : w;
+            }
+            WorkerMode m = mode == null ? WorkerMode.platformDefault() : parseMode(mode);
+            return new ServerConfig(h, p, w, m, data.resolve(), sessionsPerWorker, queue,
+                    Duration.ofSeconds(queueTimeoutSeconds), Duration.ofSeconds(drainTimeoutSeconds),
+                    Duration.ofSeconds(handshakeTimeoutSeconds),
+                    workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, e.getMessage());
+        }
+    }
+
+    private static WorkerMode parseMode(String text) {
+        try {
+            return WorkerMode.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--mode must be process or thread, not " + text);
+        }
+    }
+
+    private static int parseInt(String text, String what) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a number, not " + text);
+        }
+    }
+}
