@@ -26,11 +26,21 @@ final class Cli {
         return java("netdisk.client.cli.ClientMain", args);
     }
 
-    private static Result java(String main, String... args) throws IOException, InterruptedException {
+    /** {@code netdisk ARGS}, started and left running (stdout and stderr together). */
+    static Process start(String... args) throws IOException {
+        return new ProcessBuilder(command("netdisk.client.cli.ClientMain", args)).redirectErrorStream(true).start();
+    }
+
+    private static List<String> command(String main, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main));
         command.addAll(List.of(args));
+        return command;
+    }
+
+    private static Result java(String main, String... args) throws IOException, InterruptedException {
+        List<String> command = command(main, args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

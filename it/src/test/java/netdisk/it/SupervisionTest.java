@@ -3,6 +3,7 @@ package netdisk.it;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 import netdisk.client.NetdiskClient;
@@ -64,7 +65,7 @@ class SupervisionTest {
     void aCrashedWorkerThreadIsReplacedWhileOtherSessionsGoOn() throws Exception {
         var config = new ServerConfig("127.0.0.1", 0, 2, WorkerMode.THREAD, data,
                 ServerConfig.DEFAULT_SESSIONS_PER_WORKER, 4, Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Duration.ofSeconds(5), ServerConfig.DEFAULT_WORKER_JVM_OPTIONS);
+                Duration.ofSeconds(5), ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
         Server server = Server.start(config, new StopRequest());
         int port = server.address().getPort();
         try (var victim = NetdiskClient.connect("127.0.0.1", port, TIMEOUT);

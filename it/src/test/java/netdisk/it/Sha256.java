@@ -1,0 +1,42 @@
+package netdisk.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** SHA-256 of files, to compare what went in with what came out. */
+final class Sha256 {
+
+    private Sha256() {
+    }
+
+    static String of(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A file of {@code size} pseudo-random bytes (seeded: the same every run). */
+    static Path randomFile(Path file, long size, long seed) throws IOException {
+        var random = new java.util.SplittableRandom(seed);
+        byte[] chunk = new byte[1 << 20];
+        try (var out = Files.newOutputStream(file)) {
+            for (long left = size; left > 0; left -= chunk.length) {
+                random.nextBytes(chunk);
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+        }
+        return file;
+    }
+}
