@@ -37,6 +37,44 @@ class CommandLineTest {
     }
 
     @Test
+    void putAndGetFromTheCommandLineWithProgressAndExitCodes(@TempDir Path local) throws Exception {
+        try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
+            String port = Integer.toString(server.port());
+            Path original = Sha256.randomFile(local.resolve("数据.bin"), 3_000_000, 5);
+
+            var put = Cli.client("--port", port, "put", original.toString());
+            assertThat(put.exitCode()).as(put.output()).isZero();
+            assertThat(put.output()).contains("put 数据.bin  100%", "put: " + original + " -> 数据.bin (2.86 MiB)");
+
+            var get = Cli.client("--port", port, "get", "数据.bin", local.resolve("copy.bin").toString());
+            assertThat(get.exitCode()).as(get.output()).isZero();
+            assertThat(get.output()).contains("get 数据.bin  100%");
+            assertThat(Sha256.of(local.resolve("copy.bin"))).isEqualTo(Sha256.of(original));
+
+            var intoDirectory = Cli.client("--port", port, "get", "-q", "数据.bin", local.toString() + "/");
+            assertThat(intoDirectory.exitCode()).isZero();
+            assertThat(intoDirectory.output()).isEmpty();
+
+            var missing = Cli.client("--port", port, "get", "missing.bin", local.resolve("m").toString());
+            assertThat(missing.exitCode()).isEqualTo(6);
+            assertThat(missing.output()).contains("netdisk: not found: no such file: missing.bin");
+            assertThat(local.resolve("m")).doesNotExist();
+
+            var hostile = Cli.client("--port", port, "put", original.toString(), "../escape.bin");
+            assertThat(hostile.exitCode()).isEqualTo(6);
+            assertThat(hostile.output()).contains("bad path");
+
+            var noLocal = Cli.client("--port", port, "put", local.resolve("nope").toString());
+            assertThat(noLocal.exitCode()).isEqualTo(7);
+            assertThat(noLocal.output()).contains("no such file");
+
+            try (var listing = java.nio.file.Files.list(local)) {
+                assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("netdisk-part"));
+            }
+        }
+    }
+
+    @Test
     void pingOfAServerThatIsNotThereExitsWithUnreachable() throws Exception {
         int closedPort;
         try (var probe = new ServerSocket(0)) {
