@@ -1,6 +1,9 @@
 package netdisk.client.progress;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -69,8 +72,22 @@ public final class ProgressBar implements AutoCloseable {
         if (quiet) {
             return Style.QUIET;
         }
-        var console = System.console();
-        return console != null && console.isTerminal() ? Style.TERMINAL : Style.LINES;
+        return stderrIsTerminal() ? Style.TERMINAL : Style.LINES;
+    }
+
+    /**
+     * Whether fd 2 is a terminal. The JDK only tells about stdin and stdout together ({@code Console.isTerminal}),
+     * and the bar goes to stderr, which may be a terminal while stdout is a pipe ({@code get f - | sha256sum}) or
+     * the other way round. On Linux, {@code /proc/self/fd/2} names the device.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            var console = System.console();
+            return console != null && console.isTerminal();
+        }
     }
 
     /** Counts {@code bytes} more as done, and redraws if it is time to. */
