@@ -137,6 +137,11 @@ public final class FileArea {
         }
     }
 
+    /** Bytes that can still be written where uploads are received (the same file system as the area). */
+    public long usableSpace() throws IOException {
+        return Files.getFileStore(uploads).getUsableSpace();
+    }
+
     /** Deletes every leftover upload; for the master, before any worker runs. Returns how many there were. */
     public int sweepUploads() throws IOException {
         int removed = 0;

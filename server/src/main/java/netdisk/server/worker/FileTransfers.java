@@ -91,6 +91,12 @@ final class FileTransfers {
         if (io.reader().buffered() > 0) {
             throw new TransferAbortedException("the client sent content before PutReady");
         }
+        long usable = area.usableSpace();
+        if (request.size() > usable) {
+            io.reply(requestId, ErrorReply.of(ErrorCode.NO_SPACE, "cannot store " + path + ": it needs "
+                    + request.size() + " bytes and the server has " + usable + " left"));
+            return;
+        }
         Path upload = area.newUpload(identity.pid());
         long start = System.nanoTime();
         try (FileChannel out = FileChannel.open(upload, StandardOpenOption.WRITE)) {

@@ -1,0 +1,119 @@
+package netdisk.it;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import netdisk.client.NetdiskClient;
+import netdisk.client.ServerRefusedException;
+import netdisk.client.TransferListener;
+import netdisk.protocol.ErrorCode;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * A full disk: the server's data directory on a 24 MiB tmpfs (mounting needs root, as in CI; the test is skipped
+ * elsewhere). Uploads that cannot fit are refused with NO_SPACE, up front or half-way; nothing already stored is lost,
+ * nothing half-written stays, and the server carries on.
+ */
+class FullDiskTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path mountPoint;
+
+    @TempDir
+    Path local;
+
+    private boolean mounted;
+
+    @BeforeEach
+    void mountSmallFileSystem() throws Exception {
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mountPoint.toString())
+                .redirectErrorStream(true).start();
+        mounted = mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0;
+        assumeThat(mounted).as("can mount a tmpfs (needs root)").isTrue();
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mounted) {
+            new ProcessBuilder("umount", "-l", mountPoint.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void uploadsThatDoNotFitAreRefusedAndLoseNothing() throws Exception {
+        Path data = mountPoint.resolve("data");
+        Path small = Sha256.randomFile(local.resolve("small.bin"), 4_000_000, 11);
+        Path nine = Sha256.randomFile(local.resolve("nine.bin"), 9_000_000, 12);
+        Path tooBig = Sha256.randomFile(local.resolve("big.bin"), 40_000_000, 13);
+        try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
+            put(server, small, "kept.bin");
+
+            assertThatThrownBy(() -> put(server, tooBig, "big.bin"))
+                    .isInstanceOfSatisfying(ServerRefusedException.class, e -> {
+                        assertThat(e.code()).contains(ErrorCode.NO_SPACE);
+                        assertThat(e).hasMessageContaining("needs 40000000 bytes");
+                    });
+
+            // an upload that fits when it starts, but the disk fills up under it (another writer, here the test)
+            Path filler = mountPoint.resolve("filler");
+            var fillTheDisk = new TransferListener() {
+                @Override
+                public void started(String name, long size, long offset) {
+                    try (var out = Files.newOutputStream(filler)) {
+                        byte[] block = new byte[1 << 20];
+                        while (true) {
+                            out.write(block);
+                        }
+                    } catch (IOException e) {
+                        // the file system is full: as intended
+                    }
+                }
+
+                @Override
+                public void advanced(long bytes) {
+                }
+            };
+            try (var client = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT);
+                 var in = FileChannel.open(nine)) {
+                assertThatThrownBy(() -> client.put(in, in.size(), "a.bin", fillTheDisk))
+                        .isInstanceOfSatisfying(ServerRefusedException.class,
+                                e -> assertThat(e.code()).contains(ErrorCode.NO_SPACE));
+            }
+            Files.delete(filler);
+
+            try (var client = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT)) {
+                client.ping();
+            }
+            assertThat(Sha256.of(data.resolve("files/kept.bin"))).isEqualTo(Sha256.of(small));
+            assertThat(data.resolve("files/big.bin")).doesNotExist();
+            try (var uploads = Files.list(data.resolve("tmp/uploads"))) {
+                assertThat(uploads).as("no half-written upload stays").isEmpty();
+            }
+            assertThat(data.resolve("files/a.bin")).doesNotExist();
+            put(server, nine, "a.bin"); // with space again, the same upload works
+            assertThat(Sha256.of(data.resolve("files/a.bin"))).isEqualTo(Sha256.of(nine));
+            assertThat(server.status().workers()).allSatisfy(w -> assertThat(w.restarts()).isZero());
+        }
+    }
+
+    private static void put(ServerProcess server, Path source, String remote) throws IOException {
+        try (var client = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT);
+             var in = FileChannel.open(source)) {
+            client.put(in, in.size(), remote, TransferListener.NONE);
+        }
+    }
+}
