@@ -79,6 +79,27 @@ public final class FrameReader {
     }
 
     /**
+     * Returns the next frame if it is already buffered or arrives with at most one read of the channel, else
+     * {@code null}; for a channel in non-blocking mode, where a read that finds nothing returns 0. Bytes read are
+     * kept for the next call of this or {@link #read()}.
+     *
+     * @return the frame, or {@code null} if it is not complete yet (or the channel reached its end)
+     * @throws ProtocolException if the peer broke the wire format
+     * @throws IOException       if reading the channel failed
+     */
+    public Frame poll() throws IOException {
+        Optional<Frame> frame = FrameDecoder.decode(buffer);
+        if (frame.isPresent()) {
+            return frame.get();
+        }
+        makeRoom(FrameDecoder.requiredBytes(buffer));
+        if (fill() <= 0) {
+            return null;
+        }
+        return FrameDecoder.decode(buffer).orElse(null);
+    }
+
+    /**
      * The bytes received but not yet returned as frames. Zero means the connection is between
      * requests: nothing of a next frame has arrived.
      *

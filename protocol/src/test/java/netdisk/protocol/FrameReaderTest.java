@@ -54,6 +54,25 @@ class FrameReaderTest {
     }
 
     @Test
+    void pollReadsAtMostOnceAndKeepsPartialFramesForLater() throws IOException {
+        Frame first = new Frame(1, new Ping(1));
+        byte[] bytes = TestFrames.bytes(first);
+        FrameReader reader = new FrameReader(ChunkedChannel.randomChunks(bytes, new java.util.Random(3)));
+        Frame polled = null;
+        int polls = 0;
+        while (polled == null && polls < bytes.length) {
+            polled = reader.poll();
+            polls++;
+        }
+        assertThat(polled).isEqualTo(first);
+        assertThat(reader.poll()).as("nothing more").isNull();
+
+        FrameReader whole = new FrameReader(ChunkedChannel.whole(TestFrames.bytes(java.util.List.of(first, first))));
+        assertThat(whole.poll()).isEqualTo(first);
+        assertThat(whole.poll()).as("the second frame came with the first read").isEqualTo(first);
+    }
+
+    @Test
     void rawBytesAfterAHeaderFrameAreHandedOutBeforeTheChannelIsRead() throws IOException {
         Frame header = new Frame(4, new FileHeader("f", 6, 0));
         Frame next = new Frame(5, new Pong(5));

@@ -47,6 +47,9 @@ final class Session implements ServedConnection {
     private final SessionIo io;
     private final long startNanos = System.nanoTime();
     private volatile boolean draining;
+    /** Set by {@link #greetIfReady()} before the session's thread starts (so visible to it). */
+    private boolean greetedEarly;
+    private String earlyOutcome;
     private volatile String closeReason;
     private int requests;
 
@@ -163,18 +166,58 @@ final class Session implements ServedConnection {
         }
     }
 
+    /**
+     * On the worker's control thread, before the session's own thread starts: if the client's Hello is already in the
+     * socket (it almost always is: a client sends it right after connecting), answer it here, which takes the wake-up
+     * of a virtual thread off the path to the client's first answer. Otherwise, or on any I/O trouble, the session's
+     * thread does the handshake as usual.
+     */
+    void greetIfReady() {
+        var channel = connection.channel();
+        try {
+            Frame first;
+            channel.configureBlocking(false);
+            try {
+                first = reader.poll();
+            } finally {
+                channel.configureBlocking(true);
+            }
+            if (first != null) {
+                earlyOutcome = answerHello(first);
+                greetedEarly = true;
+            }
+        } catch (ProtocolException e) {
+            earlyOutcome = refuseNonClient(e);
+            greetedEarly = true;
+        } catch (IOException e) {
+            // left to the session's thread, which meets the same problem and reports it
+        }
+    }
+
     /** Returns null when the client was welcomed, or why the connection ends. */
     private String handshake() throws IOException {
+        if (greetedEarly) {
+            return earlyOutcome;
+        }
         Frame first;
         try {
             first = reader.read();
         } catch (ProtocolException e) {
-            sendQuietly(0, ErrorReply.of(ErrorCode.PROTOCOL_ERROR, "expected Hello: " + e.getMessage()));
-            return "not a netdisk client: " + e.getMessage();
+            return refuseNonClient(e);
         }
         if (first == null) {
             return "client closed before the handshake";
         }
+        return answerHello(first);
+    }
+
+    private String refuseNonClient(ProtocolException e) {
+        sendQuietly(0, ErrorReply.of(ErrorCode.PROTOCOL_ERROR, "expected Hello: " + e.getMessage()));
+        return "not a netdisk client: " + e.getMessage();
+    }
+
+    /** Answers the first frame: Welcome (returns null) or a refusal (returns why the connection ends). */
+    private String answerHello(Frame first) throws IOException {
         if (!(first.message() instanceof Hello hello)) {
             sendQuietly(first.requestId(), ErrorReply.of(ErrorCode.PROTOCOL_ERROR, "the first frame must be Hello"));
             return "no Hello";

@@ -94,9 +94,14 @@ public final class Worker {
     }
 
     private void start(Connection connection) {
-        ServedConnection session = settings.serveFile()
-                .<ServedConnection>map(file -> new SeedSession(connection, file, this::ended))
-                .orElseGet(() -> new Session(connection, identity, settings, transfers, this::welcomed, this::ended));
+        ServedConnection session;
+        if (settings.serveFile().isPresent()) {
+            session = new SeedSession(connection, settings.serveFile().get(), this::ended);
+        } else {
+            var netdiskSession = new Session(connection, identity, settings, transfers, this::welcomed, this::ended);
+            netdiskSession.greetIfReady();
+            session = netdiskSession;
+        }
         sessions.put(connection.id(), session);
         Thread.ofVirtual().name("conn#" + connection.id()).start(session);
     }
