@@ -26,7 +26,7 @@
 # Env (defaults): SIZE_MIB=1024 ROUNDS=3 BIG_MIB=4096 (RSS pass) WORKERS=2 SINK=1 SINK_REPS=5 SINK_MIB=SIZE_MIB
 #                 SKIP_BUILD=0 MVN_OFFLINE=1 KEEP_TMP=0 (keep the temp dirs and logs)
 # Needs: nginx (with the dav module: Debian's nginx has it), vsftpd, curl, ss, pgrep, fincore
-#        (apt-get install -y nginx vsftpd curl). Nothing is installed or started as a service; every server is
+#        (installed with apt-get when missing and run as root). Nothing is started as a service; every server is
 #        started here in the foreground, on 127.0.0.1 and free ports, and stopped here.
 set -euo pipefail
 
@@ -52,6 +52,16 @@ die() {
   exit 1
 }
 
+# The peers come from Debian's packages; install them when missing and we can (root with apt-get).
+missing=()
+for tool in nginx vsftpd curl ss pgrep fincore findmnt; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if ((${#missing[@]} > 0)) && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  say "installing the benchmark's peers (missing: ${missing[*]})..."
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx vsftpd curl iproute2 procps \
+    util-linux >&2 || die "apt-get install failed"
+fi
 for tool in nginx vsftpd curl ss pgrep fincore findmnt; do
   command -v "$tool" >/dev/null 2>&1 || die "needs $tool (apt-get install -y nginx vsftpd curl)"
 done

@@ -128,32 +128,38 @@ final class FileTransfers {
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(UPLOAD_BUFFER, Math.max(size, 1)));
         long received = 0;
         IOException storageFailure = null;
-        while (received < size) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), size - received));
-            int n;
-            try {
-                n = io.channel().read(buffer);
-            } catch (IOException e) {
-                throw new TransferAbortedException("upload of " + path + " stopped after " + received + " of "
-                        + size + " bytes: " + e.getMessage(), e);
-            }
-            if (n < 0) {
-                throw new TransferAbortedException("the client left after " + received + " of " + size
-                        + " bytes of " + path);
-            }
-            received += n;
-            if (storageFailure != null) {
-                continue;
-            }
-            buffer.flip();
-            try {
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
+        try (var writeBehind = new WriteBehind(out)) {
+            while (received < size) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), size - received));
+                int n;
+                try {
+                    n = io.channel().read(buffer);
+                } catch (IOException e) {
+                    throw new TransferAbortedException("upload of " + path + " stopped after " + received + " of "
+                            + size + " bytes: " + e.getMessage(), e);
                 }
-            } catch (IOException e) {
-                storageFailure = e;
-                io.reply(requestId, storageError(path, e));
-                log.warn("{} upload of {} failed after {} bytes: {}", identity, path, received, e.getMessage());
+                if (n < 0) {
+                    throw new TransferAbortedException("the client left after " + received + " of " + size
+                            + " bytes of " + path);
+                }
+                received += n;
+                if (storageFailure != null) {
+                    continue; // discarding the rest, to stay in step
+                }
+                buffer.flip();
+                try {
+                    while (buffer.hasRemaining()) {
+                        out.write(buffer);
+                    }
+                    writeBehind.written(received);
+                    if (writeBehind.failure() != null) {
+                        throw writeBehind.failure();
+                    }
+                } catch (IOException e) {
+                    storageFailure = e;
+                    io.reply(requestId, storageError(path, e));
+                    log.warn("{} upload of {} failed after {} bytes: {}", identity, path, received, e.getMessage());
+                }
             }
         }
         return storageFailure == null ? received : -1;
