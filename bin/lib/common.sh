@@ -191,6 +191,8 @@ netdisk_java_home() {
 netdisk__use_jdk() {
   export JAVA_HOME=$1
   NETDISK_JAVA_VERSION=$netdisk__ver
+  # Maven's own libraries (Guice) still call sun.misc.Unsafe: keep JDK 25 from warning about it on every build.
+  export MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow${MAVEN_OPTS:+ $MAVEN_OPTS}"
   if [[ -n $2 ]]; then
     netdisk_note "$2; using $JAVA_HOME ($NETDISK_JAVA_VERSION) instead."
   fi
