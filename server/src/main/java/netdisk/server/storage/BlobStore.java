@@ -1,0 +1,40 @@
+package netdisk.server.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.stream.Stream;
+
+/**
+ * File contents, addressed by their SHA-256 ({@link BlobId}).
+ *
+ * <p>The store knows nothing of names, owners or reference counts: those live in the {@link MetadataStore}. The
+ * two are kept consistent by ordering alone: a blob is committed (durably) <em>before</em> metadata refers to it, and
+ * deleted only <em>after</em> the metadata transaction that dropped its last reference has committed. A crash can
+ * therefore leave an unreferenced blob (garbage, see {@link #list()}), never a reference to a missing blob.
+ */
+public interface BlobStore {
+
+    /** Starts writing a new blob. */
+    BlobWriter begin() throws IOException;
+
+    /**
+     * Opens a committed blob for reading.
+     *
+     * @throws java.nio.file.NoSuchFileException no such blob
+     */
+    FileChannel open(BlobId blob) throws IOException;
+
+    boolean exists(BlobId blob) throws IOException;
+
+    /** Deletes a blob; returns whether it existed. The caller has made sure nothing refers to it any more. */
+    boolean delete(BlobId blob) throws IOException;
+
+    /** The hashes of every committed blob, for start-up reconciliation with the metadata. */
+    Stream<String> list() throws IOException;
+
+    /**
+     * Deletes every temporary file; returns how many there were. Only safe when no writer is open, i.e. at start-up
+     * before any session runs.
+     */
+    int sweepTemporaryFiles() throws IOException;
+}

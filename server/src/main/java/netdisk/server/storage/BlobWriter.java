@@ -1,0 +1,34 @@
+package netdisk.server.storage;
+
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.Optional;
+
+/**
+ * One blob being written: bytes go to a private temporary file and into a SHA-256 digest at the same time.
+ *
+ * <p>Exactly one of {@link #commit} or {@link #abort} ends it. {@link #close()} without a commit aborts, so a
+ * {@code try}-with-resources block never leaves a temporary file behind, whatever is thrown inside it.
+ */
+public interface BlobWriter extends WritableByteChannel {
+
+    /** Bytes written so far. */
+    long size();
+
+    /**
+     * Makes the blob visible: forces the temporary file to disk, compares its hash with {@code expectedSha256} (if
+     * given), renames it atomically to its content address and forces the directory. If a blob with the same
+     * contents already exists, the temporary file is deleted instead (identical contents are stored once).
+     *
+     * @throws BlobHashMismatchException the contents do not hash to {@code expectedSha256}; the temporary file is gone
+     * @throws IOException the blob could not be stored; the temporary file is gone
+     */
+    BlobId commit(Optional<String> expectedSha256) throws IOException;
+
+    /** Deletes the temporary file; the store is as if this writer never existed. Idempotent. */
+    void abort() throws IOException;
+
+    /** Aborts unless committed. */
+    @Override
+    void close() throws IOException;
+}

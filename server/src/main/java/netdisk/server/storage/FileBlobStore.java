@@ -1,0 +1,127 @@
+package netdisk.server.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The default {@link BlobStore}: one file per blob under {@code DATA/blobs}.
+ *
+ * <pre>
+ * DATA/blobs/ab/cd/abcd…(64 hex digits)   committed blobs, fanned out by the first two bytes of the hash
+ * DATA/blobs/tmp/&lt;uuid&gt;.part            blobs being written (and what a crash left; see sweepTemporaryFiles)
+ * </pre>
+ *
+ * <p>Temporary files live inside the store so that the final rename never crosses a file system and is atomic. A
+ * committed blob file is never modified, only created by rename and deleted, so readers never see a partial blob.
+ * Paths are built only from hex digests and random UUIDs: no client-supplied text ever reaches the file system.
+ */
+public final class FileBlobStore implements BlobStore {
+
+    static final String TEMPORARY_SUFFIX = ".part";
+
+    private final Path root;
+    private final Path temporary;
+
+    private FileBlobStore(Path root, Path temporary) {
+        this.root = root;
+        this.temporary = temporary;
+    }
+
+    /** The blob store of data directory {@code dataDir} ({@code dataDir/blobs}), created if needed. */
+    public static FileBlobStore open(Path dataDir) throws IOException {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Path root = Files.createDirectories(dataDir.resolve("blobs")).toRealPath();
+        Path temporary = Files.createDirectories(root.resolve("tmp"));
+        return new FileBlobStore(root, temporary);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public BlobWriter begin() throws IOException {
+        Path file = temporary.resolve(UUID.randomUUID() + TEMPORARY_SUFFIX);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new FileBlobWriter(this, file, channel);
+    }
+
+    @Override
+    public FileChannel open(BlobId blob) throws IOException {
+        return FileChannel.open(pathOf(blob.sha256()), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public boolean exists(BlobId blob) {
+        return Files.isRegularFile(pathOf(blob.sha256()), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public boolean delete(BlobId blob) throws IOException {
+        return Files.deleteIfExists(pathOf(blob.sha256()));
+    }
+
+    @Override
+    public Stream<String> list() throws IOException {
+        return Files.find(root, 3, (path, attributes) -> attributes.isRegularFile()
+                        && path.getNameCount() == root.getNameCount() + 3
+                        && BlobId.isSha256Hex(path.getFileName().toString()))
+                .map(path -> path.getFileName().toString());
+    }
+
+    @Override
+    public int sweepTemporaryFiles() throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(temporary)) {
+            for (Path leftover : leftovers) {
+                if (Files.deleteIfExists(leftover)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** How many temporary files exist now; for tests and status. */
+    public long temporaryFileCount() throws IOException {
+        try (Stream<Path> files = Files.list(temporary)) {
+            return files.count();
+        }
+    }
+
+    /** {@code root/ab/cd/abcd…}: built from a validated hex digest only. */
+    Path pathOf(String sha256) {
+        return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+    }
+
+    /**
+     * Creates the fan-out directories of {@code blobFile} if missing, forcing each new directory's parent so that the
+     * directory entries survive a crash together with the blob renamed into them.
+     */
+    void createParents(Path blobFile) throws IOException {
+        Path second = blobFile.getParent();
+        Path first = second.getParent();
+        if (!Files.isDirectory(first)) {
+            Files.createDirectories(first);
+            forceDirectory(root);
+        }
+        if (!Files.isDirectory(second)) {
+            Files.createDirectories(second);
+            forceDirectory(first);
+        }
+    }
+
+    static void forceDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package netdisk.server.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+
+/**
+ * A {@link BlobWriter} for {@link FileBlobStore}: hashes exactly the bytes that reached the temporary file.
+ *
+ * <p>Not thread-safe: one upload, one thread.
+ */
+final class FileBlobWriter implements BlobWriter {
+
+    private enum State { OPEN, COMMITTED, ABORTED }
+
+    private final FileBlobStore store;
+    private final Path file;
+    private final FileChannel channel;
+    private final MessageDigest digest;
+    private long size;
+    private State state = State.OPEN;
+
+    FileBlobWriter(FileBlobStore store, Path file, FileChannel channel) {
+        this.store = store;
+        this.file = file;
+        this.channel = channel;
+        this.digest = sha256();
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+        ensureOpen();
+        ByteBuffer written = source.duplicate();
+        int count = channel.write(source);
+        written.limit(written.position() + count);
+        digest.update(written);
+        size += count;
+        return count;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    @Override
+    public BlobId commit(Optional<String> expectedSha256) throws IOException {
+        ensureOpen();
+        try {
+            channel.force(true);
+            channel.close();
+            BlobId blob = BlobId.of(digest.digest(), size);
+            if (expectedSha256.isPresent() && !expectedSha256.get().equalsIgnoreCase(blob.sha256())) {
+                throw new BlobHashMismatchException(expectedSha256.get(), blob.sha256());
+            }
+            Path target = store.pathOf(blob.sha256());
+            store.createParents(target);
+            if (Files.exists(target)) {
+                Files.delete(file);
+            } else {
+                try {
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw new IOException("blob temporary files and blobs on different file systems", e);
+                }
+                FileBlobStore.forceDirectory(target.getParent());
+            }
+            state = State.COMMITTED;
+            return blob;
+        } finally {
+            if (state != State.COMMITTED) {
+                abort();
+            }
+        }
+    }
+
+    @Override
+    public void abort() throws IOException {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.ABORTED;
+        try {
+            channel.close();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        abort();
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (state != State.OPEN) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,654 @@
+package netdisk.server.storage;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import javax.sql.DataSource;
+
+import netdisk.server.storage.MetadataException.Reason;
+
+/**
+ * The {@link MetadataStore} on JDBC: SQLite by default ({@link #openSqlite}), any database the migrations support
+ * through {@link #create}. Every statement is a prepared statement; every change runs in one transaction
+ * ({@link #write}), and checks inside it that the nodes it was given still exist, belong to the same user, and are
+ * of the right kind, because a {@link Node} is only a snapshot.
+ */
+public final class JdbcMetadataStore implements MetadataStore {
+
+    private static final String NODE_COLUMNS =
+            "id, owner_id, parent_id, name, kind, size, blob_sha256, created_at, modified_at";
+    private static final String USER_COLUMNS = "id, name, password_hash, quota_bytes, created_at";
+
+    private final DataSource dataSource;
+    private final AutoCloseable owned;
+    private final Clock clock;
+
+    private JdbcMetadataStore(DataSource dataSource, AutoCloseable owned, Clock clock) {
+        this.dataSource = dataSource;
+        this.owned = owned;
+        this.clock = clock;
+    }
+
+    /** The store in {@code dataDir/metadata.db}, created and migrated as needed; closing it closes the pool. */
+    public static JdbcMetadataStore openSqlite(Path dataDir) throws MetadataException {
+        var dataSource = MetadataDatabase.openSqlite(dataDir);
+        return new JdbcMetadataStore(dataSource, dataSource, Clock.systemUTC());
+    }
+
+    /** A store on an already migrated {@code dataSource}, which the caller keeps and closes. */
+    public static JdbcMetadataStore create(DataSource dataSource, Clock clock) {
+        return new JdbcMetadataStore(Objects.requireNonNull(dataSource, "dataSource"), () -> { },
+                Objects.requireNonNull(clock, "clock"));
+    }
+
+    // ---- users
+
+    @Override
+    public User createUser(Name name, String passwordHash, OptionalLong quotaBytes) throws MetadataException {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(passwordHash, "passwordHash");
+        Objects.requireNonNull(quotaBytes, "quotaBytes");
+        if (quotaBytes.isPresent() && quotaBytes.getAsLong() < 0) {
+            throw new IllegalArgumentException("negative quota: " + quotaBytes.getAsLong());
+        }
+        return write(connection -> {
+            if (findUser(connection, name).isPresent()) {
+                throw new MetadataException(Reason.ALREADY_EXISTS, "user " + name + " exists");
+            }
+            long now = now();
+            long id;
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO users (name, password_hash, quota_bytes, created_at) VALUES (?, ?, ?, ?) RETURNING id")) {
+                insert.setString(1, name.value());
+                insert.setString(2, passwordHash);
+                if (quotaBytes.isPresent()) {
+                    insert.setLong(3, quotaBytes.getAsLong());
+                } else {
+                    insert.setNull(3, Types.BIGINT);
+                }
+                insert.setLong(4, now);
+                id = single(insert);
+            }
+            try (PreparedStatement root = connection.prepareStatement("INSERT INTO nodes (owner_id, parent_id, name,"
+                    + " kind, size, blob_sha256, created_at, modified_at) VALUES (?, NULL, '', 'dir', 0, NULL, ?, ?)")) {
+                root.setLong(1, id);
+                root.setLong(2, now);
+                root.setLong(3, now);
+                root.executeUpdate();
+            }
+            return new User(id, name.value(), passwordHash, quotaBytes, Instant.ofEpochMilli(now));
+        });
+    }
+
+    @Override
+    public Optional<User> findUser(Name name) throws MetadataException {
+        Objects.requireNonNull(name, "name");
+        return read(connection -> findUser(connection, name));
+    }
+
+    @Override
+    public List<User> listUsers() throws MetadataException {
+        return read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + USER_COLUMNS + " FROM users")) {
+                List<User> users = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        users.add(user(rows));
+                    }
+                }
+                users.sort(Comparator.comparing(User::name));
+                return users;
+            }
+        });
+    }
+
+    @Override
+    public Change<User> deleteUser(User user) throws MetadataException {
+        Objects.requireNonNull(user, "user");
+        return write(connection -> {
+            Node root = root(connection, user.id());
+            Removal removal = deleteSubtree(connection, root.id());
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
+                delete.setLong(1, user.id());
+                delete.executeUpdate();
+            }
+            return new Change<>(user, removal.orphans());
+        });
+    }
+
+    // ---- tree
+
+    @Override
+    public Node root(User user) throws MetadataException {
+        Objects.requireNonNull(user, "user");
+        return read(connection -> root(connection, user.id()));
+    }
+
+    @Override
+    public Node mkdir(User user, List<Name> path, boolean parents) throws MetadataException {
+        Objects.requireNonNull(user, "user");
+        List<Name> names = List.copyOf(path);
+        return write(connection -> {
+            Node current = root(connection, user.id());
+            if (names.isEmpty() && !parents) {
+                throw new MetadataException(Reason.ALREADY_EXISTS, "the root directory exists");
+            }
+            for (int i = 0; i < names.size(); i++) {
+                boolean last = i == names.size() - 1;
+                Optional<Node> child = child(connection, current, names.get(i));
+                if (child.isPresent()) {
+                    if (last && !parents) {
+                        throw new MetadataException(Reason.ALREADY_EXISTS, display(names) + " exists");
+                    }
+                    if (!child.get().isDirectory()) {
+                        throw new MetadataException(Reason.NOT_A_DIRECTORY,
+                                display(names.subList(0, i + 1)) + " is not a directory");
+                    }
+                    current = child.get();
+                } else if (last || parents) {
+                    current = insertNode(connection, current, names.get(i), Node.Kind.DIRECTORY, 0, null);
+                } else {
+                    throw new MetadataException(Reason.NOT_FOUND, "no directory " + display(names.subList(0, i + 1)));
+                }
+            }
+            return current;
+        });
+    }
+
+    @Override
+    public List<Node> list(Node directory) throws MetadataException {
+        Objects.requireNonNull(directory, "directory");
+        return read(connection -> {
+            Node current = directory(connection, directory);
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + NODE_COLUMNS + " FROM nodes WHERE owner_id = ? AND parent_id = ?")) {
+                select.setLong(1, current.ownerId());
+                select.setLong(2, current.id());
+                List<Node> children = nodes(select);
+                children.sort(Comparator.comparing(Node::name));
+                return children;
+            }
+        });
+    }
+
+    @Override
+    public Optional<Node> lookup(User user, List<Name> path) throws MetadataException {
+        Objects.requireNonNull(user, "user");
+        List<Name> names = List.copyOf(path);
+        return read(connection -> {
+            Node current = root(connection, user.id());
+            for (Name name : names) {
+                if (!current.isDirectory()) {
+                    return Optional.empty();
+                }
+                Optional<Node> child = child(connection, current, name);
+                if (child.isEmpty()) {
+                    return Optional.empty();
+                }
+                current = child.get();
+            }
+            return Optional.of(current);
+        });
+    }
+
+    @Override
+    public Change<Node> addFile(Node directory, Name name, BlobId blob) throws MetadataException {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(blob, "blob");
+        return write(connection -> {
+            Node parent = directory(connection, directory);
+            Optional<Node> existing = child(connection, parent, name);
+            if (existing.isPresent() && existing.get().isDirectory()) {
+                throw new MetadataException(Reason.IS_A_DIRECTORY, name + " is a directory");
+            }
+            retain(connection, blob);
+            if (existing.isEmpty()) {
+                return new Change<>(insertNode(connection, parent, name, Node.Kind.FILE, blob.size(), blob), List.of());
+            }
+            Node old = existing.get();
+            long now = now();
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE nodes SET size = ?, blob_sha256 = ?, modified_at = ? WHERE id = ?")) {
+                update.setLong(1, blob.size());
+                update.setString(2, blob.sha256());
+                update.setLong(3, now);
+                update.setLong(4, old.id());
+                update.executeUpdate();
+            }
+            touch(connection, parent.id(), now);
+            List<BlobId> orphans = release(connection, Map.of(old.blob().orElseThrow().sha256(), 1L));
+            return new Change<>(node(connection, old.id(), old.ownerId()).orElseThrow(), orphans);
+        });
+    }
+
+    @Override
+    public Node move(Node source, Node targetDirectory, Name newName) throws MetadataException {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(targetDirectory, "targetDirectory");
+        Objects.requireNonNull(newName, "newName");
+        return write(connection -> {
+            Node moving = existing(connection, source);
+            if (moving.isRoot()) {
+                throw new MetadataException(Reason.INVALID_OPERATION, "the root directory cannot be moved");
+            }
+            Node target = directory(connection, targetDirectory);
+            if (target.ownerId() != moving.ownerId()) {
+                throw new MetadataException(Reason.NOT_FOUND, "no such directory");
+            }
+            if (moving.isDirectory() && isAncestorOrSelf(connection, moving.id(), target.id())) {
+                throw new MetadataException(Reason.INVALID_OPERATION,
+                        "cannot move directory " + moving.name() + " into itself");
+            }
+            Optional<Node> clash = child(connection, target, newName);
+            if (clash.isPresent()) {
+                if (clash.get().id() == moving.id()) {
+                    return moving;
+                }
+                throw new MetadataException(Reason.ALREADY_EXISTS, newName + " exists");
+            }
+            long now = now();
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE nodes SET parent_id = ?, name = ? WHERE id = ?")) {
+                update.setLong(1, target.id());
+                update.setString(2, newName.value());
+                update.setLong(3, moving.id());
+                update.executeUpdate();
+            }
+            touch(connection, moving.parentId().getAsLong(), now);
+            touch(connection, target.id(), now);
+            return node(connection, moving.id(), moving.ownerId()).orElseThrow();
+        });
+    }
+
+    @Override
+    public Node copy(Node file, Node targetDirectory, Name newName) throws MetadataException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(targetDirectory, "targetDirectory");
+        Objects.requireNonNull(newName, "newName");
+        return write(connection -> {
+            Node original = existing(connection, file);
+            if (original.isDirectory()) {
+                throw new MetadataException(Reason.IS_A_DIRECTORY, original.name() + " is a directory");
+            }
+            Node target = directory(connection, targetDirectory);
+            if (target.ownerId() != original.ownerId()) {
+                throw new MetadataException(Reason.NOT_FOUND, "no such directory");
+            }
+            if (child(connection, target, newName).isPresent()) {
+                throw new MetadataException(Reason.ALREADY_EXISTS, newName + " exists");
+            }
+            BlobId blob = original.blob().orElseThrow();
+            retain(connection, blob);
+            return insertNode(connection, target, newName, Node.Kind.FILE, blob.size(), blob);
+        });
+    }
+
+    @Override
+    public Change<Integer> delete(Node node, boolean recursive) throws MetadataException {
+        Objects.requireNonNull(node, "node");
+        return write(connection -> {
+            Node doomed = existing(connection, node);
+            if (doomed.isRoot()) {
+                throw new MetadataException(Reason.INVALID_OPERATION, "the root directory cannot be deleted");
+            }
+            if (doomed.isDirectory() && !recursive && hasChildren(connection, doomed.id())) {
+                throw new MetadataException(Reason.NOT_EMPTY, doomed.name() + " is not empty");
+            }
+            Removal removal = deleteSubtree(connection, doomed.id());
+            touch(connection, doomed.parentId().getAsLong(), now());
+            return new Change<>(removal.nodes(), removal.orphans());
+        });
+    }
+
+    @Override
+    public long usage(User user) throws MetadataException {
+        Objects.requireNonNull(user, "user");
+        return read(connection -> {
+            try (PreparedStatement sum = connection.prepareStatement(
+                    "SELECT COALESCE(SUM(size), 0) FROM nodes WHERE owner_id = ? AND kind = 'file'")) {
+                sum.setLong(1, user.id());
+                return single(sum);
+            }
+        });
+    }
+
+    @Override
+    public boolean isReferenced(String sha256) throws MetadataException {
+        Objects.requireNonNull(sha256, "sha256");
+        return read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT refs FROM blobs WHERE sha256 = ?")) {
+                select.setString(1, sha256);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        try {
+            owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the metadata database", e);
+        }
+    }
+
+    // ---- transactions
+
+    /** One step of work on a connection. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException, MetadataException;
+    }
+
+    /** Runs {@code work} in auto-commit mode: no write lock, each statement sees the latest committed state. */
+    private <T> T read(Work<T> work) throws MetadataException {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    private <T> T write(Work<T> work) throws MetadataException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | MetadataException | RuntimeException e) {
+                rollback(connection, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    private static void rollback(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** A unique-constraint race (possible on PostgreSQL, where checks do not hold a lock) reads as "exists". */
+    private static MetadataException translate(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if ("23505".equals(e.getSQLState()) || message.contains("UNIQUE constraint failed")) {
+            return new MetadataException(Reason.ALREADY_EXISTS, "name exists");
+        }
+        return new MetadataException("metadata database error: " + message, e);
+    }
+
+    // ---- steps inside a transaction
+
+    private Optional<User> findUser(Connection connection, Name name) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + USER_COLUMNS + " FROM users WHERE name = ?")) {
+            select.setString(1, name.value());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(user(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Node root(Connection connection, long ownerId) throws SQLException, MetadataException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + NODE_COLUMNS + " FROM nodes WHERE owner_id = ? AND parent_id IS NULL")) {
+            select.setLong(1, ownerId);
+            return nodes(select).stream().findFirst()
+                    .orElseThrow(() -> new MetadataException(Reason.NOT_FOUND, "no such user"));
+        }
+    }
+
+    private static Optional<Node> node(Connection connection, long id, long ownerId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + NODE_COLUMNS + " FROM nodes WHERE id = ? AND owner_id = ?")) {
+            select.setLong(1, id);
+            select.setLong(2, ownerId);
+            return nodes(select).stream().findFirst();
+        }
+    }
+
+    /** The current state of {@code snapshot}, which must still exist. */
+    private static Node existing(Connection connection, Node snapshot) throws SQLException, MetadataException {
+        return node(connection, snapshot.id(), snapshot.ownerId())
+                .orElseThrow(() -> new MetadataException(Reason.NOT_FOUND, "no such file or directory: "
+                        + snapshot.name()));
+    }
+
+    /** The current state of {@code snapshot}, which must still exist and be a directory. */
+    private static Node directory(Connection connection, Node snapshot) throws SQLException, MetadataException {
+        Node current = existing(connection, snapshot);
+        if (!current.isDirectory()) {
+            throw new MetadataException(Reason.NOT_A_DIRECTORY, current.name() + " is not a directory");
+        }
+        return current;
+    }
+
+    private static Optional<Node> child(Connection connection, Node directory, Name name) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + NODE_COLUMNS + " FROM nodes WHERE owner_id = ? AND parent_id = ? AND name = ?")) {
+            select.setLong(1, directory.ownerId());
+            select.setLong(2, directory.id());
+            select.setString(3, name.value());
+            return nodes(select).stream().findFirst();
+        }
+    }
+
+    private static boolean hasChildren(Connection connection, long id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM nodes WHERE parent_id = ?")) {
+            select.setLong(1, id);
+            select.setMaxRows(1);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /** Whether {@code ancestor} is {@code node} or one of its ancestors: walks parent links up to the root. */
+    private static boolean isAncestorOrSelf(Connection connection, long ancestor, long node) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                WITH RECURSIVE up (id, parent_id) AS (
+                    SELECT id, parent_id FROM nodes WHERE id = ?
+                    UNION ALL
+                    SELECT n.id, n.parent_id FROM nodes n JOIN up ON n.id = up.parent_id)
+                SELECT 1 FROM up WHERE id = ?""")) {
+            select.setLong(1, node);
+            select.setLong(2, ancestor);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private Node insertNode(Connection connection, Node parent, Name name, Node.Kind kind, long size, BlobId blob)
+            throws SQLException {
+        long now = now();
+        long id;
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO nodes (owner_id, parent_id, name,"
+                + " kind, size, blob_sha256, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+            insert.setLong(1, parent.ownerId());
+            insert.setLong(2, parent.id());
+            insert.setString(3, name.value());
+            insert.setString(4, kind.sql());
+            insert.setLong(5, size);
+            if (blob == null) {
+                insert.setNull(6, Types.CHAR);
+            } else {
+                insert.setString(6, blob.sha256());
+            }
+            insert.setLong(7, now);
+            insert.setLong(8, now);
+            id = single(insert);
+        }
+        touch(connection, parent.id(), now);
+        return new Node(id, parent.ownerId(), OptionalLong.of(parent.id()), name.value(), kind, size,
+                Optional.ofNullable(blob), Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
+    }
+
+    private static void touch(Connection connection, long directoryId, long now) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE nodes SET modified_at = ? WHERE id = ?")) {
+            update.setLong(1, now);
+            update.setLong(2, directoryId);
+            update.executeUpdate();
+        }
+    }
+
+    /** One more reference to {@code blob}: its row is created with refs = 1 or incremented. */
+    private static void retain(Connection connection, BlobId blob) throws SQLException, MetadataException {
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO blobs (sha256, size, refs) VALUES (?, ?, 1)
+                ON CONFLICT (sha256) DO UPDATE SET refs = blobs.refs + 1
+                RETURNING size""")) {
+            upsert.setString(1, blob.sha256());
+            upsert.setLong(2, blob.size());
+            long recorded = single(upsert);
+            if (recorded != blob.size()) {
+                throw new MetadataException(Reason.STORAGE_ERROR, "blob " + blob.sha256() + " is recorded with size "
+                        + recorded + ", not " + blob.size());
+            }
+        }
+    }
+
+    /**
+     * Drops {@code counts.get(sha)} references from each blob; rows reaching zero are deleted and returned. Callers
+     * remove or repoint the nodes first, since a blob row cannot go while a node still refers to it.
+     */
+    private static List<BlobId> release(Connection connection, Map<String, Long> counts) throws SQLException {
+        List<BlobId> orphans = new ArrayList<>();
+        for (Map.Entry<String, Long> entry : counts.entrySet()) {
+            long size;
+            long refs;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT size, refs FROM blobs WHERE sha256 = ?")) {
+                select.setString(1, entry.getKey());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        throw new SQLException("no blobs row for referenced blob " + entry.getKey());
+                    }
+                    size = rows.getLong(1);
+                    refs = rows.getLong(2);
+                }
+            }
+            if (refs > entry.getValue()) {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE blobs SET refs = refs - ? WHERE sha256 = ?")) {
+                    update.setLong(1, entry.getValue());
+                    update.setString(2, entry.getKey());
+                    update.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM blobs WHERE sha256 = ?")) {
+                    delete.setString(1, entry.getKey());
+                    delete.executeUpdate();
+                }
+                orphans.add(new BlobId(entry.getKey(), size));
+            }
+        }
+        return orphans;
+    }
+
+    private record Removal(int nodes, List<BlobId> orphans) {
+    }
+
+    /** Deletes node {@code id} and everything below it, deepest first, then releases the blobs they referred to. */
+    private static Removal deleteSubtree(Connection connection, long id) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        Map<String, Long> blobCounts = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                WITH RECURSIVE subtree (id, depth) AS (
+                    SELECT id, 0 FROM nodes WHERE id = ?
+                    UNION ALL
+                    SELECT n.id, subtree.depth + 1 FROM nodes n JOIN subtree ON n.parent_id = subtree.id)
+                SELECT n.id, n.blob_sha256 FROM subtree JOIN nodes n ON n.id = subtree.id
+                ORDER BY subtree.depth DESC""")) {
+            select.setLong(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                    String blob = rows.getString(2);
+                    if (blob != null) {
+                        blobCounts.merge(blob, 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM nodes WHERE id = ?")) {
+            for (long doomed : ids) {
+                delete.setLong(1, doomed);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+        return new Removal(ids.size(), release(connection, blobCounts));
+    }
+
+    // ---- rows
+
+    private static long single(PreparedStatement statement) throws SQLException {
+        try (ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+                throw new SQLException("statement returned no row");
+            }
+            return rows.getLong(1);
+        }
+    }
+
+    private static List<Node> nodes(PreparedStatement select) throws SQLException {
+        List<Node> nodes = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                nodes.add(node(rows));
+            }
+        }
+        return nodes;
+    }
+
+    private static Node node(ResultSet row) throws SQLException {
+        long parent = row.getLong("parent_id");
+        OptionalLong parentId = row.wasNull() ? OptionalLong.empty() : OptionalLong.of(parent);
+        long size = row.getLong("size");
+        String sha256 = row.getString("blob_sha256");
+        return new Node(row.getLong("id"), row.getLong("owner_id"), parentId, row.getString("name"),
+                Node.Kind.fromSql(row.getString("kind")), size,
+                Optional.ofNullable(sha256).map(hash -> new BlobId(hash, size)),
+                Instant.ofEpochMilli(row.getLong("created_at")), Instant.ofEpochMilli(row.getLong("modified_at")));
+    }
+
+    private static User user(ResultSet row) throws SQLException {
+        long quota = row.getLong("quota_bytes");
+        OptionalLong quotaBytes = row.wasNull() ? OptionalLong.empty() : OptionalLong.of(quota);
+        return new User(row.getLong("id"), row.getString("name"), row.getString("password_hash"), quotaBytes,
+                Instant.ofEpochMilli(row.getLong("created_at")));
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private static String display(List<Name> names) {
+        return "/" + String.join("/", names.stream().map(Name::value).toList());
+    }
+}

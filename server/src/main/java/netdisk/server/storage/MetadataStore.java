@@ -1,0 +1,72 @@
+package netdisk.server.storage;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Users and each user's tree of directories and files.
+ *
+ * <p>Paths are lists of {@link Name}s resolved from the user's root inside the metadata, never strings handed to the
+ * file system; the empty list is the root. Each user sees only their own nodes: an operation given another user's
+ * node, or mixing two users' nodes, fails with {@code NOT_FOUND}.
+ *
+ * <p>Every change is one transaction. Changes that drop blob references return the blobs whose reference count
+ * reached zero ({@link Change#orphanedBlobs()}); see {@link BlobStore} for the ordering that keeps blobs and metadata
+ * consistent across crashes.
+ */
+public interface MetadataStore extends AutoCloseable {
+
+    /** A new user with an empty root directory. Refused (ALREADY_EXISTS) if the name is taken. */
+    User createUser(Name name, String passwordHash, OptionalLong quotaBytes) throws MetadataException;
+
+    Optional<User> findUser(Name name) throws MetadataException;
+
+    /** Every user, by name. */
+    List<User> listUsers() throws MetadataException;
+
+    /** Deletes a user and their whole tree. */
+    Change<User> deleteUser(User user) throws MetadataException;
+
+    /** The user's root directory. */
+    Node root(User user) throws MetadataException;
+
+    /**
+     * Creates the directory {@code path}. With {@code parents}, missing directories on the way are created and an
+     * existing directory at {@code path} is fine (like {@code mkdir -p}); without, the parent must exist and the name
+     * must be free.
+     */
+    Node mkdir(User user, List<Name> path, boolean parents) throws MetadataException;
+
+    /** The entries of a directory, by name. */
+    List<Node> list(Node directory) throws MetadataException;
+
+    /** The node at {@code path}, if there is one. */
+    Optional<Node> lookup(User user, List<Name> path) throws MetadataException;
+
+    /**
+     * Puts a committed blob into {@code directory} as file {@code name}, replacing a file of that name (never a
+     * directory). The blob's reference count goes up; a replaced file's blob's goes down, and is orphaned at zero.
+     */
+    Change<Node> addFile(Node directory, Name name, BlobId blob) throws MetadataException;
+
+    /** Moves (and renames) {@code source} into {@code targetDirectory}; a directory cannot go into itself. */
+    Node move(Node source, Node targetDirectory, Name newName) throws MetadataException;
+
+    /** Copies a file: a new node sharing the same blob (reference count + 1), nothing copied on disk. */
+    Node copy(Node file, Node targetDirectory, Name newName) throws MetadataException;
+
+    /**
+     * Deletes a file, or a directory ({@code recursive} for a non-empty one). The value is how many nodes went.
+     */
+    Change<Integer> delete(Node node, boolean recursive) throws MetadataException;
+
+    /** The bytes in the user's files (each file counted, even if its blob is shared). */
+    long usage(User user) throws MetadataException;
+
+    /** Whether any file refers to the blob with this hash; for start-up reconciliation with the blob store. */
+    boolean isReferenced(String sha256) throws MetadataException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,308 @@
+package netdisk.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import netdisk.server.storage.MetadataException.Reason;
+
+class JdbcMetadataStoreTest {
+
+    private static final BlobId ONE = new BlobId("1".repeat(64), 100);
+    private static final BlobId TWO = new BlobId("2".repeat(64), 2_000);
+    private static final BlobId THREE = new BlobId("3".repeat(64), 30_000);
+
+    @TempDir
+    Path data;
+
+    private JdbcMetadataStore store;
+    private User alice;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = JdbcMetadataStore.openSqlite(data);
+        alice = store.createUser(Name.of("alice"), "$argon2id$hash", OptionalLong.empty());
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void createsFindsListsAndDeletesUsers() throws Exception {
+        User bob = store.createUser(Name.of("bob"), "h", OptionalLong.of(1L << 40));
+
+        assertThat(store.findUser(Name.of("bob"))).contains(bob);
+        assertThat(store.findUser(Name.of("carol"))).isEmpty();
+        assertThat(store.listUsers()).extracting(User::name).containsExactly("alice", "bob");
+        assertThat(store.root(bob).isRoot()).isTrue();
+        assertThatThrownBy(() -> store.createUser(Name.of("bob"), "h", OptionalLong.empty()))
+                .isInstanceOfSatisfying(MetadataException.class, e -> assertThat(e.reason())
+                        .isEqualTo(Reason.ALREADY_EXISTS));
+
+        store.deleteUser(bob);
+
+        assertThat(store.findUser(Name.of("bob"))).isEmpty();
+        assertThatThrownBy(() -> store.root(bob)).isInstanceOf(MetadataException.class);
+    }
+
+    @Test
+    void mkdirWithParentsCreatesTheWholePathAndIsIdempotent() throws Exception {
+        Node c = store.mkdir(alice, path("a", "b", "c"), true);
+
+        assertThat(store.lookup(alice, path("a", "b", "c"))).contains(c);
+        assertThat(store.mkdir(alice, path("a", "b", "c"), true)).isEqualTo(c);
+        assertThat(store.list(store.lookup(alice, path("a")).orElseThrow()))
+                .extracting(Node::name).containsExactly("b");
+    }
+
+    @Test
+    void mkdirWithoutParentsNeedsTheParentAndAFreeName() throws Exception {
+        assertMetadataError(() -> store.mkdir(alice, path("x", "y"), false), Reason.NOT_FOUND);
+        store.mkdir(alice, path("x"), false);
+        assertMetadataError(() -> store.mkdir(alice, path("x"), false), Reason.ALREADY_EXISTS);
+        store.addFile(store.root(alice), Name.of("f"), ONE);
+        assertMetadataError(() -> store.mkdir(alice, path("f", "g"), true), Reason.NOT_A_DIRECTORY);
+        assertMetadataError(() -> store.mkdir(alice, path("f"), false), Reason.ALREADY_EXISTS);
+    }
+
+    @Test
+    void listsADirectoryByName() throws Exception {
+        Node root = store.root(alice);
+        store.addFile(root, Name.of("zeta"), ONE);
+        store.mkdir(alice, path("alpha"), false);
+        store.addFile(root, Name.of("mid"), TWO);
+
+        List<Node> entries = store.list(root);
+
+        assertThat(entries).extracting(Node::name).containsExactly("alpha", "mid", "zeta");
+        assertThat(entries.get(0).isDirectory()).isTrue();
+        assertThat(entries.get(1).blob()).contains(TWO);
+        assertThat(entries.get(1).size()).isEqualTo(TWO.size());
+        assertMetadataError(() -> store.list(entries.get(1)), Reason.NOT_A_DIRECTORY);
+    }
+
+    @Test
+    void chineseAndOtherNonAsciiNamesRoundTripExactly() throws Exception {
+        String composed = "caf\u00e9";
+        String decomposed = "cafe\u0301";
+        Node dir = store.mkdir(alice, path("文档", "二〇二六年"), true);
+        store.addFile(dir, Name.of("报告 最终版.txt"), ONE);
+        store.addFile(dir, Name.of(composed), TWO);
+        store.addFile(dir, Name.of(decomposed), THREE);
+
+        assertThat(store.lookup(alice, path("文档", "二〇二六年", "报告 最终版.txt")).orElseThrow().name())
+                .isEqualTo("报告 最终版.txt");
+        assertThat(store.lookup(alice, path("文档", "二〇二六年", composed)).orElseThrow().blob()).contains(TWO);
+        assertThat(store.lookup(alice, path("文档", "二〇二六年", decomposed)).orElseThrow().blob()).contains(THREE);
+        assertThat(store.list(dir)).extracting(Node::name)
+                .containsExactlyInAnyOrder("报告 最终版.txt", composed, decomposed);
+        assertThat(store.lookup(alice, path("文档", "二〇二六年", "报告 最终版.TXT"))).isEmpty();
+    }
+
+    @Test
+    void duplicateNamesAreRefusedButAFileCanBeReplaced() throws Exception {
+        Node root = store.root(alice);
+        Node dir = store.mkdir(alice, path("d"), false);
+        store.addFile(root, Name.of("f"), ONE);
+
+        assertMetadataError(() -> store.addFile(root, Name.of("d"), TWO), Reason.IS_A_DIRECTORY);
+        assertMetadataError(() -> store.copy(store.lookup(alice, path("f")).orElseThrow(), root, Name.of("d")),
+                Reason.ALREADY_EXISTS);
+        assertMetadataError(() -> store.move(dir, root, Name.of("f")), Reason.ALREADY_EXISTS);
+
+        Change<Node> replaced = store.addFile(root, Name.of("f"), TWO);
+
+        assertThat(replaced.value().blob()).contains(TWO);
+        assertThat(replaced.orphanedBlobs()).containsExactly(ONE);
+        assertThat(store.list(root)).hasSize(2);
+        assertThat(store.isReferenced(ONE.sha256())).isFalse();
+    }
+
+    @Test
+    void replacingAFileWithTheSameBlobOrphansNothing() throws Exception {
+        Node root = store.root(alice);
+        store.addFile(root, Name.of("f"), ONE);
+
+        assertThat(store.addFile(root, Name.of("f"), ONE).orphanedBlobs()).isEmpty();
+        assertThat(store.isReferenced(ONE.sha256())).isTrue();
+    }
+
+    @Test
+    void hostileNamesNeverReachTheStore() {
+        for (String hostile : List.of("..", ".", "a/b", "nul\0byte", "y".repeat(256), "")) {
+            assertThatThrownBy(() -> store.mkdir(alice, List.of(Name.of(hostile)), true))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void moveRenamesAndRefusesToMoveADirectoryIntoItself() throws Exception {
+        Node a = store.mkdir(alice, path("a"), false);
+        Node b = store.mkdir(alice, path("a", "b"), false);
+        Node file = store.addFile(b, Name.of("f"), ONE).value();
+        Node other = store.mkdir(alice, path("other"), false);
+
+        assertMetadataError(() -> store.move(a, a, Name.of("a2")), Reason.INVALID_OPERATION);
+        assertMetadataError(() -> store.move(a, b, Name.of("a2")), Reason.INVALID_OPERATION);
+        assertMetadataError(() -> store.move(store.root(alice), other, Name.of("r")), Reason.INVALID_OPERATION);
+        assertMetadataError(() -> store.move(a, file, Name.of("x")), Reason.NOT_A_DIRECTORY);
+
+        Node moved = store.move(a, other, Name.of("renamed"));
+
+        assertThat(moved.parentId()).hasValue(other.id());
+        assertThat(store.lookup(alice, path("a"))).isEmpty();
+        assertThat(store.lookup(alice, path("other", "renamed", "b", "f"))).map(Node::id).contains(file.id());
+        assertThat(store.move(file, store.lookup(alice, path("other", "renamed", "b")).orElseThrow(), Name.of("f")))
+                .isEqualTo(store.lookup(alice, path("other", "renamed", "b", "f")).orElseThrow());
+        assertThat(store.isReferenced(ONE.sha256())).isTrue();
+    }
+
+    @Test
+    void copySharesTheBlobAndCountsTheReference() throws Exception {
+        Node root = store.root(alice);
+        Node original = store.addFile(root, Name.of("original"), ONE).value();
+        Node dir = store.mkdir(alice, path("d"), false);
+
+        Node copy = store.copy(original, dir, Name.of("copy"));
+
+        assertThat(copy.blob()).contains(ONE);
+        assertThat(store.usage(alice)).isEqualTo(2 * ONE.size());
+        assertThat(store.delete(original, false).orphanedBlobs()).isEmpty();
+        assertThat(store.isReferenced(ONE.sha256())).isTrue();
+        assertThat(store.delete(copy, false).orphanedBlobs()).containsExactly(ONE);
+        assertThat(store.isReferenced(ONE.sha256())).isFalse();
+        assertMetadataError(() -> store.copy(dir, root, Name.of("dir-copy")), Reason.IS_A_DIRECTORY);
+    }
+
+    @Test
+    void recursiveDeleteReturnsExactlyTheBlobsNoFileRefersToAnyMore() throws Exception {
+        Node root = store.root(alice);
+        Node deep = store.mkdir(alice, path("top", "mid", "deep"), true);
+        store.addFile(deep, Name.of("one"), ONE);
+        store.addFile(deep, Name.of("one-again"), ONE);
+        store.addFile(store.lookup(alice, path("top")).orElseThrow(), Name.of("two"), TWO);
+        store.addFile(root, Name.of("two-outside"), TWO);
+        store.addFile(store.lookup(alice, path("top", "mid")).orElseThrow(), Name.of("three"), THREE);
+        Node top = store.lookup(alice, path("top")).orElseThrow();
+
+        assertMetadataError(() -> store.delete(top, false), Reason.NOT_EMPTY);
+        Change<Integer> removal = store.delete(top, true);
+
+        assertThat(removal.value()).isEqualTo(7);
+        assertThat(removal.orphanedBlobs()).containsExactlyInAnyOrder(ONE, THREE);
+        assertThat(store.list(root)).extracting(Node::name).containsExactly("two-outside");
+        assertThat(store.isReferenced(TWO.sha256())).isTrue();
+        assertThat(store.usage(alice)).isEqualTo(TWO.size());
+        assertMetadataError(() -> store.delete(root, true), Reason.INVALID_OPERATION);
+        assertMetadataError(() -> store.delete(top, true), Reason.NOT_FOUND);
+    }
+
+    @Test
+    void deletingAUserReleasesTheirBlobsButNotSharedOnes() throws Exception {
+        User bob = store.createUser(Name.of("bob"), "h", OptionalLong.empty());
+        store.addFile(store.root(alice), Name.of("shared"), ONE);
+        store.addFile(store.root(bob), Name.of("shared"), ONE);
+        store.addFile(store.mkdir(bob, path("private"), false), Name.of("mine"), TWO);
+
+        Change<User> removal = store.deleteUser(bob);
+
+        assertThat(removal.orphanedBlobs()).containsExactly(TWO);
+        assertThat(store.isReferenced(ONE.sha256())).isTrue();
+    }
+
+    @Test
+    void usersCannotSeeOrTouchEachOthersNodes() throws Exception {
+        User bob = store.createUser(Name.of("bob"), "h", OptionalLong.empty());
+        Node secret = store.addFile(store.mkdir(alice, path("secret"), false), Name.of("plans"), ONE).value();
+        Node bobsRoot = store.root(bob);
+
+        assertThat(store.lookup(bob, path("secret"))).isEmpty();
+        assertThat(store.list(bobsRoot)).isEmpty();
+        assertMetadataError(() -> store.move(secret, bobsRoot, Name.of("stolen")), Reason.NOT_FOUND);
+        assertMetadataError(() -> store.copy(secret, bobsRoot, Name.of("stolen")), Reason.NOT_FOUND);
+        Node forged = new Node(secret.id(), bob.id(), secret.parentId(), secret.name(), secret.kind(), secret.size(),
+                secret.blob(), secret.createdAt(), secret.modifiedAt());
+        assertMetadataError(() -> store.delete(forged, false), Reason.NOT_FOUND);
+        assertThat(store.usage(bob)).isZero();
+        assertThat(store.lookup(alice, path("secret", "plans"))).isPresent();
+    }
+
+    @Test
+    void lookupThroughAFileFindsNothing() throws Exception {
+        store.addFile(store.root(alice), Name.of("f"), ONE);
+
+        assertThat(store.lookup(alice, path("f", "g"))).isEmpty();
+        assertThat(store.lookup(alice, List.of())).contains(store.root(alice));
+    }
+
+    @Test
+    void theSameHashWithADifferentSizeIsRefused() throws Exception {
+        store.addFile(store.root(alice), Name.of("f"), ONE);
+
+        assertMetadataError(() -> store.addFile(store.root(alice), Name.of("g"), new BlobId(ONE.sha256(), 1)),
+                Reason.STORAGE_ERROR);
+        assertThat(store.lookup(alice, path("g"))).isEmpty();
+    }
+
+    @Test
+    void dataSurvivesReopening() throws Exception {
+        store.addFile(store.mkdir(alice, path("keep"), false), Name.of("文件"), ONE);
+        store.close();
+
+        store = JdbcMetadataStore.openSqlite(data);
+
+        assertThat(store.lookup(alice, path("keep", "文件")).orElseThrow().blob()).contains(ONE);
+    }
+
+    @Test
+    void concurrentWritersFromTwoPoolsQueueInsteadOfFailing() throws Exception {
+        Node root = store.root(alice);
+        try (JdbcMetadataStore second = JdbcMetadataStore.openSqlite(data);
+             var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<?>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                JdbcMetadataStore writer = t % 2 == 0 ? store : second;
+                int thread = t;
+                results.add(threads.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        writer.addFile(root, Name.of("f-" + thread + "-" + i), i % 2 == 0 ? ONE : TWO);
+                    }
+                    return null;
+                }));
+            }
+            for (var result : results) {
+                result.get();
+            }
+        }
+
+        assertThat(store.list(root)).hasSize(200);
+        assertThat(store.usage(alice)).isEqualTo(8 * (13 * ONE.size() + 12 * TWO.size()));
+        Node any = store.lookup(alice, path("f-0-0")).orElseThrow();
+        assertThat(store.delete(any, false).orphanedBlobs()).isEmpty();
+    }
+
+    static List<Name> path(String... names) {
+        return Arrays.stream(names).map(Name::of).toList();
+    }
+
+    @FunctionalInterface
+    interface Action {
+        Object run() throws Exception;
+    }
+
+    static void assertMetadataError(Action action, Reason reason) {
+        assertThatThrownBy(action::run).isInstanceOfSatisfying(MetadataException.class,
+                e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason));
+    }
+}

@@ -1,0 +1,82 @@
+package netdisk.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+class MetadataDatabaseTest {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void migratesAFreshDatabaseAndIsIdempotentOnAnExistingOne() throws Exception {
+        try (HikariDataSource first = MetadataDatabase.openSqlite(data)) {
+            assertThat(tables(first)).contains("users", "nodes", "blobs", "flyway_schema_history");
+            assertThat(MetadataDatabase.migrate(first)).isZero();
+        }
+        assertThat(data.resolve(MetadataDatabase.SQLITE_FILE)).exists();
+
+        try (HikariDataSource again = MetadataDatabase.openSqlite(data)) {
+            assertThat(MetadataDatabase.migrate(again)).isZero();
+            assertThat(query(again, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void connectionsUseWalForeignKeysAndABusyTimeout() throws Exception {
+        try (HikariDataSource dataSource = MetadataDatabase.openSqlite(data)) {
+            assertThat(query(dataSource, "PRAGMA journal_mode")).isEqualToIgnoringCase("wal");
+            assertThat(query(dataSource, "PRAGMA foreign_keys")).isEqualTo("1");
+            assertThat(query(dataSource, "PRAGMA busy_timeout"))
+                    .isEqualTo(String.valueOf(MetadataDatabase.BUSY_TIMEOUT_MILLIS));
+            assertThat(query(dataSource, "PRAGMA synchronous")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void theSchemaAllowsOneRootPerUser() throws Exception {
+        try (HikariDataSource dataSource = MetadataDatabase.openSqlite(data);
+             JdbcMetadataStore store = JdbcMetadataStore.create(dataSource, java.time.Clock.systemUTC())) {
+            User user = store.createUser(Name.of("u"), "h", java.util.OptionalLong.empty());
+            try (Connection connection = dataSource.getConnection();
+                 var insert = connection.prepareStatement("INSERT INTO nodes (owner_id, parent_id, name, kind, size,"
+                         + " created_at, modified_at) VALUES (?, NULL, '', 'dir', 0, 0, 0)")) {
+                insert.setLong(1, user.id());
+                org.assertj.core.api.Assertions.assertThatThrownBy(insert::executeUpdate)
+                        .isInstanceOf(SQLException.class).hasMessageContaining("UNIQUE");
+            }
+        }
+    }
+
+    private static List<String> tables(HikariDataSource dataSource) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             ResultSet rows = connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+            while (rows.next()) {
+                tables.add(rows.getString("TABLE_NAME"));
+            }
+        }
+        return tables;
+    }
+
+    private static String query(HikariDataSource dataSource, String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+}
