@@ -62,10 +62,34 @@ class SupervisionTest {
     }
 
     @Test
+    void aWorkerThatStopsAnsweringIsKilledAndReplaced() throws Exception {
+        try (var server = ServerProcess.start(data, "process", "--workers", "2", "--worker-heartbeat", "1");
+             var survivor = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT)) {
+            int survivorNumber = survivor.welcome().workerNumber();
+            ServerStatus.WorkerRow hung = server.status().workers().get(1 - survivorNumber);
+
+            ServerProcess.kill("STOP", hung.pid()); // alive, but answering nothing
+
+            server.awaitLog("has not answered for", Duration.ofSeconds(15));
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                ServerStatus.WorkerRow row = server.status().workers().get(hung.number());
+                assertThat(row.pid()).isNotEqualTo(hung.pid());
+                assertThat(row.restarts()).isEqualTo(1);
+                assertThat(row.state()).isEqualTo("idle");
+            });
+            await().atMost(TIMEOUT).until(() -> ProcessHandle.of(hung.pid()).isEmpty());
+            survivor.ping();
+            assertThat(server.status().workers().get(survivorNumber).restarts()).as("the healthy worker stays")
+                    .isZero();
+        }
+    }
+
+    @Test
     void aCrashedWorkerThreadIsReplacedWhileOtherSessionsGoOn() throws Exception {
         var config = new ServerConfig("127.0.0.1", 0, 2, WorkerMode.THREAD, data,
                 ServerConfig.DEFAULT_SESSIONS_PER_WORKER, 4, Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Duration.ofSeconds(5), ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                Duration.ofSeconds(5), ServerConfig.DEFAULT_WORKER_HEARTBEAT, ServerConfig.DEFAULT_WORKER_JVM_OPTIONS,
+                Optional.empty());
         Server server = Server.start(config, new StopRequest());
         int port = server.address().getPort();
         try (var victim = NetdiskClient.connect("127.0.0.1", port, TIMEOUT);

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param queueTimeout how long a connection may wait in that queue before it gets "server busy"
  * @param drainTimeout how long a graceful stop lets in-flight work finish
  * @param handshakeTimeout how long a new connection may take to say Hello
+ * @param workerHeartbeat how often the master asks each worker whether it is alive; three missed answers in a row and
+ *     the worker is killed and replaced
  * @param workerJvmOptions JVM options for worker processes (replacing {@link #DEFAULT_WORKER_JVM_OPTIONS})
  * @param serveFile {@code serve-file} mode: every connection gets this file in the tutorial's format, no handshake
  */
@@ -33,6 +35,7 @@ public record ServerConfig(
         Duration queueTimeout,
         Duration drainTimeout,
         Duration handshakeTimeout,
+        Duration workerHeartbeat,
         List<String> workerJvmOptions,
         Optional<Path> serveFile) {
 
@@ -44,6 +47,7 @@ public record ServerConfig(
     public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_WORKER_HEARTBEAT = Duration.ofSeconds(5);
     /** A small, fast-starting worker JVM (measured: ~50 MB RSS); sessions are virtual threads. */
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-Xss512k", "-XX:TieredStopAtLevel=1",
@@ -56,6 +60,7 @@ public record ServerConfig(
         Objects.requireNonNull(queueTimeout, "queueTimeout");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(workerHeartbeat, "workerHeartbeat");
         workerJvmOptions = List.copyOf(Objects.requireNonNull(workerJvmOptions, "workerJvmOptions"));
         Objects.requireNonNull(serveFile, "serveFile");
         require(!host.isBlank(), "host must not be empty");
@@ -66,6 +71,7 @@ public record ServerConfig(
         require(queueTimeout.isPositive(), "queue timeout must be positive");
         require(!drainTimeout.isNegative(), "drain timeout must not be negative");
         require(handshakeTimeout.isPositive(), "handshake timeout must be positive");
+        require(workerHeartbeat.toMillis() >= 100, "worker heartbeat must be at least 100 ms");
     }
 
     /** One worker per core, at least two, so that one dying worker never leaves the server without any. */
@@ -86,7 +92,7 @@ public record ServerConfig(
     public static ServerConfig defaults(String host, int port, Path dataDir) {
         return new ServerConfig(host, port, defaultWorkers(), WorkerMode.platformDefault(), dataDir,
                 DEFAULT_SESSIONS_PER_WORKER, DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT,
-                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
     }
 
     private static void require(boolean condition, String message) {

@@ -13,7 +13,8 @@ class ServerConfigTest {
 
     private static ServerConfig with(int port, int workers, int sessions, int queue) {
         return new ServerConfig("127.0.0.1", port, workers, WorkerMode.PROCESS, Path.of("data"), sessions, queue,
-                Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), ServerConfig.DEFAULT_WORKER_JVM_OPTIONS,
+                Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5),
+                ServerConfig.DEFAULT_WORKER_JVM_OPTIONS,
                 Optional.empty());
     }
 

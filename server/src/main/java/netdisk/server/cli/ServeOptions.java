@@ -57,6 +57,11 @@ final class ServeOptions {
             description = "How long a new connection may take to say Hello (default: ${DEFAULT-VALUE}).")
     long handshakeTimeoutSeconds;
 
+    @Option(names = "--worker-heartbeat", paramLabel = "SECONDS", defaultValue = "5",
+            description = "How often each worker is asked whether it is alive; one that misses 3 answers in a row "
+                    + "is killed and replaced (default: ${DEFAULT-VALUE}).")
+    long workerHeartbeatSeconds;
+
     @Option(names = "--worker-jvm-options", paramLabel = "OPTIONS", split = " ",
             description = "JVM options for worker processes, space-separated (default: a small serial-GC JVM).")
     List<String> workerJvmOptions;
@@ -85,7 +90,7 @@ final class ServeOptions {
             WorkerMode m = mode == null ? WorkerMode.platformDefault() : parseMode(mode);
             return new ServerConfig(h, p, w, m, data.resolve(), sessionsPerWorker, queue,
                     Duration.ofSeconds(queueTimeoutSeconds), Duration.ofSeconds(drainTimeoutSeconds),
-                    Duration.ofSeconds(handshakeTimeoutSeconds),
+                    Duration.ofSeconds(handshakeTimeoutSeconds), Duration.ofSeconds(workerHeartbeatSeconds),
                     workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());

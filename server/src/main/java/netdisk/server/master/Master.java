@@ -61,6 +61,7 @@ public final class Master {
     private static final Duration WORKER_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final long RESPAWN_BACKOFF_MILLIS = 1_000;
+    private static final int HEARTBEATS_MISSED = 3;
 
     private record Waiting(Connection connection, long sinceNanos) {
     }
@@ -80,6 +81,7 @@ public final class Master {
     private String state = "starting";
     private volatile boolean stopping;
     private long nextConnectionId;
+    private long heartbeatSequence;
     private long accepted;
     private long handedOff;
     private long rejectedBusy;
@@ -116,6 +118,8 @@ public final class Master {
             state = "running";
         }
         timer.scheduleWithFixedDelay(this::expireWaiting, 250, 250, TimeUnit.MILLISECONDS);
+        long heartbeat = config.workerHeartbeat().toMillis();
+        timer.scheduleWithFixedDelay(this::checkHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         acceptThread = Thread.ofPlatform().name("accept").start(this::acceptLoop);
         log.info("listening on {} with {} {} workers (ready in {} ms), {} sessions per worker, queue {}",
                 display(address), config.workers(), launcher.mode(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
@@ -245,6 +249,35 @@ public final class Master {
         }
     }
 
+    /**
+     * Kills a ready worker that has not answered a heartbeat for {@value #HEARTBEATS_MISSED} periods (it is hung,
+     * stopped, or stuck in garbage collection: alive, but serving no one), then asks every worker again. The kill is
+     * seen like any death: the worker is replaced.
+     */
+    private void checkHeartbeats() {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            long now = System.nanoTime();
+            long limit = config.workerHeartbeat().toNanos() * HEARTBEATS_MISSED;
+            heartbeatSequence++;
+            for (WorkerTable.Slot slot : table.slots()) {
+                if (slot.state != WorkerTable.State.READY) {
+                    continue;
+                }
+                if (now - slot.lastAliveNanos > limit) {
+                    log.error("{}[PID {}:no {}] has not answered for {} ms: killing it", label(), slot.pid,
+                            slot.number, TimeUnit.NANOSECONDS.toMillis(now - slot.lastAliveNanos));
+                    slot.state = WorkerTable.State.BROKEN;
+                    slot.link.kill();
+                } else {
+                    slot.link.heartbeat(heartbeatSequence);
+                }
+            }
+        }
+    }
+
     private void rejectBusy(Connection connection, String message) {
         rejectedBusy++;
         log.warn("{} rejected: {}", connection.name(), message);
@@ -299,6 +332,7 @@ public final class Master {
                     return;
                 }
                 slot.state = stopping ? WorkerTable.State.STOPPING : WorkerTable.State.READY;
+                slot.lastAliveNanos = System.nanoTime();
                 log.info("{}[PID {}:no {}] ready in {} ms", label(), pid, slot.number,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - slot.startedNanos));
                 if (stopping) {
@@ -306,6 +340,15 @@ public final class Master {
                 }
                 Master.this.notifyAll();
                 serveWaiting();
+            }
+        }
+
+        @Override
+        public void alive(long sequence) {
+            synchronized (Master.this) {
+                if (slot.link == link) {
+                    slot.lastAliveNanos = System.nanoTime();
+                }
             }
         }
 

@@ -23,6 +23,7 @@ final class WorkerTable {
         long handoffs;
         int restarts;
         long startedNanos;
+        long lastAliveNanos;
 
         Slot(int number) {
             this.number = number;

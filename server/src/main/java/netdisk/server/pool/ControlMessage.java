@@ -26,6 +26,8 @@ import java.util.Objects;
  *   <li>{@code 2 STOP} master→worker, value = drain timeout in milliseconds.</li>
  *   <li>{@code 3 READY} worker→master, value = the worker's pid.</li>
  *   <li>{@code 4 SESSION_ENDED} worker→master, value = connection id.</li>
+ *   <li>{@code 5 HEARTBEAT} master→worker, value = a sequence number; {@code 6 HEARTBEAT_REPLY} worker→master echoes
+ *       it. A worker that stops answering (hung, stopped, in a GC death spiral) is killed and replaced.</li>
  * </ul>
  * A fixed size keeps the stream trivially in step and lets each {@code SCM_RIGHTS} fd belong to one message.
  */
@@ -54,6 +56,14 @@ public sealed interface ControlMessage {
     record SessionEnded(long connectionId) implements ControlMessage {
     }
 
+    /** Master → worker: are you there? */
+    record Heartbeat(long sequence) implements ControlMessage {
+    }
+
+    /** Worker → master: yes (answered by the worker's control thread). */
+    record HeartbeatReply(long sequence) implements ControlMessage {
+    }
+
     /** Encodes {@code message} into its fixed {@value #LENGTH}-byte form. */
     static byte[] encode(ControlMessage message) {
         ByteBuffer out = ByteBuffer.allocate(LENGTH);
@@ -67,6 +77,9 @@ public sealed interface ControlMessage {
             case Ready r -> out.put((byte) 3).put((byte) 0).putShort((short) 0).putInt(0).putLong(r.pid());
             case SessionEnded e -> out.put((byte) 4).put((byte) 0).putShort((short) 0).putInt(0)
                     .putLong(e.connectionId());
+            case Heartbeat h -> out.put((byte) 5).put((byte) 0).putShort((short) 0).putInt(0).putLong(h.sequence());
+            case HeartbeatReply r -> out.put((byte) 6).put((byte) 0).putShort((short) 0).putInt(0)
+                    .putLong(r.sequence());
         }
         return out.array();
     }
@@ -93,6 +106,8 @@ public sealed interface ControlMessage {
             case 2 -> new Stop(value);
             case 3 -> new Ready(value);
             case 4 -> new SessionEnded(value);
+            case 5 -> new Heartbeat(value);
+            case 6 -> new HeartbeatReply(value);
             default -> throw new IllegalArgumentException("unknown control message type " + type);
         };
     }

@@ -36,6 +36,15 @@ final class ProcessWorkerLink implements WorkerLink {
     }
 
     @Override
+    public void heartbeat(long sequence) {
+        try {
+            control.send(new ControlMessage.Heartbeat(sequence), -1);
+        } catch (IOException e) {
+            log.debug("heartbeat not delivered to pid {}: {}", process.pid(), e.getMessage());
+        }
+    }
+
+    @Override
     public void stop(Duration drain) {
         try {
             control.send(new ControlMessage.Stop(drain.toMillis()), -1);
@@ -57,6 +66,7 @@ final class ProcessWorkerLink implements WorkerLink {
                 switch (received.message()) {
                     case ControlMessage.Ready r -> events.ready(r.pid());
                     case ControlMessage.SessionEnded e -> events.sessionEnded(e.connectionId());
+                    case ControlMessage.HeartbeatReply r -> events.alive(r.sequence());
                     case ControlMessage other -> throw new IOException("unexpected from a worker: " + other);
                 }
             }

@@ -8,4 +8,7 @@ public interface WorkerEvents {
 
     /** A session the worker was serving ended; its slot is free again. */
     void sessionEnded(long connectionId);
+
+    /** The worker answered a heartbeat. */
+    void alive(long sequence);
 }

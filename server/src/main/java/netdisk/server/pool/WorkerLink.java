@@ -19,6 +19,9 @@ public interface WorkerLink {
      */
     void handOff(Connection connection) throws IOException;
 
+    /** Asks the worker whether it is alive; it answers through {@link WorkerEvents#alive}. */
+    void heartbeat(long sequence);
+
     /** Asks the worker to stop after draining its sessions for at most {@code drain}. */
     void stop(Duration drain);
 

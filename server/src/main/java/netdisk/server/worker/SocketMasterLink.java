@@ -35,6 +35,7 @@ final class SocketMasterLink implements MasterLink {
                 }
             }
             case ControlMessage.Stop s -> new WorkerCommand.Drain(Duration.ofMillis(s.drainMillis()));
+            case ControlMessage.Heartbeat h -> new WorkerCommand.Heartbeat(h.sequence());
             case ControlMessage other -> throw new IOException("unexpected from the master: " + other);
         };
     }

@@ -70,6 +70,11 @@ final class ThreadWorkerLink implements WorkerLink, MasterLink {
     }
 
     @Override
+    public void heartbeat(long sequence) {
+        commands.add(new WorkerCommand.Heartbeat(sequence));
+    }
+
+    @Override
     public void stop(Duration drain) {
         commands.add(new WorkerCommand.Drain(drain));
     }
@@ -87,6 +92,7 @@ final class ThreadWorkerLink implements WorkerLink, MasterLink {
                 switch (report) {
                     case ControlMessage.Ready r -> events.ready(r.pid());
                     case ControlMessage.SessionEnded e -> events.sessionEnded(e.connectionId());
+                    case ControlMessage.HeartbeatReply r -> events.alive(r.sequence());
                     default -> {
                         return;
                     }

@@ -69,6 +69,8 @@ public final class Worker {
             while (true) {
                 switch (master.next()) {
                     case WorkerCommand.Serve serve -> start(serve.connection());
+                    case WorkerCommand.Heartbeat heartbeat ->
+                            master.send(new ControlMessage.HeartbeatReply(heartbeat.sequence()));
                     case WorkerCommand.Drain drain -> {
                         return drain(drain.timeout());
                     }

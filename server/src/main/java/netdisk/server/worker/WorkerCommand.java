@@ -22,6 +22,10 @@ public sealed interface WorkerCommand {
         }
     }
 
+    /** The master asks whether this worker is alive: answer at once. */
+    record Heartbeat(long sequence) implements WorkerCommand {
+    }
+
     /** The master is gone (or killed this worker): cut every session and exit now. */
     record Detach(String reason) implements WorkerCommand {
     }

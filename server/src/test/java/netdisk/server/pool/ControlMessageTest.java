@@ -23,6 +23,8 @@ class ControlMessageTest {
             new ControlMessage.Stop(30_000),
             new ControlMessage.Ready(4242),
             new ControlMessage.SessionEnded(99),
+            new ControlMessage.Heartbeat(7),
+            new ControlMessage.HeartbeatReply(Long.MAX_VALUE),
         };
         for (ControlMessage message : messages) {
             byte[] bytes = ControlMessage.encode(message);
