@@ -45,18 +45,16 @@ public final class NetdiskClient implements AutoCloseable {
     private final FrameReader reader;
     private final FrameWriter writer;
     private final Welcome welcome;
-    private final InetSocketAddress server;
     private final IdleWatchdog watchdog;
     private final Duration ioTimeout;
     private int nextRequestId = 1;
 
     private NetdiskClient(SocketChannel channel, FrameReader reader, FrameWriter writer, Welcome welcome,
-            InetSocketAddress server, Duration ioTimeout) {
+            Duration ioTimeout) {
         this.channel = channel;
         this.reader = reader;
         this.writer = writer;
         this.welcome = welcome;
-        this.server = server;
         this.ioTimeout = ioTimeout;
         this.watchdog = new IdleWatchdog(ioTimeout, this::closeQuietly);
     }
@@ -100,7 +98,7 @@ public final class NetdiskClient implements AutoCloseable {
                 throw new IncompatibleServerException("server speaks protocol " + welcome.major() + "."
                         + welcome.minor() + ", this client " + ProtocolVersion.MAJOR + "." + ProtocolVersion.MINOR);
             }
-            return new NetdiskClient(channel, reader, writer, welcome, address, DEFAULT_IO_TIMEOUT);
+            return new NetdiskClient(channel, reader, writer, welcome, DEFAULT_IO_TIMEOUT);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -110,10 +108,6 @@ public final class NetdiskClient implements AutoCloseable {
     /** What the server said in its Welcome: its version, and which worker serves this session. */
     public Welcome welcome() {
         return welcome;
-    }
-
-    public InetSocketAddress server() {
-        return server;
     }
 
     /** One request/answer round trip; returns its duration in nanoseconds. */

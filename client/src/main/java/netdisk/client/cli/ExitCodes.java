@@ -12,7 +12,6 @@ final class ExitCodes {
 
     static final int OK = 0;
     static final int FAILURE = 1;
-    static final int USAGE = 2;
     static final int UNREACHABLE = 3;
     static final int BUSY = 4;
     static final int INCOMPATIBLE = 5;
