@@ -49,7 +49,34 @@ public enum ErrorCode {
     STORAGE_ERROR(12),
 
     /** The upload's content did not match what was announced. */
-    TRANSFER_FAILED(13);
+    TRANSFER_FAILED(13),
+
+    /** The request needs a logged-in session ({@link Login}); nothing was done. Since 1.1. */
+    AUTH_REQUIRED(14),
+
+    /** Wrong user name or secret; deliberately the same answer for both. */
+    LOGIN_FAILED(15),
+
+    /** Too many failed logins for this user or from this address; the message says when to try again. */
+    TOO_MANY_ATTEMPTS(16),
+
+    /** Something of that name already exists (a directory where a move or copy should land, a user name). */
+    ALREADY_EXISTS(17),
+
+    /** A directory was needed on the path. */
+    NOT_A_DIRECTORY(18),
+
+    /** A directory to delete has entries, and the delete was not recursive. */
+    NOT_EMPTY(19),
+
+    /** The user's quota would be exceeded; the message gives the numbers. */
+    QUOTA_EXCEEDED(20),
+
+    /** Self-registration is off on this server. */
+    REGISTRATION_CLOSED(21),
+
+    /** The request cannot be done as asked: a directory into itself, the root deleted or moved. */
+    INVALID_OPERATION(22);
 
     private final int code;
 

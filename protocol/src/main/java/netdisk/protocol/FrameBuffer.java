@@ -58,6 +58,15 @@ final class FrameBuffer {
         return this;
     }
 
+    FrameBuffer bool(boolean value) {
+        return u8(value ? 1 : 0);
+    }
+
+    FrameBuffer entry(Entry entry) {
+        return string(entry.name(), "name").u8(entry.kind()).u64(entry.size()).u64(entry.modified())
+                .string(entry.sha256(), "sha256");
+    }
+
     FrameBuffer u16(int value) {
         ensure(2);
         bytes[size++] = (byte) (value >>> 8);

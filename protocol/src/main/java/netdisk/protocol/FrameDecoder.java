@@ -2,6 +2,8 @@ package netdisk.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,6 +35,9 @@ import java.util.Optional;
  * @see ProtocolException#recoverable()
  */
 public final class FrameDecoder {
+
+    /** The smallest encoded {@link Entry}: two empty strings, a kind, a size and a time. */
+    private static final int MIN_ENTRY_BYTES = 2 + 1 + 8 + 8 + 2;
 
     private FrameDecoder() {
     }
@@ -120,8 +125,48 @@ public final class FrameDecoder {
             case PUT_REQUEST -> new PutRequest(p.string("path"), p.size("size"));
             case PUT_READY -> new PutReady(p.size("offset"));
             case PUT_DONE -> new PutDone(p.size("size"));
+            case LOGIN -> new Login(p.string("user"), p.u8(), p.string("secret"));
+            case LOGIN_OK -> new LoginOk(p.string("user"), p.string("token"), p.size("tokenExpires"));
+            case REGISTER -> new Register(p.string("user"), p.string("password"));
+            case LOGOUT -> new Logout();
+            case DONE -> new Done(p.size("count"));
+            case LIST_REQUEST -> new ListRequest(p.string("path"));
+            case LISTING -> listing(p);
+            case STAT_REQUEST -> new StatRequest(p.string("path"));
+            case ENTRY_REPLY -> new EntryReply(p.string("path"), p.entry());
+            case MKDIR_REQUEST -> new MkdirRequest(p.string("path"), p.bool("parents"));
+            case REMOVE_REQUEST -> new RemoveRequest(p.string("path"), p.bool("recursive"));
+            case MOVE_REQUEST -> new MoveRequest(p.string("source"), p.string("target"));
+            case COPY_REQUEST -> new CopyRequest(p.string("source"), p.string("target"));
+            case USAGE_REQUEST -> new UsageRequest();
+            case USAGE_REPLY -> usage(p);
         };
         p.end();
         return message;
+    }
+
+    private static Listing listing(PayloadReader p) throws MalformedFrameException {
+        boolean last = p.bool("last");
+        long count = Integer.toUnsignedLong(p.u32());
+        // Each entry takes at least 22 bytes, so a count the payload cannot hold is refused before any allocation.
+        if (count > Frame.MAX_FRAME_LENGTH / MIN_ENTRY_BYTES) {
+            throw p.malformed("entry count " + count + " cannot fit in a frame");
+        }
+        List<Entry> entries = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            entries.add(p.entry());
+        }
+        return new Listing(last, entries);
+    }
+
+    private static UsageReply usage(PayloadReader p) throws MalformedFrameException {
+        long used = p.size("used");
+        long files = p.size("files");
+        boolean hasQuota = p.bool("has quota");
+        long quota = p.size("quota");
+        if (!hasQuota && quota != 0) {
+            throw p.malformed("quota " + quota + " without has quota");
+        }
+        return new UsageReply(used, files, hasQuota ? quota : UsageReply.NO_QUOTA, p.size("serverFree"));
     }
 }

@@ -79,6 +79,24 @@ public final class FrameEncoder {
             case PutRequest put -> buffer.string(put.path(), "path").u64(put.size());
             case PutReady ready -> buffer.u64(ready.offset());
             case PutDone done -> buffer.u64(done.size());
+            case Login login -> buffer.string(login.user(), "user").u8(login.method()).string(login.secret(), "secret");
+            case LoginOk ok -> buffer.string(ok.user(), "user").string(ok.token(), "token").u64(ok.tokenExpires());
+            case Register register -> buffer.string(register.user(), "user").string(register.password(), "password");
+            case Logout _, UsageRequest _ -> { }
+            case Done done -> buffer.u64(done.count());
+            case ListRequest list -> buffer.string(list.path(), "path");
+            case Listing listing -> {
+                buffer.bool(listing.last()).u32(listing.entries().size());
+                listing.entries().forEach(buffer::entry);
+            }
+            case StatRequest stat -> buffer.string(stat.path(), "path");
+            case EntryReply reply -> buffer.string(reply.path(), "path").entry(reply.entry());
+            case MkdirRequest mkdir -> buffer.string(mkdir.path(), "path").bool(mkdir.parents());
+            case RemoveRequest remove -> buffer.string(remove.path(), "path").bool(remove.recursive());
+            case MoveRequest move -> buffer.string(move.source(), "source").string(move.target(), "target");
+            case CopyRequest copy -> buffer.string(copy.source(), "source").string(copy.target(), "target");
+            case UsageReply usage -> buffer.u64(usage.used()).u64(usage.files()).bool(usage.hasQuota())
+                    .u64(usage.hasQuota() ? usage.quota() : 0).u64(usage.serverFree());
         }
         buffer.finish();
     }

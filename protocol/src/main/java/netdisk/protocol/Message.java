@@ -9,7 +9,8 @@ package netdisk.protocol;
  * the layout of each is drawn in the record's documentation.
  */
 public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong, GetRequest, FileHeader, PutRequest, PutReady,
-        PutDone {
+        PutDone, Login, LoginOk, Register, Logout, Done, ListRequest, Listing, StatRequest, EntryReply, MkdirRequest,
+        RemoveRequest, MoveRequest, CopyRequest, UsageRequest, UsageReply {
 
     /**
      * The type this message travels as.
@@ -28,6 +29,21 @@ public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong, 
             case PutRequest _ -> MessageType.PUT_REQUEST;
             case PutReady _ -> MessageType.PUT_READY;
             case PutDone _ -> MessageType.PUT_DONE;
+            case Login _ -> MessageType.LOGIN;
+            case LoginOk _ -> MessageType.LOGIN_OK;
+            case Register _ -> MessageType.REGISTER;
+            case Logout _ -> MessageType.LOGOUT;
+            case Done _ -> MessageType.DONE;
+            case ListRequest _ -> MessageType.LIST_REQUEST;
+            case Listing _ -> MessageType.LISTING;
+            case StatRequest _ -> MessageType.STAT_REQUEST;
+            case EntryReply _ -> MessageType.ENTRY_REPLY;
+            case MkdirRequest _ -> MessageType.MKDIR_REQUEST;
+            case RemoveRequest _ -> MessageType.REMOVE_REQUEST;
+            case MoveRequest _ -> MessageType.MOVE_REQUEST;
+            case CopyRequest _ -> MessageType.COPY_REQUEST;
+            case UsageRequest _ -> MessageType.USAGE_REQUEST;
+            case UsageReply _ -> MessageType.USAGE_REPLY;
         };
     }
 }

@@ -40,7 +40,52 @@ public enum MessageType {
     PUT_READY(9, PutReady.class),
 
     /** {@link PutDone}: server → client, the uploaded file is stored and visible. */
-    PUT_DONE(10, PutDone.class);
+    PUT_DONE(10, PutDone.class),
+
+    /** {@link Login}: client → server, log in with a password or a token (since 1.1). */
+    LOGIN(11, Login.class),
+
+    /** {@link LoginOk}: server → client, logged in; carries a token for later logins. */
+    LOGIN_OK(12, LoginOk.class),
+
+    /** {@link Register}: client → server, create an account and log in as it. */
+    REGISTER(13, Register.class),
+
+    /** {@link Logout}: client → server, end the login and revoke its token. */
+    LOGOUT(14, Logout.class),
+
+    /** {@link Done}: server → client, success with a count. */
+    DONE(15, Done.class),
+
+    /** {@link ListRequest}: client → server, list a directory. */
+    LIST_REQUEST(16, ListRequest.class),
+
+    /** {@link Listing}: server → client, entries of a directory, in one or more frames. */
+    LISTING(17, Listing.class),
+
+    /** {@link StatRequest}: client → server, describe one entry. */
+    STAT_REQUEST(18, StatRequest.class),
+
+    /** {@link EntryReply}: server → client, one entry and its path. */
+    ENTRY_REPLY(19, EntryReply.class),
+
+    /** {@link MkdirRequest}: client → server, create a directory. */
+    MKDIR_REQUEST(20, MkdirRequest.class),
+
+    /** {@link RemoveRequest}: client → server, delete a file or directory. */
+    REMOVE_REQUEST(21, RemoveRequest.class),
+
+    /** {@link MoveRequest}: client → server, move or rename. */
+    MOVE_REQUEST(22, MoveRequest.class),
+
+    /** {@link CopyRequest}: client → server, copy a file without copying its content. */
+    COPY_REQUEST(23, CopyRequest.class),
+
+    /** {@link UsageRequest}: client → server, how much space is used and allowed. */
+    USAGE_REQUEST(24, UsageRequest.class),
+
+    /** {@link UsageReply}: server → client, usage and quota. */
+    USAGE_REPLY(25, UsageReply.class);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -24,6 +24,30 @@ final class PayloadReader {
         this.type = type;
     }
 
+    int u8() throws MalformedFrameException {
+        need(1, "u8");
+        return Byte.toUnsignedInt(payload.get());
+    }
+
+    /** A u8 that must be 0 (false) or 1 (true). */
+    boolean bool(String name) throws MalformedFrameException {
+        int value = u8();
+        if (value > 1) {
+            throw malformed(name + " is " + value + ", not 0 or 1");
+        }
+        return value == 1;
+    }
+
+    /** An {@link Entry}, laid out as drawn on its record. */
+    Entry entry() throws MalformedFrameException {
+        String name = string("name");
+        int kind = u8();
+        if (kind != Entry.DIRECTORY && kind != Entry.FILE) {
+            throw malformed("unknown entry kind " + kind);
+        }
+        return new Entry(name, kind, size("size"), size("modified"), string("sha256"));
+    }
+
     int u16() throws MalformedFrameException {
         need(2, "u16");
         return Short.toUnsignedInt(payload.getShort());

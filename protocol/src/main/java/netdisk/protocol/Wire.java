@@ -12,6 +12,12 @@ final class Wire {
     private Wire() {
     }
 
+    static void checkU8(int value, String name) {
+        if (value < 0 || value > 0xFF) {
+            throw new IllegalArgumentException(name + " must fit in an unsigned 8-bit field: " + value);
+        }
+    }
+
     static void checkU16(int value, String name) {
         if (value < 0 || value > U16_MAX) {
             throw new IllegalArgumentException(name + " must fit in an unsigned 16-bit field: " + value);

@@ -4,6 +4,7 @@ import static netdisk.protocol.TestFrames.hex;
 import static netdisk.protocol.TestFrames.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -131,7 +132,7 @@ class FrameDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 11, 12, 127, 128, 255})
+    @ValueSource(ints = {0, 26, 27, 127, 128, 255})
     void unknownTypeConsumesTheFrameAndTheNextOneStillDecodes(int type) throws ProtocolException {
         Frame next = new Frame(8, new Ping(8));
         ByteBuffer in = ByteBuffer.wrap(TestFrames.concat(raw(type, 77, hex("01 02 03")), TestFrames.bytes(next)));
@@ -149,6 +150,7 @@ class FrameDecoderTest {
     @MethodSource("samples")
     void aPayloadOneByteShortIsMalformed(Frame frame) throws ProtocolException {
         byte[] payload = TestFrames.payload(frame);
+        assumeTrue(payload.length > 0, "an empty payload cannot be shorter");
         assertMalformed(raw(frame.message().type().code(), 31, Arrays.copyOf(payload, payload.length - 1)),
                 frame.message().type(), "payload ends before");
     }
@@ -172,6 +174,30 @@ class FrameDecoderTest {
         assertMalformed(raw(3, 31, hex("00 00 00 01  00 05 61 62 63")), MessageType.ERROR_REPLY,
                 "message of 5 bytes");
         assertMalformed(raw(3, 31, hex("00 00 00 01  FF FF")), MessageType.ERROR_REPLY, "message of 65535 bytes");
+    }
+
+    @Test
+    void aFlagOtherThanZeroOrOneIsMalformed() throws ProtocolException {
+        assertMalformed(raw(20, 31, hex("00 01 61  02")), MessageType.MKDIR_REQUEST, "parents is 2, not 0 or 1");
+        assertMalformed(raw(17, 31, hex("FF  00 00 00 00")), MessageType.LISTING, "last is 255, not 0 or 1");
+    }
+
+    @Test
+    void anUnknownEntryKindIsMalformed() throws ProtocolException {
+        assertMalformed(raw(19, 31, hex("00 01 2F  00 00  03  " + "00".repeat(16) + "  00 00")),
+                MessageType.ENTRY_REPLY, "unknown entry kind 3");
+    }
+
+    @Test
+    void anEntryCountTheFrameCannotHoldIsRefusedBeforeAllocating() throws ProtocolException {
+        assertMalformed(raw(17, 31, hex("01  FF FF FF FF")), MessageType.LISTING, "entry count 4294967295 cannot fit");
+        assertMalformed(raw(17, 31, hex("01  00 00 00 02")), MessageType.LISTING, "payload ends before");
+    }
+
+    @Test
+    void aQuotaWithoutItsFlagIsMalformed() throws ProtocolException {
+        assertMalformed(raw(25, 31, hex("00".repeat(16) + " 00 " + "00 00 00 00 00 00 00 05" + "00".repeat(8))),
+                MessageType.USAGE_REPLY, "quota 5 without has quota");
     }
 
     @Test

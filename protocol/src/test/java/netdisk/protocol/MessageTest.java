@@ -16,7 +16,7 @@ class MessageTest {
 
     @Test
     void typeCodesAreTheWireContract() {
-        assertThat(Arrays.stream(MessageType.values())
+        assertThat(Arrays.stream(MessageType.values()).filter(t -> t.code() <= 10)
                 .collect(Collectors.toMap(MessageType::code, MessageType::messageClass)))
                 .isEqualTo(Map.of(
                         1, Hello.class,
@@ -29,6 +29,11 @@ class MessageTest {
                         8, PutRequest.class,
                         9, PutReady.class,
                         10, PutDone.class));
+        assertThat(Arrays.stream(MessageType.values()).filter(t -> t.code() > 10)
+                .map(t -> t.code() + " " + t.messageClass().getSimpleName())).containsExactly(
+                "11 Login", "12 LoginOk", "13 Register", "14 Logout", "15 Done", "16 ListRequest", "17 Listing",
+                "18 StatRequest", "19 EntryReply", "20 MkdirRequest", "21 RemoveRequest", "22 MoveRequest",
+                "23 CopyRequest", "24 UsageRequest", "25 UsageReply");
     }
 
     @Test
@@ -41,7 +46,7 @@ class MessageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {-1, 0, 11, 255, 256, Integer.MAX_VALUE})
+    @ValueSource(ints = {-1, 0, 26, 255, 256, Integer.MAX_VALUE})
     void unknownTypeCodesAreEmpty(int code) {
         assertThat(MessageType.of(code)).isEmpty();
     }
@@ -51,14 +56,16 @@ class MessageTest {
         assertThat(Arrays.stream(ErrorCode.values()).map(c -> c.code() + " " + c.name())).containsExactly(
                 "1 PROTOCOL_ERROR", "2 UNSUPPORTED", "3 VERSION_MISMATCH", "4 SERVER_BUSY", "5 SHUTTING_DOWN",
                 "6 INTERNAL", "7 TIMEOUT", "8 NOT_FOUND", "9 BAD_PATH", "10 IS_A_DIRECTORY", "11 NO_SPACE",
-                "12 STORAGE_ERROR", "13 TRANSFER_FAILED");
+                "12 STORAGE_ERROR", "13 TRANSFER_FAILED", "14 AUTH_REQUIRED", "15 LOGIN_FAILED",
+                "16 TOO_MANY_ATTEMPTS", "17 ALREADY_EXISTS", "18 NOT_A_DIRECTORY", "19 NOT_EMPTY", "20 QUOTA_EXCEEDED",
+                "21 REGISTRATION_CLOSED", "22 INVALID_OPERATION");
         for (ErrorCode code : ErrorCode.values()) {
             assertThat(ErrorCode.of(code.code())).contains(code);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 14, -1, Integer.MAX_VALUE})
+    @ValueSource(ints = {0, 23, -1, Integer.MAX_VALUE})
     void unknownErrorNumbersStayRepresentable(int number) {
         assertThat(ErrorCode.of(number)).isEmpty();
         ErrorReply reply = new ErrorReply(number, "from the future");
@@ -76,11 +83,11 @@ class MessageTest {
     @Test
     void versionCompatibilityIsTheSameMajor() {
         assertThat(ProtocolVersion.MAJOR).isEqualTo(1);
-        assertThat(ProtocolVersion.MINOR).isZero();
+        assertThat(ProtocolVersion.MINOR).isEqualTo(1);
         assertThat(ProtocolVersion.compatible(1)).isTrue();
         assertThat(ProtocolVersion.compatible(0)).isFalse();
         assertThat(ProtocolVersion.compatible(2)).isFalse();
-        assertThat(Hello.current("c")).isEqualTo(new Hello(1, 0, "c"));
+        assertThat(Hello.current("c")).isEqualTo(new Hello(1, 1, "c"));
     }
 
     @Test

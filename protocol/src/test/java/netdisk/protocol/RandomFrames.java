@@ -345,6 +345,9 @@ final class RandomFrames {
      * characters, sometimes filled to within a few bytes of {@link Frame#MAX_STRING_BYTES} in UTF-8.
      */
     static String text(RandomGenerator random) {
+        if (random.nextInt(40) == 0) {
+            return ""; // messages without strings made empty ones too rare by chance alone
+        }
         int maxBytes = switch (weighted(random, 12, 3, 1)) {
             case 0 -> 40;
             case 1 -> random.nextInt(1000);
@@ -389,7 +392,7 @@ final class RandomFrames {
 
     /** A message of any type with edge-biased fields. */
     static Message message(RandomGenerator random) {
-        return switch (random.nextInt(10)) {
+        return switch (random.nextInt(25)) {
             case 0 -> new Hello(u16(random), u16(random), text(random));
             case 1 -> new Welcome(u16(random), u16(random), text(random), int32(random), int64(random));
             case 2 -> new ErrorReply(int32(random), text(random));
@@ -403,8 +406,38 @@ final class RandomFrames {
             }
             case 7 -> new PutRequest(text(random), size(random));
             case 8 -> new PutReady(size(random));
-            default -> new PutDone(size(random));
+            case 9 -> new PutDone(size(random));
+            case 10 -> new Login(text(random), random.nextInt(256), text(random));
+            case 11 -> new LoginOk(text(random), text(random), size(random));
+            case 12 -> new Register(text(random), text(random));
+            case 13 -> new Logout();
+            case 14 -> new Done(size(random));
+            case 15 -> new ListRequest(text(random));
+            case 16 -> new Listing(random.nextBoolean(), entries(random));
+            case 17 -> new StatRequest(text(random));
+            case 18 -> new EntryReply(text(random), entry(random));
+            case 19 -> new MkdirRequest(text(random), random.nextBoolean());
+            case 20 -> new RemoveRequest(text(random), random.nextBoolean());
+            case 21 -> new MoveRequest(text(random), text(random));
+            case 22 -> new CopyRequest(text(random), text(random));
+            case 23 -> new UsageRequest();
+            default -> new UsageReply(size(random), size(random),
+                    random.nextBoolean() ? UsageReply.NO_QUOTA : size(random), size(random));
         };
+    }
+
+    /** Up to four entries: few enough that their random strings always fit in one frame. */
+    private static List<Entry> entries(RandomGenerator random) {
+        List<Entry> entries = new ArrayList<>();
+        for (int i = random.nextInt(5); i > 0; i--) {
+            entries.add(entry(random));
+        }
+        return entries;
+    }
+
+    private static Entry entry(RandomGenerator random) {
+        return new Entry(text(random), random.nextBoolean() ? Entry.DIRECTORY : Entry.FILE, size(random),
+                size(random), text(random));
     }
 
     /** A size or offset: 0..2^63-1, biased to the edges (0, 1, 2^31, 2^32, 5 GiB, 2^63-1). */

@@ -43,7 +43,32 @@ final class TestFrames {
                 new Frame(20, new PutReady(0)),
                 new Frame(21, new PutReady(Long.MAX_VALUE)),
                 new Frame(22, new PutDone(Long.MAX_VALUE)),
-                new Frame(23, new PutDone(0)));
+                new Frame(23, new PutDone(0)),
+                new Frame(24, new Login("张三", Login.PASSWORD, "correct horse battery staple")),
+                new Frame(25, new Login("", 255, "")),
+                new Frame(26, new LoginOk("alice", "tok-AbC_123", 1_800_000_000_000L)),
+                new Frame(27, new LoginOk("", "", Long.MAX_VALUE)),
+                new Frame(28, new Register("李四", "密码很长很长")),
+                new Frame(29, new Logout()),
+                new Frame(30, new Done(0)),
+                new Frame(31, new Done(Long.MAX_VALUE)),
+                new Frame(32, new ListRequest("/文档")),
+                new Frame(33, new ListRequest("")),
+                new Frame(34, new Listing(true, List.of())),
+                new Frame(35, new Listing(false, List.of(
+                        new Entry("报告.pdf", Entry.FILE, 5L << 30, 1_764_000_000_000L, "ab".repeat(32)),
+                        new Entry("照片", Entry.DIRECTORY, 0, 0, "")))),
+                new Frame(36, new StatRequest("/a/b")),
+                new Frame(37, new EntryReply("/", new Entry("", Entry.DIRECTORY, 0, Long.MAX_VALUE, ""))),
+                new Frame(38, new MkdirRequest("/a/b/c", true)),
+                new Frame(39, new MkdirRequest("x", false)),
+                new Frame(40, new RemoveRequest("/a", true)),
+                new Frame(41, new RemoveRequest("/a", false)),
+                new Frame(42, new MoveRequest("/a", "/b/")),
+                new Frame(43, new CopyRequest("/文档/a.txt", "/备份")),
+                new Frame(44, new UsageRequest()),
+                new Frame(45, new UsageReply(0, 0, UsageReply.NO_QUOTA, 0)),
+                new Frame(46, new UsageReply(Long.MAX_VALUE, 7, 10L << 30, 123_456_789)));
     }
 
     /** Frames whose encoding is large enough to make a reader grow its buffer. */

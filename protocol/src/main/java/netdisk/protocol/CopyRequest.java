@@ -1,0 +1,28 @@
+package netdisk.protocol;
+
+import java.util.Objects;
+
+/**
+ * Client → server: copy the file at {@code source}; the copy shares the original's stored content, so nothing is copied on disk.
+ *
+ * <pre>
+ * +------------------------+------------------------+
+ * | source (string)        | target (string)        |
+ * +------------------------+------------------------+
+ * </pre>
+ *
+ * If {@code target} is an existing directory, the entry goes into it under its own name; otherwise {@code target}
+ * is the new path, whose parent must exist. An existing file at the final path is replaced; an existing directory
+ * there is {@code ALREADY_EXISTS}. Directories are refused ({@code IS_A_DIRECTORY}). Answered by {@link EntryReply} (the entry at its new path) or by an
+ * {@link ErrorReply}.
+ *
+ * @param source the entry, from the user's root
+ * @param target where it goes, from the user's root
+ */
+public record CopyRequest(String source, String target) implements Message {
+
+    public CopyRequest {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+    }
+}
