@@ -12,9 +12,9 @@ import java.util.Objects;
  * </pre>
  *
  * If {@code target} is an existing directory, the entry goes into it under its own name; otherwise {@code target}
- * is the new path, whose parent must exist. An existing file at the final path is replaced; an existing directory
- * there is {@code ALREADY_EXISTS}. Directories are refused ({@code IS_A_DIRECTORY}). Answered by {@link EntryReply} (the entry at its new path) or by an
- * {@link ErrorReply}.
+ * is the new path, whose parent must exist. Nothing is ever replaced: an entry already at the final path is
+ * {@code ALREADY_EXISTS}. Directories are refused ({@code IS_A_DIRECTORY}).
+ * Answered by {@link EntryReply} (the entry at its new path) or by an {@link ErrorReply}.
  *
  * @param source the entry, from the user's root
  * @param target where it goes, from the user's root
