@@ -45,22 +45,26 @@ final class ServeOptions {
                     + "'server busy' (default: ${DEFAULT-VALUE}).")
     int queue;
 
-    @Option(names = "--queue-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(names = "--queue-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
             description = "How long a connection may wait for a worker (default: ${DEFAULT-VALUE}).")
-    long queueTimeoutSeconds;
+    Duration queueTimeout;
 
-    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
             description = "On stop, how long in-flight work may take to finish (default: ${DEFAULT-VALUE}).")
-    long drainTimeoutSeconds;
+    Duration drainTimeout;
 
-    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "How long a new connection may take to say Hello (default: ${DEFAULT-VALUE}).")
-    long handshakeTimeoutSeconds;
+    Duration handshakeTimeout;
 
-    @Option(names = "--worker-heartbeat", paramLabel = "SECONDS", defaultValue = "5",
+    @Option(names = "--worker-heartbeat", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
             description = "How often each worker is asked whether it is alive; one that misses 3 answers in a row "
                     + "is killed and replaced (default: ${DEFAULT-VALUE}).")
-    long workerHeartbeatSeconds;
+    Duration workerHeartbeat;
 
     @Option(names = "--worker-jvm-options", paramLabel = "OPTIONS", split = " ",
             description = "JVM options for worker processes, space-separated (default: a small serial-GC JVM).")
@@ -89,8 +93,7 @@ final class ServeOptions {
             }
             WorkerMode m = mode == null ? WorkerMode.platformDefault() : parseMode(mode);
             return new ServerConfig(h, p, w, m, data.resolve(), sessionsPerWorker, queue,
-                    Duration.ofSeconds(queueTimeoutSeconds), Duration.ofSeconds(drainTimeoutSeconds),
-                    Duration.ofSeconds(handshakeTimeoutSeconds), Duration.ofSeconds(workerHeartbeatSeconds),
+                    queueTimeout, drainTimeout, handshakeTimeout, workerHeartbeat,
                     workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());

@@ -3,6 +3,10 @@ package netdisk.server.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import netdisk.server.ServerConfig;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,5 +41,30 @@ class ServerMainTest {
         assertThat(ServerMain.run("127.0.0.1", "0", "2", "--port", "5", "--data", data.toString()))
                 .isEqualTo(ServerMain.USAGE);
         assertThat(ServerMain.run("--mode", "fork", "--data", data.toString())).isEqualTo(ServerMain.USAGE);
+    }
+
+    @Test
+    void withoutOptionsTheConfigIsTheServerDefaults() {
+        ServerConfig defaults = ServerConfig.defaults(ServerConfig.DEFAULT_HOST, ServerConfig.DEFAULT_PORT, data);
+        assertThat(config("--data", data.toString())).isEqualTo(defaults);
+    }
+
+    @Test
+    void durationsTakeUnitsAndBareNumbersAreSeconds() {
+        ServerConfig config = config("--queue-timeout", "90", "--drain-timeout", "2m", "--handshake-timeout",
+                "1500ms", "--worker-heartbeat", "1h");
+        assertThat(config.queueTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.drainTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.handshakeTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.workerHeartbeat()).isEqualTo(Duration.ofHours(1));
+        assertThat(ServerMain.run("--queue-timeout", "soon", "--data", data.toString())).isEqualTo(ServerMain.USAGE);
+    }
+
+    /** What {@code serve ARGS} would run with, without running it. */
+    private static ServerConfig config(String... args) {
+        var cmd = new CommandLine(new ServeCommand());
+        cmd.parseArgs(args);
+        ServeCommand serve = cmd.getCommand();
+        return serve.options.toConfig(cmd, serve.positional, Optional.empty());
     }
 }
