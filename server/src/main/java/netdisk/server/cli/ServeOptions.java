@@ -66,6 +66,17 @@ final class ServeOptions {
                     + "is killed and replaced (default: ${DEFAULT-VALUE}).")
     Duration workerHeartbeat;
 
+    @Option(names = "--allow-register", paramLabel = "BOOLEAN", arity = "0..1", defaultValue = "false",
+            fallbackValue = "true", description = "Let clients create their own accounts; otherwise only the "
+                    + "administrator does (default: ${DEFAULT-VALUE}).")
+    boolean allowRegister;
+
+    @Option(names = "--session-lifetime", paramLabel = "DURATION", defaultValue = "30d",
+            converter = DurationConverter.class,
+            description = "How long a login lasts without use; each use after half of it starts it again "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration sessionLifetime;
+
     @Option(names = "--worker-jvm-options", paramLabel = "OPTIONS", split = " ",
             description = "JVM options for worker processes, space-separated (default: a small serial-GC JVM).")
     List<String> workerJvmOptions;
@@ -93,7 +104,7 @@ final class ServeOptions {
             }
             WorkerMode m = mode == null ? WorkerMode.platformDefault() : parseMode(mode);
             return new ServerConfig(h, p, w, m, data.resolve(), sessionsPerWorker, queue,
-                    queueTimeout, drainTimeout, handshakeTimeout, workerHeartbeat,
+                    queueTimeout, drainTimeout, handshakeTimeout, workerHeartbeat, allowRegister, sessionLifetime,
                     workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());

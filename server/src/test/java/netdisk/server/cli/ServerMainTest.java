@@ -27,7 +27,8 @@ class ServerMainTest {
         cmd.setOut(new PrintWriter(out));
         cmd.usage(cmd.getOut());
         assertThat(out.toString()).contains("--port", "default: 7477", "--host", "default: 127.0.0.1",
-                "--workers", "--mode", "--drain-timeout", "HOST PORT WORKERS", "netdisk-server status");
+                "--workers", "--mode", "--drain-timeout", "HOST PORT WORKERS", "netdisk-server status",
+                "--allow-register", "default: false", "--session-lifetime", "default: 30d");
     }
 
     @Test
@@ -58,6 +59,17 @@ class ServerMainTest {
         assertThat(config.handshakeTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.workerHeartbeat()).isEqualTo(Duration.ofHours(1));
         assertThat(ServerMain.run("--queue-timeout", "soon", "--data", data.toString())).isEqualTo(ServerMain.USAGE);
+    }
+
+    @Test
+    void registrationIsOffUnlessAskedForAndTheSessionLifetimeIsADuration() {
+        assertThat(config().allowRegister()).isFalse();
+        assertThat(config("--allow-register").allowRegister()).isTrue();
+        assertThat(config("--allow-register=true").allowRegister()).isTrue();
+        assertThat(config("--allow-register=false").allowRegister()).isFalse();
+        assertThat(config("--session-lifetime", "12h").sessionLifetime()).isEqualTo(Duration.ofHours(12));
+        assertThat(ServerMain.run("--session-lifetime", "10s", "--data", data.toString()))
+                .as("shorter than a minute").isEqualTo(ServerMain.USAGE);
     }
 
     /** What {@code serve ARGS} would run with, without running it. */
