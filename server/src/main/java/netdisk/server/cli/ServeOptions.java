@@ -16,6 +16,11 @@ import picocli.CommandLine.Option;
 /** The options of {@code serve} and {@code serve-file}, and how they (with HOST PORT WORKERS) become a config. */
 final class ServeOptions {
 
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
+            description = "Read defaults for these options from FILE, a properties file whose keys are the option "
+                    + "names without '--' (port = 7477, queue-timeout = 30s); options given here override it.")
+    Path config;
+
     @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerConfig.DEFAULT_HOST,
             description = "Address to listen on; :: or 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     String host;
@@ -85,9 +90,13 @@ final class ServeOptions {
      * The config these options describe, with the tutorial's positional HOST PORT WORKERS (if given) in place of
      * {@code --host/--port/--workers}.
      *
-     * @throws CommandLine.ParameterException for values that make no sense, or both forms at once
+     * @throws CommandLine.ParameterException for values that make no sense, or both forms at once, or a bad
+     *     {@code --config} file
      */
     ServerConfig toConfig(CommandLine commandLine, List<String> positional, Optional<Path> serveFile) {
+        if (commandLine.getDefaultValueProvider() instanceof ConfigFile file) {
+            file.values(commandLine.getCommandSpec()); // checked even when the command line gave every option
+        }
         try {
             String h = host;
             int p = port;
