@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param handshakeTimeout how long a new connection may take to say Hello
  * @param workerHeartbeat how often the master asks each worker whether it is alive; three missed answers in a row and
  *     the worker is killed and replaced
+ * @param allowRegister whether clients may create their own accounts (otherwise only the administrator does)
+ * @param sessionLifetime how long a login token lives without use (renewed by use, see
+ *     {@link netdisk.server.auth.SessionTokens})
  * @param workerJvmOptions JVM options for worker processes (replacing {@link #DEFAULT_WORKER_JVM_OPTIONS})
  * @param serveFile {@code serve-file} mode: every connection gets this file in the tutorial's format, no handshake
  */
@@ -36,6 +39,8 @@ public record ServerConfig(
         Duration drainTimeout,
         Duration handshakeTimeout,
         Duration workerHeartbeat,
+        boolean allowRegister,
+        Duration sessionLifetime,
         List<String> workerJvmOptions,
         Optional<Path> serveFile) {
 
@@ -48,6 +53,13 @@ public record ServerConfig(
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WORKER_HEARTBEAT = Duration.ofSeconds(5);
+    /** Accounts are made by the administrator unless self-registration is turned on. */
+    public static final boolean DEFAULT_ALLOW_REGISTER = false;
+    /** A month: someone who uses the disk at least every two weeks logs in once. */
+    public static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofDays(30);
+    public static final Duration MIN_SESSION_LIFETIME = Duration.ofMinutes(1);
+    /** Ten years, as good as forever, and far from overflowing millisecond times. */
+    public static final Duration MAX_SESSION_LIFETIME = Duration.ofDays(3650);
     /** A small, fast-starting worker JVM (measured: ~50 MB RSS); sessions are virtual threads. */
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-Xss512k", "-XX:TieredStopAtLevel=1",
@@ -61,6 +73,7 @@ public record ServerConfig(
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(workerHeartbeat, "workerHeartbeat");
+        Objects.requireNonNull(sessionLifetime, "sessionLifetime");
         workerJvmOptions = List.copyOf(Objects.requireNonNull(workerJvmOptions, "workerJvmOptions"));
         Objects.requireNonNull(serveFile, "serveFile");
         require(!host.isBlank(), "host must not be empty");
@@ -72,6 +85,9 @@ public record ServerConfig(
         require(!drainTimeout.isNegative(), "drain timeout must not be negative");
         require(handshakeTimeout.isPositive(), "handshake timeout must be positive");
         require(workerHeartbeat.toMillis() >= 100, "worker heartbeat must be at least 100 ms");
+        require(sessionLifetime.compareTo(MIN_SESSION_LIFETIME) >= 0
+                && sessionLifetime.compareTo(MAX_SESSION_LIFETIME) <= 0,
+                "session lifetime must be 1 minute to 3650 days, got " + sessionLifetime);
     }
 
     /** One worker per core, at least two, so that one dying worker never leaves the server without any. */
@@ -92,7 +108,8 @@ public record ServerConfig(
     public static ServerConfig defaults(String host, int port, Path dataDir) {
         return new ServerConfig(host, port, defaultWorkers(), WorkerMode.platformDefault(), dataDir,
                 DEFAULT_SESSIONS_PER_WORKER, DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT,
-                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_ALLOW_REGISTER, DEFAULT_SESSION_LIFETIME,
+                DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
     }
 
     private static void require(boolean condition, String message) {

@@ -12,10 +12,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ServerConfigTest {
 
     private static ServerConfig with(int port, int workers, int sessions, int queue) {
+        return with(port, workers, sessions, queue, ServerConfig.DEFAULT_SESSION_LIFETIME);
+    }
+
+    private static ServerConfig with(int port, int workers, int sessions, int queue, Duration sessionLifetime) {
         return new ServerConfig("127.0.0.1", port, workers, WorkerMode.PROCESS, Path.of("data"), sessions, queue,
-                Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5),
-                ServerConfig.DEFAULT_WORKER_JVM_OPTIONS,
-                Optional.empty());
+                Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5), false,
+                sessionLifetime, ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
     }
 
     @Test
@@ -24,6 +27,8 @@ class ServerConfigTest {
         assertThat(config.port()).isZero();
         assertThat(config.workers()).isGreaterThanOrEqualTo(2);
         assertThat(ServerConfig.DEFAULT_PORT).isNotEqualTo(8080);
+        assertThat(config.allowRegister()).as("self-registration is off unless asked for").isFalse();
+        assertThat(config.sessionLifetime()).isEqualTo(Duration.ofDays(30));
     }
 
     @Test
@@ -33,5 +38,8 @@ class ServerConfigTest {
         assertThatThrownBy(() -> with(0, 1, 0, 0)).hasMessageContaining("sessions per worker");
         assertThatThrownBy(() -> with(0, 1, 1, -1)).hasMessageContaining("queue");
         assertThat(with(0, 1, 1, 0).queueCapacity()).isZero();
+        assertThatThrownBy(() -> with(0, 1, 1, 0, Duration.ofSeconds(59))).hasMessageContaining("session lifetime");
+        assertThatThrownBy(() -> with(0, 1, 1, 0, Duration.ofDays(3651))).hasMessageContaining("session lifetime");
+        assertThat(with(0, 1, 1, 0, Duration.ofMinutes(1)).sessionLifetime()).isEqualTo(Duration.ofMinutes(1));
     }
 }

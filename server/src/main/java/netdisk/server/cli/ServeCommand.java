@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code netdisk-server [serve]}: runs the server in the foreground until SIGTERM, SIGINT, SIGUSR1 or {@code stop}. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = ConfigFile.class,
         description = {"Runs the server in the foreground: a master that starts WORKERS workers, listens on "
                 + "HOST:PORT, and hands every connection to a worker. Files are served from DATA/files.",
                 "Stops gracefully on SIGTERM, SIGINT (Ctrl-C), SIGUSR1 or 'netdisk-server stop'."},

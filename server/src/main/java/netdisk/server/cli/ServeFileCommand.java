@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
  * the content), then the server closes it. A client written for the tutorial downloads from it unchanged.
  */
 @Command(name = "serve-file", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = ConfigFile.class,
         description = {"Serves one FILE to every client in the tutorial's own wire format: 8-byte name length and "
                 + "8-byte file size (little-endian), the base name, then the content; then closes the connection.",
                 "Same master, workers, signals and 'status'/'stop' as 'serve'."})

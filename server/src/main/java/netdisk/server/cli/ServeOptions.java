@@ -16,6 +16,11 @@ import picocli.CommandLine.Option;
 /** The options of {@code serve} and {@code serve-file}, and how they (with HOST PORT WORKERS) become a config. */
 final class ServeOptions {
 
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
+            description = "Read defaults for these options from FILE, a properties file whose keys are the option "
+                    + "names without '--' (port = 7477, queue-timeout = 30s); options given here override it.")
+    Path config;
+
     @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerConfig.DEFAULT_HOST,
             description = "Address to listen on; :: or 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     String host;
@@ -45,22 +50,37 @@ final class ServeOptions {
                     + "'server busy' (default: ${DEFAULT-VALUE}).")
     int queue;
 
-    @Option(names = "--queue-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(names = "--queue-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
             description = "How long a connection may wait for a worker (default: ${DEFAULT-VALUE}).")
-    long queueTimeoutSeconds;
+    Duration queueTimeout;
 
-    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
             description = "On stop, how long in-flight work may take to finish (default: ${DEFAULT-VALUE}).")
-    long drainTimeoutSeconds;
+    Duration drainTimeout;
 
-    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "How long a new connection may take to say Hello (default: ${DEFAULT-VALUE}).")
-    long handshakeTimeoutSeconds;
+    Duration handshakeTimeout;
 
-    @Option(names = "--worker-heartbeat", paramLabel = "SECONDS", defaultValue = "5",
+    @Option(names = "--worker-heartbeat", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
             description = "How often each worker is asked whether it is alive; one that misses 3 answers in a row "
                     + "is killed and replaced (default: ${DEFAULT-VALUE}).")
-    long workerHeartbeatSeconds;
+    Duration workerHeartbeat;
+
+    @Option(names = "--allow-register", paramLabel = "BOOLEAN", arity = "0..1", defaultValue = "false",
+            fallbackValue = "true", description = "Let clients create their own accounts; otherwise only the "
+                    + "administrator does (default: ${DEFAULT-VALUE}).")
+    boolean allowRegister;
+
+    @Option(names = "--session-lifetime", paramLabel = "DURATION", defaultValue = "30d",
+            converter = DurationConverter.class,
+            description = "How long a login lasts without use; each use after half of it starts it again "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration sessionLifetime;
 
     @Option(names = "--worker-jvm-options", paramLabel = "OPTIONS", split = " ",
             description = "JVM options for worker processes, space-separated (default: a small serial-GC JVM).")
@@ -70,9 +90,13 @@ final class ServeOptions {
      * The config these options describe, with the tutorial's positional HOST PORT WORKERS (if given) in place of
      * {@code --host/--port/--workers}.
      *
-     * @throws CommandLine.ParameterException for values that make no sense, or both forms at once
+     * @throws CommandLine.ParameterException for values that make no sense, or both forms at once, or a bad
+     *     {@code --config} file
      */
     ServerConfig toConfig(CommandLine commandLine, List<String> positional, Optional<Path> serveFile) {
+        if (commandLine.getDefaultValueProvider() instanceof ConfigFile file) {
+            file.values(commandLine.getCommandSpec()); // checked even when the command line gave every option
+        }
         try {
             String h = host;
             int p = port;
@@ -89,8 +113,7 @@ final class ServeOptions {
             }
             WorkerMode m = mode == null ? WorkerMode.platformDefault() : parseMode(mode);
             return new ServerConfig(h, p, w, m, data.resolve(), sessionsPerWorker, queue,
-                    Duration.ofSeconds(queueTimeoutSeconds), Duration.ofSeconds(drainTimeoutSeconds),
-                    Duration.ofSeconds(handshakeTimeoutSeconds), Duration.ofSeconds(workerHeartbeatSeconds),
+                    queueTimeout, drainTimeout, handshakeTimeout, workerHeartbeat, allowRegister, sessionLifetime,
                     workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());

@@ -23,14 +23,15 @@ class MetadataDatabaseTest {
     @Test
     void migratesAFreshDatabaseAndIsIdempotentOnAnExistingOne() throws Exception {
         try (HikariDataSource first = MetadataDatabase.openSqlite(data)) {
-            assertThat(tables(first)).contains("users", "nodes", "blobs", "flyway_schema_history");
+            assertThat(tables(first)).contains("users", "nodes", "blobs", "sessions", "login_failures",
+                    "flyway_schema_history");
             assertThat(MetadataDatabase.migrate(first)).isZero();
         }
         assertThat(data.resolve(MetadataDatabase.SQLITE_FILE)).exists();
 
         try (HikariDataSource again = MetadataDatabase.openSqlite(data)) {
             assertThat(MetadataDatabase.migrate(again)).isZero();
-            assertThat(query(again, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("1");
+            assertThat(query(again, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("2");
         }
     }
 
@@ -57,6 +58,33 @@ class MetadataDatabaseTest {
                 org.assertj.core.api.Assertions.assertThatThrownBy(insert::executeUpdate)
                         .isInstanceOf(SQLException.class).hasMessageContaining("UNIQUE");
             }
+        }
+    }
+
+    @Test
+    void deletingAUserDeletesTheirSessionsAndNoOneElses() throws Exception {
+        try (HikariDataSource dataSource = MetadataDatabase.openSqlite(data);
+             JdbcMetadataStore store = JdbcMetadataStore.create(dataSource, java.time.Clock.systemUTC())) {
+            User doomed = store.createUser(Name.of("doomed"), "h", java.util.OptionalLong.empty());
+            User other = store.createUser(Name.of("other"), "h", java.util.OptionalLong.empty());
+            insertSession(dataSource, "a".repeat(64), doomed);
+            insertSession(dataSource, "b".repeat(64), doomed);
+            insertSession(dataSource, "c".repeat(64), other);
+
+            store.deleteUser(doomed);
+
+            assertThat(store.findUser(Name.of("doomed"))).isEmpty();
+            assertThat(query(dataSource, "SELECT group_concat(token_sha256) FROM sessions")).isEqualTo("c".repeat(64));
+        }
+    }
+
+    private static void insertSession(HikariDataSource dataSource, String sha256, User user) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             var insert = connection.prepareStatement("INSERT INTO sessions (token_sha256, user_id, created_at,"
+                     + " expires_at, last_used_at) VALUES (?, ?, 0, 1000, 0)")) {
+            insert.setString(1, sha256);
+            insert.setLong(2, user.id());
+            insert.executeUpdate();
         }
     }
 
