@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
                 "  netdisk-server stop [--data DIR]     stop it gracefully and wait until it exited",
                 "  netdisk-server serve-file FILE [HOST PORT WORKERS]",
                 "                                       serve one file in the tutorial's own wire format",
+                "  netdisk-server user add|del|passwd|quota|list",
+                "                                       manage accounts (netdisk-server user --help)",
                 "", "Exit codes: 0 ok, 1 failure (e.g. port in use), 2 usage error, 3 no server running."})
 final class ServeCommand implements Callable<Integer> {
 

@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 
 import javax.sql.DataSource;
 
+import netdisk.server.ByteSizes;
 import netdisk.server.storage.MetadataException.Reason;
 
 /**
@@ -61,10 +62,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     public User createUser(Name name, String passwordHash, OptionalLong quotaBytes) throws MetadataException {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(passwordHash, "passwordHash");
-        Objects.requireNonNull(quotaBytes, "quotaBytes");
-        if (quotaBytes.isPresent() && quotaBytes.getAsLong() < 0) {
-            throw new IllegalArgumentException("negative quota: " + quotaBytes.getAsLong());
-        }
+        requireQuota(quotaBytes);
         return write(connection -> {
             if (findUser(connection, name).isPresent()) {
                 throw new MetadataException(Reason.ALREADY_EXISTS, "user " + name + " exists");
@@ -75,11 +73,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                     "INSERT INTO users (name, password_hash, quota_bytes, created_at) VALUES (?, ?, ?, ?) RETURNING id")) {
                 insert.setString(1, name.value());
                 insert.setString(2, passwordHash);
-                if (quotaBytes.isPresent()) {
-                    insert.setLong(3, quotaBytes.getAsLong());
-                } else {
-                    insert.setNull(3, Types.BIGINT);
-                }
+                bindQuota(insert, 3, quotaBytes);
                 insert.setLong(4, now);
                 id = single(insert);
             }
@@ -112,6 +106,34 @@ public final class JdbcMetadataStore implements MetadataStore {
                 }
                 users.sort(Comparator.comparing(User::name));
                 return users;
+            }
+        });
+    }
+
+    @Override
+    public User setPasswordHash(User user, String passwordHash) throws MetadataException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(passwordHash, "passwordHash");
+        return write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE users SET password_hash = ? WHERE id = ? RETURNING " + USER_COLUMNS)) {
+                update.setString(1, passwordHash);
+                update.setLong(2, user.id());
+                return updated(update, user);
+            }
+        });
+    }
+
+    @Override
+    public User setQuota(User user, OptionalLong quotaBytes) throws MetadataException {
+        Objects.requireNonNull(user, "user");
+        requireQuota(quotaBytes);
+        return write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE users SET quota_bytes = ? WHERE id = ? RETURNING " + USER_COLUMNS)) {
+                bindQuota(update, 1, quotaBytes);
+                update.setLong(2, user.id());
+                return updated(update, user);
             }
         });
     }
@@ -216,6 +238,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             if (existing.isPresent() && existing.get().isDirectory()) {
                 throw new MetadataException(Reason.IS_A_DIRECTORY, name + " is a directory");
             }
+            checkQuota(connection, parent.ownerId(), blob.size(), existing.map(Node::size).orElse(0L));
             retain(connection, blob);
             if (existing.isEmpty()) {
                 return new Change<>(insertNode(connection, parent, name, Node.Kind.FILE, blob.size(), blob), List.of());
@@ -293,6 +316,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 throw new MetadataException(Reason.ALREADY_EXISTS, newName + " exists");
             }
             BlobId blob = original.blob().orElseThrow();
+            checkQuota(connection, original.ownerId(), blob.size(), 0);
             retain(connection, blob);
             return insertNode(connection, target, newName, Node.Kind.FILE, blob.size(), blob);
         });
@@ -318,12 +342,23 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public long usage(User user) throws MetadataException {
         Objects.requireNonNull(user, "user");
+        return read(connection -> usage(connection, user.id()));
+    }
+
+    @Override
+    public OptionalLong remainingQuota(User user) throws MetadataException {
+        Objects.requireNonNull(user, "user");
         return read(connection -> {
-            try (PreparedStatement sum = connection.prepareStatement(
-                    "SELECT COALESCE(SUM(size), 0) FROM nodes WHERE owner_id = ? AND kind = 'file'")) {
-                sum.setLong(1, user.id());
-                return single(sum);
+            OptionalLong quota;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT quota_bytes FROM users WHERE id = ?")) {
+                select.setLong(1, user.id());
+                quota = quota(select);
             }
+            if (quota.isEmpty()) {
+                return quota;
+            }
+            return OptionalLong.of(Math.max(0, quota.getAsLong() - usage(connection, user.id())));
         });
     }
 
@@ -409,6 +444,54 @@ public final class JdbcMetadataStore implements MetadataStore {
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? Optional.of(user(rows)) : Optional.empty();
             }
+        }
+    }
+
+    /** The user an {@code UPDATE users ... RETURNING} changed; NOT_FOUND if it matched no row. */
+    private static User updated(PreparedStatement update, User user) throws SQLException, MetadataException {
+        try (ResultSet rows = update.executeQuery()) {
+            if (!rows.next()) {
+                throw new MetadataException(Reason.NOT_FOUND, "no such user: " + user.name());
+            }
+            return user(rows);
+        }
+    }
+
+    private static long usage(Connection connection, long ownerId) throws SQLException {
+        try (PreparedStatement sum = connection.prepareStatement(
+                "SELECT COALESCE(SUM(size), 0) FROM nodes WHERE owner_id = ? AND kind = 'file'")) {
+            sum.setLong(1, ownerId);
+            return single(sum);
+        }
+    }
+
+    /**
+     * Refuses (QUOTA_EXCEEDED) a change that adds a file of {@code adding} bytes, replacing one of {@code removing}
+     * bytes, if it would take the owner over their quota. A change that does not grow the usage always passes, so a
+     * user whose quota was lowered below their usage can still replace a file with a smaller one.
+     *
+     * <p>The quota is read with a no-op {@code UPDATE} of the user's row: on PostgreSQL that takes the row's lock, so
+     * two concurrent changes of one owner check one after the other and cannot both fit into the same headroom (in
+     * READ COMMITTED each would miss the other's new file). SQLite's write transactions exclude each other anyway
+     * ({@code BEGIN IMMEDIATE}), and it has no {@code SELECT ... FOR UPDATE}.
+     */
+    private static void checkQuota(Connection connection, long ownerId, long adding, long removing)
+            throws SQLException, MetadataException {
+        OptionalLong quota;
+        try (PreparedStatement lock = connection.prepareStatement(
+                "UPDATE users SET quota_bytes = quota_bytes WHERE id = ? RETURNING quota_bytes")) {
+            lock.setLong(1, ownerId);
+            quota = quota(lock);
+        }
+        if (quota.isEmpty() || adding <= removing) {
+            return;
+        }
+        long used = usage(connection, ownerId);
+        if (adding - removing > quota.getAsLong() - used) {
+            throw new MetadataException(Reason.QUOTA_EXCEEDED, "quota exceeded: " + ByteSizes.format(used)
+                    + " used of " + ByteSizes.format(quota.getAsLong()) + ", the file needs "
+                    + ByteSizes.format(adding) + (removing > 0
+                            ? " (the file it replaces frees " + ByteSizes.format(removing) + ")" : ""));
         }
     }
 
@@ -635,6 +718,33 @@ public final class JdbcMetadataStore implements MetadataStore {
                 Node.Kind.fromSql(row.getString("kind")), size,
                 Optional.ofNullable(sha256).map(hash -> new BlobId(hash, size)),
                 Instant.ofEpochMilli(row.getLong("created_at")), Instant.ofEpochMilli(row.getLong("modified_at")));
+    }
+
+    /** The one row's {@code quota_bytes} (empty when NULL); NOT_FOUND without a row. */
+    private static OptionalLong quota(PreparedStatement statement) throws SQLException, MetadataException {
+        try (ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+                throw new MetadataException(Reason.NOT_FOUND, "no such user");
+            }
+            long quota = rows.getLong(1);
+            return rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(quota);
+        }
+    }
+
+    private static void bindQuota(PreparedStatement statement, int index, OptionalLong quotaBytes)
+            throws SQLException {
+        if (quotaBytes.isPresent()) {
+            statement.setLong(index, quotaBytes.getAsLong());
+        } else {
+            statement.setNull(index, Types.BIGINT);
+        }
+    }
+
+    private static void requireQuota(OptionalLong quotaBytes) {
+        Objects.requireNonNull(quotaBytes, "quotaBytes");
+        if (quotaBytes.isPresent() && quotaBytes.getAsLong() < 0) {
+            throw new IllegalArgumentException("negative quota: " + quotaBytes.getAsLong());
+        }
     }
 
     private static User user(ResultSet row) throws SQLException {

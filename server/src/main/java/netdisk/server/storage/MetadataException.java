@@ -22,6 +22,8 @@ public final class MetadataException extends Exception {
         NOT_EMPTY,
         /** A move that would make a cycle, or a move, copy or delete of a root. */
         INVALID_OPERATION,
+        /** The change would take the owner's files over their quota. */
+        QUOTA_EXCEEDED,
         /** The database failed; not the caller's fault. */
         STORAGE_ERROR
     }

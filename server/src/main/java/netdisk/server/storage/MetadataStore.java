@@ -25,6 +25,16 @@ public interface MetadataStore extends AutoCloseable {
     /** Every user, by name. */
     List<User> listUsers() throws MetadataException;
 
+    /** Replaces the user's password hash; the user as now stored. NOT_FOUND if the user is gone. */
+    User setPasswordHash(User user, String passwordHash) throws MetadataException;
+
+    /**
+     * Sets the user's quota, or removes it ({@code quotaBytes} empty); the user as now stored. NOT_FOUND if the user
+     * is gone. A quota below the current usage is allowed: nothing is deleted, the user only cannot grow until under
+     * it again.
+     */
+    User setQuota(User user, OptionalLong quotaBytes) throws MetadataException;
+
     /** Deletes a user and their whole tree. */
     Change<User> deleteUser(User user) throws MetadataException;
 
@@ -47,13 +57,18 @@ public interface MetadataStore extends AutoCloseable {
     /**
      * Puts a committed blob into {@code directory} as file {@code name}, replacing a file of that name (never a
      * directory). The blob's reference count goes up; a replaced file's blob's goes down, and is orphaned at zero.
+     * Refused (QUOTA_EXCEEDED) if it would take the owner's {@link #usage} over their quota; see
+     * {@link #remainingQuota}.
      */
     Change<Node> addFile(Node directory, Name name, BlobId blob) throws MetadataException;
 
     /** Moves (and renames) {@code source} into {@code targetDirectory}; a directory cannot go into itself. */
     Node move(Node source, Node targetDirectory, Name newName) throws MetadataException;
 
-    /** Copies a file: a new node sharing the same blob (reference count + 1), nothing copied on disk. */
+    /**
+     * Copies a file: a new node sharing the same blob (reference count + 1), nothing copied on disk. It counts against
+     * the quota like any file: refused (QUOTA_EXCEEDED) if it would take the owner over it.
+     */
     Node copy(Node file, Node targetDirectory, Name newName) throws MetadataException;
 
     /**
@@ -63,6 +78,14 @@ public interface MetadataStore extends AutoCloseable {
 
     /** The bytes in the user's files (each file counted, even if its blob is shared). */
     long usage(User user) throws MetadataException;
+
+    /**
+     * How many more bytes the user may store: empty without a quota, 0 at or over it. Read afresh, since the quota
+     * may have changed since {@code user} was read. A file of {@code s} bytes replacing one of {@code r} bytes (0 for
+     * a new name) fits exactly when {@code s - r <= remaining}, which is what {@link #addFile} checks in its own
+     * transaction; a session asks this first to refuse an upload before its bytes arrive.
+     */
+    OptionalLong remainingQuota(User user) throws MetadataException;
 
     /** Whether any file refers to the blob with this hash; for start-up reconciliation with the blob store. */
     boolean isReferenced(String sha256) throws MetadataException;

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Random;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -290,6 +293,200 @@ class JdbcMetadataStoreTest {
         assertThat(store.usage(alice)).isEqualTo(8 * (13 * ONE.size() + 12 * TWO.size()));
         Node any = store.lookup(alice, path("f-0-0")).orElseThrow();
         assertThat(store.delete(any, false).orphanedBlobs()).isEmpty();
+    }
+
+    @Test
+    void passwordHashAndQuotaCanBeChangedUntilTheUserIsGone() throws Exception {
+        User changed = store.setPasswordHash(alice, "$argon2id$new");
+
+        assertThat(changed.passwordHash()).isEqualTo("$argon2id$new");
+        assertThat(store.findUser(Name.of("alice"))).contains(changed);
+        assertThat(store.setQuota(alice, OptionalLong.of(1L << 30)).quotaBytes()).hasValue(1L << 30);
+        assertThat(store.findUser(Name.of("alice")).orElseThrow().quotaBytes()).hasValue(1L << 30);
+        assertThat(store.setQuota(alice, OptionalLong.of(0)).quotaBytes()).hasValue(0);
+        assertThat(store.setQuota(alice, OptionalLong.empty()).quotaBytes()).isEmpty();
+        assertThat(store.findUser(Name.of("alice")).orElseThrow())
+                .isEqualTo(new User(alice.id(), "alice", "$argon2id$new", OptionalLong.empty(), alice.createdAt()));
+        assertThatThrownBy(() -> store.setQuota(alice, OptionalLong.of(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        store.deleteUser(alice);
+
+        assertMetadataError(() -> store.setPasswordHash(alice, "h"), Reason.NOT_FOUND);
+        assertMetadataError(() -> store.setQuota(alice, OptionalLong.of(1)), Reason.NOT_FOUND);
+        assertMetadataError(() -> store.remainingQuota(alice), Reason.NOT_FOUND);
+    }
+
+    @Test
+    void aFileThatWouldGoOverTheQuotaIsRefusedWithTheNumbers() throws Exception {
+        User bob = store.createUser(Name.of("bob"), "h", OptionalLong.of(ONE.size() + TWO.size()));
+        Node root = store.root(bob);
+        store.addFile(root, Name.of("one"), ONE);
+        store.addFile(root, Name.of("two"), TWO); // exactly at the quota: fine
+
+        assertThatThrownBy(() -> store.addFile(root, Name.of("three"), THREE))
+                .isInstanceOfSatisfying(MetadataException.class, e -> assertThat(e.reason())
+                        .isEqualTo(Reason.QUOTA_EXCEEDED))
+                .hasMessage("quota exceeded: 2.05 KiB used of 2.05 KiB, the file needs 29.3 KiB");
+        assertThat(store.lookup(bob, path("three"))).isEmpty();
+        assertThat(store.isReferenced(THREE.sha256())).isFalse();
+        assertThat(store.usage(bob)).isEqualTo(ONE.size() + TWO.size());
+        assertThat(store.remainingQuota(bob)).hasValue(0);
+        assertThat(store.addFile(store.root(alice), Name.of("unlimited"), THREE).value().size())
+                .isEqualTo(THREE.size());
+        assertThat(store.remainingQuota(alice)).isEmpty();
+    }
+
+    @Test
+    void aReplacedFileCountsOnlyTheDifference() throws Exception {
+        User bob = store.createUser(Name.of("bob"), "h", OptionalLong.of(TWO.size() + ONE.size()));
+        Node root = store.root(bob);
+        store.addFile(root, Name.of("big"), TWO);
+        store.addFile(root, Name.of("small"), ONE);
+        BlobId sameSize = new BlobId("4".repeat(64), TWO.size());
+        BlobId slightlyBigger = new BlobId("5".repeat(64), ONE.size() + 1);
+
+        assertThat(store.addFile(root, Name.of("big"), sameSize).orphanedBlobs()).containsExactly(TWO);
+        assertThatThrownBy(() -> store.addFile(root, Name.of("small"), slightlyBigger))
+                .hasMessage("quota exceeded: 2.05 KiB used of 2.05 KiB, the file needs 101 B"
+                        + " (the file it replaces frees 100 B)");
+        assertThat(store.lookup(bob, path("small")).orElseThrow().blob()).contains(ONE);
+        store.addFile(root, Name.of("big"), ONE);
+        store.addFile(root, Name.of("small"), slightlyBigger);
+
+        assertThat(store.usage(bob)).isEqualTo(2 * ONE.size() + 1);
+    }
+
+    @Test
+    void aCopyCountsAgainstTheQuotaLikeAnyFile() throws Exception {
+        User bob = store.createUser(Name.of("bob"), "h", OptionalLong.of(ONE.size() + ONE.size() / 2));
+        Node root = store.root(bob);
+        Node original = store.addFile(root, Name.of("original"), ONE).value();
+
+        assertMetadataError(() -> store.copy(original, root, Name.of("copy")), Reason.QUOTA_EXCEEDED);
+        assertThat(store.lookup(bob, path("copy"))).isEmpty();
+        store.setQuota(bob, OptionalLong.of(2 * ONE.size()));
+        assertThat(store.copy(original, root, Name.of("copy")).blob()).contains(ONE);
+        assertThat(store.remainingQuota(bob)).hasValue(0);
+    }
+
+    @Test
+    void aUserOverALoweredQuotaCanShrinkButNotGrow() throws Exception {
+        Node root = store.root(alice);
+        store.addFile(root, Name.of("f"), THREE);
+        store.addFile(root, Name.of("g"), TWO);
+        User limited = store.setQuota(alice, OptionalLong.of(TWO.size()));
+        BlobId empty = new BlobId("e".repeat(64), 0);
+
+        assertThat(store.remainingQuota(limited)).hasValue(0);
+        assertMetadataError(() -> store.addFile(root, Name.of("new"), ONE), Reason.QUOTA_EXCEEDED);
+        assertMetadataError(() -> store.addFile(root, Name.of("g"), THREE), Reason.QUOTA_EXCEEDED);
+        assertThat(store.addFile(root, Name.of("f"), ONE).orphanedBlobs()).containsExactly(THREE);
+        assertThat(store.addFile(root, Name.of("g"), TWO).orphanedBlobs()).isEmpty();
+        assertThat(store.addFile(root, Name.of("empty"), empty).value().size()).isZero();
+        assertThat(store.usage(alice)).isEqualTo(ONE.size() + TWO.size());
+    }
+
+    /** Seeded random operations against a model: the store refuses exactly what the model says goes over. */
+    @Test
+    void quotaAndUsageFollowAModelThroughRandomOperations() throws Exception {
+        List<BlobId> blobs = List.of(new BlobId("a".repeat(64), 0), new BlobId("b".repeat(64), 7),
+                new BlobId("c".repeat(64), 50), new BlobId("d".repeat(64), 300), new BlobId("f".repeat(64), 1_000));
+        Random random = new Random(7_477L);
+        int refusals = 0;
+        for (int round = 0; round < 5; round++) {
+            User user = store.createUser(Name.of("u" + round), "h", OptionalLong.of(random.nextInt(3_000)));
+            Node root = store.root(user);
+            Map<String, Long> model = new TreeMap<>();
+            OptionalLong quota = user.quotaBytes();
+            for (int step = 0; step < 60; step++) {
+                String name = "n" + random.nextInt(8);
+                long used = model.values().stream().mapToLong(Long::longValue).sum();
+                switch (random.nextInt(10)) {
+                    case 0 -> {
+                        quota = random.nextInt(4) == 0 ? OptionalLong.empty() : OptionalLong.of(random.nextInt(3_000));
+                        store.setQuota(user, quota);
+                    }
+                    case 1, 2 -> {
+                        if (model.containsKey(name)) {
+                            store.delete(store.lookup(user, path(name)).orElseThrow(), false);
+                            model.remove(name);
+                        }
+                    }
+                    case 3, 4 -> {
+                        String target = "n" + random.nextInt(8);
+                        if (model.containsKey(name) && !model.containsKey(target)) {
+                            long size = model.get(name);
+                            Node source = store.lookup(user, path(name)).orElseThrow();
+                            if (fits(quota, used, size, 0)) {
+                                store.copy(source, root, Name.of(target));
+                                model.put(target, size);
+                            } else {
+                                assertMetadataError(() -> store.copy(source, root, Name.of(target)),
+                                        Reason.QUOTA_EXCEEDED);
+                                refusals++;
+                            }
+                        }
+                    }
+                    default -> {
+                        BlobId blob = blobs.get(random.nextInt(blobs.size()));
+                        if (fits(quota, used, blob.size(), model.getOrDefault(name, 0L))) {
+                            store.addFile(root, Name.of(name), blob);
+                            model.put(name, blob.size());
+                        } else {
+                            assertMetadataError(() -> store.addFile(root, Name.of(name), blob),
+                                    Reason.QUOTA_EXCEEDED);
+                            refusals++;
+                        }
+                    }
+                }
+                long usage = model.values().stream().mapToLong(Long::longValue).sum();
+                assertThat(store.usage(user)).isEqualTo(usage);
+                assertThat(store.list(root)).extracting(Node::name).containsExactlyElementsOf(model.keySet());
+                assertThat(store.remainingQuota(user)).isEqualTo(quota.isEmpty() ? OptionalLong.empty()
+                        : OptionalLong.of(Math.max(0, quota.getAsLong() - usage)));
+            }
+        }
+        assertThat(refusals).as("refusals exercised").isGreaterThan(10);
+    }
+
+    /** A change fits when there is no quota, it stays within it, or it does not grow the usage. */
+    private static boolean fits(OptionalLong quota, long used, long adding, long removing) {
+        long after = used - removing + adding;
+        return quota.isEmpty() || after <= quota.getAsLong() || after <= used;
+    }
+
+    @Test
+    void concurrentUploadsOfOneUserCannotOvershootTheQuota() throws Exception {
+        User bob = store.createUser(Name.of("bob"), "h", OptionalLong.of(10 * ONE.size()));
+        Node root = store.root(bob);
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        try (JdbcMetadataStore second = JdbcMetadataStore.openSqlite(data);
+             var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<?>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                JdbcMetadataStore writer = t % 2 == 0 ? store : second;
+                int thread = t;
+                results.add(threads.submit(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        try {
+                            writer.addFile(root, Name.of("f-" + thread + "-" + i), ONE);
+                        } catch (MetadataException e) {
+                            assertThat(e.reason()).isEqualTo(Reason.QUOTA_EXCEEDED);
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var result : results) {
+                result.get();
+            }
+        }
+
+        assertThat(store.list(root)).hasSize(10);
+        assertThat(refused).hasValue(30);
+        assertThat(store.usage(bob)).isEqualTo(10 * ONE.size());
     }
 
     static List<Name> path(String... names) {
