@@ -2,16 +2,20 @@ package netdisk.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 
 import netdisk.protocol.NetdiskVersion;
 import netdisk.server.control.ControlServer;
-import netdisk.server.files.FileArea;
 import netdisk.server.master.Master;
 import netdisk.server.master.ServerStatus;
 import netdisk.server.pool.ProcessWorkerLauncher;
 import netdisk.server.pool.WorkerLauncher;
+import netdisk.server.storage.FileBlobStore;
+import netdisk.server.storage.JdbcMetadataStore;
+import netdisk.server.storage.MetadataException;
+import netdisk.server.storage.StartupSweep;
 import netdisk.server.worker.ThreadWorkerLauncher;
 import netdisk.server.worker.WorkerSettings;
 
@@ -54,9 +58,13 @@ public final class Server {
                 ProcessHandle.current().pid(), config.mode().name().toLowerCase(Locale.ROOT),
                 config.dataDir().toAbsolutePath());
         RunDirectory run = RunDirectory.claim(config.dataDir());
-        int leftovers = FileArea.open(config.dataDir()).sweepUploads(); // no worker runs yet: none is in progress
-        if (leftovers > 0) {
-            log.info("removed {} unfinished upload(s) left by an earlier run", leftovers);
+        if (config.serveFile().isEmpty()) {
+            try {
+                prepareStorage(config.dataDir());
+            } catch (IOException | RuntimeException e) {
+                run.close();
+                throw e;
+            }
         }
         Master master = new Master(config, launcher(config));
         ControlServer control = null;
@@ -75,8 +83,25 @@ public final class Server {
         return new Server(config, run, master, control, stopRequest);
     }
 
+    /**
+     * Before any worker runs: brings the metadata schema up to date, and removes what a crash left (temporary blob
+     * files, blobs no file refers to). Only safe now, when no upload can be in progress.
+     */
+    private static void prepareStorage(Path dataDir) throws IOException {
+        try (var metadata = JdbcMetadataStore.openSqlite(dataDir)) {
+            StartupSweep.Result swept = StartupSweep.run(metadata, FileBlobStore.open(dataDir));
+            if (swept.temporaryFiles() + swept.unreferencedBlobs() > 0) {
+                log.info("removed what an earlier run left: {} unfinished upload(s), {} unreferenced blob(s)",
+                        swept.temporaryFiles(), swept.unreferencedBlobs());
+            }
+        } catch (MetadataException e) {
+            throw new IOException("metadata database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
     private static WorkerLauncher launcher(ServerConfig config) {
-        var settings = new WorkerSettings(config.handshakeTimeout(), config.dataDir(), config.serveFile());
+        var settings = new WorkerSettings(config.handshakeTimeout(), config.dataDir(), config.serveFile(),
+                config.sessionLifetime(), config.allowRegister());
         return switch (config.mode()) {
             case PROCESS -> new ProcessWorkerLauncher(WorkerCommandLine.prefix(config.workerJvmOptions()),
                     WorkerCommandLine.suffix(settings));

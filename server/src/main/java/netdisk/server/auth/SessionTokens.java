@@ -12,7 +12,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 import javax.sql.DataSource;
 
@@ -109,14 +108,18 @@ public final class SessionTokens {
         return new Issued(ENCODER.encodeToString(secret), Instant.ofEpochMilli(expiresAt));
     }
 
+    /** A token that {@link #check} accepted: whose it is, and when it expires now (after any renewal). */
+    public record Valid(long userId, Instant expiresAt) {
+    }
+
     /**
      * The user whose valid token this is, renewing it if half its lifetime has passed; empty for an unknown,
      * expired, revoked or malformed token.
      */
-    public OptionalLong check(String token) throws MetadataException {
+    public Optional<Valid> check(String token) throws MetadataException {
         Optional<String> hash = hashOf(token);
         if (hash.isEmpty()) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         long now = clock.millis();
         record Row(long userId, long expiresAt, long lastUsedAt) {
@@ -133,14 +136,16 @@ public final class SessionTokens {
             }
         });
         if (found.isEmpty() || now >= found.get().expiresAt()) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         Row row = found.get();
         long lifetime = row.expiresAt() - row.lastUsedAt();
+        long expiresAt = row.expiresAt();
         if (now - row.lastUsedAt() >= lifetime / 2) {
-            renew(hash.get(), row.expiresAt(), now, Math.addExact(now, lifetime));
+            expiresAt = Math.addExact(now, lifetime);
+            renew(hash.get(), row.expiresAt(), now, expiresAt);
         }
-        return OptionalLong.of(row.userId());
+        return Optional.of(new Valid(row.userId(), Instant.ofEpochMilli(expiresAt)));
     }
 
     /** Deletes a token (logout); whether it existed. */

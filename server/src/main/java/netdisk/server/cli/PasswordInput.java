@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import netdisk.server.auth.AccountRules;
+
 import picocli.CommandLine;
 
 /**
@@ -31,8 +33,7 @@ import picocli.CommandLine;
 final class PasswordInput {
 
     static final String VARIABLE = "NETDISK_PASSWORD";
-    /** Shortest password, in characters (code points). */
-    static final int MIN_LENGTH = 8;
+    static final int MIN_LENGTH = AccountRules.MIN_PASSWORD_LENGTH;
     /** For the help of the commands that read a password. */
     static final String SOURCES = "The password comes from $" + VARIABLE + " or --password-file (not both), else a "
             + "prompt (asked twice, not shown). At least " + MIN_LENGTH + " characters.";
@@ -81,11 +82,10 @@ final class PasswordInput {
         } else {
             password = prompt(commandLine, user);
         }
-        int length = Character.codePointCount(password, 0, password.length);
-        if (length < MIN_LENGTH) {
+        Optional<String> problem = AccountRules.passwordProblem(password);
+        if (problem.isPresent()) {
             Arrays.fill(password, '\0');
-            throw new CommandLine.ParameterException(commandLine, (length == 0 ? "the password is empty"
-                    : "the password is too short") + ": it needs at least " + MIN_LENGTH + " characters");
+            throw new CommandLine.ParameterException(commandLine, problem.get());
         }
         return password;
     }

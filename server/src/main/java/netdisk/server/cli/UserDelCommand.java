@@ -7,9 +7,11 @@ import java.util.concurrent.Callable;
 
 import netdisk.server.ByteSizes;
 import netdisk.server.storage.BlobId;
+import netdisk.server.storage.BlobLock;
 import netdisk.server.storage.Change;
 import netdisk.server.storage.FileBlobStore;
 import netdisk.server.storage.JdbcMetadataStore;
+import netdisk.server.storage.MetadataException;
 import netdisk.server.storage.Name;
 import netdisk.server.storage.User;
 
@@ -39,23 +41,24 @@ final class UserDelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Change<User> deleted;
         FileBlobStore blobs;
-        try (JdbcMetadataStore store = UserCommand.openExisting(data.resolve())) {
-            blobs = FileBlobStore.open(data.resolve()); // before the delete: a blob store we cannot open fails first
-            deleted = store.deleteUser(UserCommand.existing(store, name));
-        }
         int removed = 0;
         long freed = 0;
         List<String> failures = new ArrayList<>();
-        for (BlobId blob : deleted.orphanedBlobs()) {
-            try {
-                if (blobs.delete(blob)) {
-                    removed++;
-                    freed += blob.size();
+        try (JdbcMetadataStore store = UserCommand.openExisting(data.resolve());
+             BlobLock lock = BlobLock.open(data.resolve())) {
+            blobs = FileBlobStore.open(data.resolve()); // before the delete: a blob store we cannot open fails first
+            Change<User> deleted = store.deleteUser(UserCommand.existing(store, name));
+            // Under the lock shared with a running server's uploads, which may be about to reuse one of these blobs.
+            for (BlobId blob : deleted.orphanedBlobs()) {
+                try {
+                    if (lock.deleteIfUnreferenced(store, blobs, blob)) {
+                        removed++;
+                        freed += blob.size();
+                    }
+                } catch (IOException | MetadataException e) {
+                    failures.add(blob.sha256() + ": " + e);
                 }
-            } catch (IOException e) {
-                failures.add(blob.sha256() + ": " + e);
             }
         }
         spec.commandLine().getOut().println("deleted user " + name + "; removed " + removed + " blob"

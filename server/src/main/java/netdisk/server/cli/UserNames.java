@@ -1,19 +1,15 @@
 package netdisk.server.cli;
 
+import netdisk.server.auth.AccountRules;
 import netdisk.server.storage.Name;
 
 import picocli.CommandLine;
 
-/**
- * The rule for new user names, stricter than a {@link Name}: a user name ends up in logs, in prompts and on the
- * operator's command line, so it is kept to what needs no quoting. Letters of any script count ({@code 张伟} is a fine
- * name), as {@link Character#isLetterOrDigit(int)} says.
- */
+/** New user names as a picocli converter: {@link AccountRules#userNameProblem}. */
 final class UserNames implements CommandLine.ITypeConverter<Name> {
 
-    static final int MAX_LENGTH = 64;
     /** The rule as the help shows it. */
-    static final String RULE = "1 to " + MAX_LENGTH + " letters (any script), digits, '.', '_' or '-'; not '.' or '..'";
+    static final String RULE = AccountRules.USER_NAME_RULE;
 
     @Override
     public Name convert(String value) {
@@ -42,22 +38,6 @@ final class UserNames implements CommandLine.ITypeConverter<Name> {
     }
 
     private static String problem(String value) {
-        int length = value.codePointCount(0, value.length());
-        if (length == 0) {
-            return "empty";
-        }
-        if (length > MAX_LENGTH) {
-            return length + " characters";
-        }
-        int bad = value.codePoints().filter(c -> !Character.isLetterOrDigit(c) && c != '.' && c != '_' && c != '-')
-                .findFirst().orElse(-1);
-        if (bad >= 0) {
-            return "contains " + (Character.isISOControl(bad) ? String.format("control character U+%04X", bad)
-                    : "'" + Character.toString(bad) + "'");
-        }
-        if (value.equals(".") || value.equals("..")) {
-            return "reserved";
-        }
-        return Name.isValid(value) ? null : "more than " + Name.MAX_BYTES + " bytes in UTF-8";
+        return AccountRules.userNameProblem(value).orElse(null);
     }
 }

@@ -27,12 +27,12 @@ import java.util.concurrent.TimeoutException;
 
 import netdisk.protocol.ErrorCode;
 import netdisk.server.ServerConfig;
-import netdisk.server.files.FileArea;
 import netdisk.protocol.NetdiskVersion;
 import netdisk.server.pool.Connection;
 import netdisk.server.pool.WorkerEvents;
 import netdisk.server.pool.WorkerLauncher;
 import netdisk.server.pool.WorkerLink;
+import netdisk.server.storage.FileBlobStore;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -406,7 +406,7 @@ public final class Master {
     /** A dead worker process cannot finish or clean up its uploads; their temporary files go now. */
     private void removeUnfinishedUploads(long pid) {
         try {
-            int removed = FileArea.open(config.dataDir()).sweepUploadsOf(pid);
+            int removed = FileBlobStore.open(config.dataDir()).sweepTemporaryFilesOf(pid);
             if (removed > 0) {
                 log.info("removed {} unfinished upload(s) of worker pid {}", removed, pid);
             }

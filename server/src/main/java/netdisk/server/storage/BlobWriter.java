@@ -16,9 +16,20 @@ public interface BlobWriter extends WritableByteChannel {
     long size();
 
     /**
-     * Makes the blob visible: forces the temporary file to disk, compares its hash with {@code expectedSha256} (if
-     * given), renames it atomically to its content address and forces the directory. If a blob with the same
-     * contents already exists, the temporary file is deleted instead (identical contents are stored once).
+     * Ends writing: forces the temporary file to disk and compares its hash with {@code expectedSha256} (if given).
+     * The blob is not visible yet; {@link #commit} makes it so. This is the slow part of a commit (the fsync), kept
+     * apart so that it can run outside the {@link BlobLock}. Idempotent once it succeeded.
+     *
+     * @throws BlobHashMismatchException the contents do not hash to {@code expectedSha256}; the temporary file is gone
+     * @throws IOException the file could not be forced; the temporary file is gone
+     */
+    BlobId seal(Optional<String> expectedSha256) throws IOException;
+
+    /**
+     * Makes the blob visible: {@link #seal seals} it if that was not done, renames it atomically to its content
+     * address and forces the directory. If a blob with the same contents already exists, the temporary file is
+     * deleted instead (identical contents are stored once). Hold the {@link BlobLock} from here until the metadata
+     * refers to the blob, or a concurrent deletion of the existing blob could win the race.
      *
      * @throws BlobHashMismatchException the contents do not hash to {@code expectedSha256}; the temporary file is gone
      * @throws IOException the blob could not be stored; the temporary file is gone

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -16,7 +17,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * DATA/blobs/ab/cd/abcd…(64 hex digits)   committed blobs, fanned out by the first two bytes of the hash
- * DATA/blobs/tmp/&lt;uuid&gt;.part            blobs being written (and what a crash left; see sweepTemporaryFiles)
+ * DATA/blobs/tmp/&lt;pid&gt;-&lt;uuid&gt;.part      blobs being written by process pid (and what a crash left)
  * </pre>
  *
  * <p>Temporary files live inside the store so that the final rename never crosses a file system and is atomic. A
@@ -26,6 +27,8 @@ import java.util.stream.Stream;
 public final class FileBlobStore implements BlobStore {
 
     static final String TEMPORARY_SUFFIX = ".part";
+    /** Temporary files carry the writing process's pid, so that a dead worker's leftovers can be found. */
+    private static final long PID = ProcessHandle.current().pid();
 
     private final Path root;
     private final Path temporary;
@@ -38,7 +41,9 @@ public final class FileBlobStore implements BlobStore {
     /** The blob store of data directory {@code dataDir} ({@code dataDir/blobs}), created if needed. */
     public static FileBlobStore open(Path dataDir) throws IOException {
         Objects.requireNonNull(dataDir, "dataDir");
-        Path root = Files.createDirectories(dataDir.resolve("blobs")).toRealPath();
+        // Everyone's file contents: owner only.
+        Path root = Files.createDirectories(dataDir.resolve("blobs"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))).toRealPath();
         Path temporary = Files.createDirectories(root.resolve("tmp"));
         return new FileBlobStore(root, temporary);
     }
@@ -49,7 +54,7 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public BlobWriter begin() throws IOException {
-        Path file = temporary.resolve(UUID.randomUUID() + TEMPORARY_SUFFIX);
+        Path file = temporary.resolve(PID + "-" + UUID.randomUUID() + TEMPORARY_SUFFIX);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return new FileBlobWriter(this, file, channel);
     }
@@ -81,6 +86,22 @@ public final class FileBlobStore implements BlobStore {
     public int sweepTemporaryFiles() throws IOException {
         int removed = 0;
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(temporary)) {
+            for (Path leftover : leftovers) {
+                if (Files.deleteIfExists(leftover)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Deletes the temporary files of process {@code pid}, which must be dead (a worker process whose uploads can
+     * never finish); returns how many there were.
+     */
+    public int sweepTemporaryFilesOf(long pid) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(temporary, pid + "-*" + TEMPORARY_SUFFIX)) {
             for (Path leftover : leftovers) {
                 if (Files.deleteIfExists(leftover)) {
                     removed++;

@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 final class FileBlobWriter implements BlobWriter {
 
-    private enum State { OPEN, COMMITTED, ABORTED }
+    private enum State { OPEN, SEALED, COMMITTED, ABORTED }
 
     private final FileBlobStore store;
     private final Path file;
@@ -27,6 +27,9 @@ final class FileBlobWriter implements BlobWriter {
     private final MessageDigest digest;
     private long size;
     private State state = State.OPEN;
+    private BlobId sealed;
+    /** Started once the blob is big enough for the final fsync to matter. */
+    private WriteBehind writeBehind;
 
     FileBlobWriter(FileBlobStore store, Path file, FileChannel channel) {
         this.store = store;
@@ -43,6 +46,15 @@ final class FileBlobWriter implements BlobWriter {
         written.limit(written.position() + count);
         digest.update(written);
         size += count;
+        if (writeBehind == null && size >= WriteBehind.STEP) {
+            writeBehind = new WriteBehind(channel);
+        }
+        if (writeBehind != null) {
+            writeBehind.written(size);
+            if (writeBehind.failure() != null) {
+                throw writeBehind.failure();
+            }
+        }
         return count;
     }
 
@@ -57,15 +69,33 @@ final class FileBlobWriter implements BlobWriter {
     }
 
     @Override
-    public BlobId commit(Optional<String> expectedSha256) throws IOException {
+    public BlobId seal(Optional<String> expectedSha256) throws IOException {
+        if (state == State.SEALED) {
+            return sealed;
+        }
         ensureOpen();
         try {
+            stopWriteBehind();
             channel.force(true);
             channel.close();
             BlobId blob = BlobId.of(digest.digest(), size);
             if (expectedSha256.isPresent() && !expectedSha256.get().equalsIgnoreCase(blob.sha256())) {
                 throw new BlobHashMismatchException(expectedSha256.get(), blob.sha256());
             }
+            sealed = blob;
+            state = State.SEALED;
+            return blob;
+        } finally {
+            if (state != State.SEALED) {
+                abort();
+            }
+        }
+    }
+
+    @Override
+    public BlobId commit(Optional<String> expectedSha256) throws IOException {
+        BlobId blob = seal(expectedSha256);
+        try {
             Path target = store.pathOf(blob.sha256());
             store.createParents(target);
             if (Files.exists(target)) {
@@ -89,14 +119,22 @@ final class FileBlobWriter implements BlobWriter {
 
     @Override
     public void abort() throws IOException {
-        if (state != State.OPEN) {
+        if (state == State.COMMITTED || state == State.ABORTED) {
             return;
         }
         state = State.ABORTED;
         try {
+            stopWriteBehind();
             channel.close();
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    private void stopWriteBehind() {
+        if (writeBehind != null) {
+            writeBehind.close();
+            writeBehind = null;
         }
     }
 

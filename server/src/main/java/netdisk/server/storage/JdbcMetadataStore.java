@@ -346,6 +346,21 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public long fileCount(User user) throws MetadataException {
+        Objects.requireNonNull(user, "user");
+        return read(connection -> {
+            try (PreparedStatement count = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM nodes WHERE owner_id = ? AND kind = 'file'")) {
+                count.setLong(1, user.id());
+                try (ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Override
     public OptionalLong remainingQuota(User user) throws MetadataException {
         Objects.requireNonNull(user, "user");
         return read(connection -> {

@@ -2,6 +2,7 @@ package netdisk.server.storage;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -52,10 +53,35 @@ public final class MetadataDatabase {
 
     /** A pooled data source for {@code dataDir/metadata.db}, migrated to the newest schema. */
     public static HikariDataSource openSqlite(Path dataDir) throws MetadataException {
+        HikariDataSource dataSource = connectSqlite(dataDir);
+        try {
+            migrate(dataSource);
+        } catch (MetadataException | RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return dataSource;
+    }
+
+    /**
+     * A pooled data source for {@code dataDir/metadata.db} as it is, for workers: the master migrated it before
+     * starting them, and a worker that loaded Flyway would start slower and bigger for nothing.
+     */
+    public static HikariDataSource connectSqlite(Path dataDir) throws MetadataException {
         Objects.requireNonNull(dataDir, "dataDir");
         Path file;
         try {
             file = Files.createDirectories(dataDir).toRealPath().resolve(SQLITE_FILE);
+            if (!Files.exists(file)) {
+                // Password hashes and everyone's file names: owner only. SQLite gives its -wal and -shm files the
+                // permissions of the database file, so creating it first, with 0600, covers them too.
+                try {
+                    Files.createFile(file,
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another process created it first, with the same permissions
+                }
+            }
         } catch (java.io.IOException e) {
             throw new MetadataException("cannot create data directory " + dataDir, e);
         }
@@ -73,14 +99,7 @@ public final class MetadataDatabase {
         pool.setPoolName("netdisk-metadata");
         pool.setMaximumPoolSize(POOL_SIZE);
         pool.setMinimumIdle(1);
-        HikariDataSource dataSource = new HikariDataSource(pool);
-        try {
-            migrate(dataSource);
-        } catch (MetadataException | RuntimeException e) {
-            dataSource.close();
-            throw e;
-        }
-        return dataSource;
+        return new HikariDataSource(pool);
     }
 
     /** Applies the migrations that {@code dataSource} has not seen yet; returns how many ran (0 when up to date). */

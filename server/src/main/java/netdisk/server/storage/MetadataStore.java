@@ -79,6 +79,9 @@ public interface MetadataStore extends AutoCloseable {
     /** The bytes in the user's files (each file counted, even if its blob is shared). */
     long usage(User user) throws MetadataException;
 
+    /** How many files the user has. */
+    long fileCount(User user) throws MetadataException;
+
     /**
      * How many more bytes the user may store: empty without a quota, 0 at or over it. Read afresh, since the quota
      * may have changed since {@code user} was read. A file of {@code s} bytes replacing one of {@code r} bytes (0 for

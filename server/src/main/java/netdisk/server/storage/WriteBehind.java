@@ -1,4 +1,4 @@
-package netdisk.server.worker;
+package netdisk.server.storage;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

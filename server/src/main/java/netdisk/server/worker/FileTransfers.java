@@ -3,20 +3,19 @@ package netdisk.server.worker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.channels.WritableByteChannel;
 
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileHeader;
-import netdisk.protocol.GetRequest;
 import netdisk.protocol.PutDone;
 import netdisk.protocol.PutReady;
-import netdisk.protocol.PutRequest;
-import netdisk.server.files.FileArea;
-import netdisk.server.files.FileAreaException;
-import netdisk.server.files.RemotePath;
+import netdisk.server.disk.Disk;
+import netdisk.server.disk.DiskException;
+import netdisk.server.disk.DiskPath;
+import netdisk.server.disk.Upload;
+import netdisk.server.storage.Node;
+import netdisk.server.storage.User;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,151 +23,137 @@ import org.slf4j.LoggerFactory;
 /**
  * Downloads and uploads of one worker, on the sessions' own threads.
  *
- * <p>Download: {@link FileHeader}, then the content with sendfile ({@link FileSender}: the bytes do not enter the
- * JVM).
- * Upload: {@link PutReady}, then the content into a temporary file, which becomes visible under its name only once
- * complete and flushed ({@link FileArea#publish}); a failed or abandoned upload leaves nothing behind.
+ * <p>Download: {@link FileHeader}, then the blob's content with sendfile ({@link FileSender}: the bytes do not enter
+ * the JVM). Upload: {@link PutReady}, then the content into a new blob ({@link Upload}), which becomes a file in the
+ * user's tree only once complete, hashed and flushed; a failed or abandoned upload leaves nothing behind.
  */
 final class FileTransfers {
 
     private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
     private static final int UPLOAD_BUFFER = 1 << 20;
 
-    private final FileArea area;
+    private final Disk disk;
     private final WorkerIdentity identity;
 
-    FileTransfers(FileArea area, WorkerIdentity identity) {
-        this.area = area;
+    FileTransfers(Disk disk, WorkerIdentity identity) {
+        this.disk = disk;
         this.identity = identity;
     }
 
-    void download(int requestId, GetRequest request, SessionIo io, String who) throws IOException {
-        RemotePath path;
-        FileChannel file;
-        try {
-            path = RemotePath.parse(request.path());
-            file = area.openForReading(path);
-        } catch (FileAreaException e) {
-            io.reply(requestId, ErrorReply.of(e.code(), e.getMessage()));
-            return;
-        }
-        try (file) {
-            long size = file.size();
-            if (request.offset() > size) {
-                io.reply(requestId, ErrorReply.of(ErrorCode.TRANSFER_FAILED,
-                        "offset " + request.offset() + " is past the end of " + path + " (" + size + " bytes)"));
-                return;
+    /**
+     * Sends the file at {@code path} from {@code offset}; returns the bytes sent.
+     *
+     * @throws DiskException refused before anything was sent (the session answers it)
+     * @throws TransferAbortedException the content broke off (the session must end)
+     */
+    long download(int requestId, User user, DiskPath path, long offset, SessionIo io, String who)
+            throws DiskException, IOException {
+        Disk.Download download = disk.openForDownload(user, path);
+        try (FileChannel file = download.content()) {
+            long size = download.node().size();
+            if (offset > size) {
+                throw new DiskException(ErrorCode.TRANSFER_FAILED,
+                        "offset " + offset + " is past the end of " + path + " (" + size + " bytes)");
             }
-            io.reply(requestId, new FileHeader(path.fileName(), size, request.offset()));
+            io.reply(requestId, new FileHeader(download.node().name(), size, offset));
             long start = System.nanoTime();
             var sender = new FileSender();
             long reached;
             try {
-                reached = sender.send(file, request.offset(), size, io.channel());
+                reached = sender.send(file, offset, size, io.channel());
             } catch (IOException e) {
                 throw new TransferAbortedException("download of " + path + " stopped after "
-                        + (sender.zeroCopied() + sender.copied()) + " of " + (size - request.offset()) + " bytes: "
+                        + (sender.zeroCopied() + sender.copied()) + " of " + (size - offset) + " bytes: "
                         + e.getMessage(), e);
             }
             if (reached < size) {
                 throw new TransferAbortedException(path + " shrank to " + reached + " bytes while being sent");
             }
-            log.info("{} {} download of {}: {} bytes in {} ms ({} by sendfile)", identity, who, path,
-                    size - request.offset(), (System.nanoTime() - start) / 1_000_000, sender.zeroCopied());
-        }
-    }
-
-    void upload(int requestId, PutRequest request, SessionIo io, String who) throws IOException {
-        RemotePath path;
-        Path target;
-        try {
-            path = RemotePath.parse(request.path());
-            target = area.uploadTarget(path);
-        } catch (FileAreaException e) {
-            io.reply(requestId, ErrorReply.of(e.code(), e.getMessage()));
-            return;
-        }
-        if (io.reader().buffered() > 0) {
-            throw new TransferAbortedException("the client sent content before PutReady");
-        }
-        long usable = area.usableSpace();
-        if (request.size() > usable) {
-            io.reply(requestId, ErrorReply.of(ErrorCode.NO_SPACE, "cannot store " + path + ": it needs "
-                    + request.size() + " bytes and the server has " + usable + " left"));
-            return;
-        }
-        Path upload = area.newUpload(identity.pid());
-        long start = System.nanoTime();
-        try (FileChannel out = FileChannel.open(upload, StandardOpenOption.WRITE)) {
-            io.reply(requestId, new PutReady(0));
-            long received = receive(out, request.size(), io, path, requestId);
-            if (received < 0) {
-                return; // refused half-way and the rest discarded: the session goes on
-            }
-            area.publish(upload, out, target);
-            upload = null;
-            io.reply(requestId, new PutDone(request.size()));
-            log.info("{} {} upload of {}: {} bytes in {} ms", identity, who, path, request.size(),
-                    (System.nanoTime() - start) / 1_000_000);
-        } finally {
-            if (upload != null) {
-                Files.deleteIfExists(upload);
-            }
+            log.info("{} {} download of {}: {} bytes in {} ms ({} by sendfile)", identity, who, path, size - offset,
+                    (System.nanoTime() - start) / 1_000_000, sender.zeroCopied());
+            return size - offset;
         }
     }
 
     /**
-     * Reads exactly {@code size} content bytes into {@code out}. If the file cannot be written (no space, I/O error),
-     * answers at once with an error, then reads and discards the rest so the stream stays in step, and returns -1.
+     * Receives {@code size} bytes and stores them as {@code path}; returns the stored file.
+     *
+     * @throws DiskException refused before {@link PutReady}, or failed after all content was read (either way the
+     *     stream is in step and the session answers it)
+     * @throws TransferAbortedException the client stopped sending (the session must end)
+     */
+    Node upload(int requestId, User user, DiskPath path, long size, SessionIo io, String who)
+            throws DiskException, IOException {
+        if (io.reader().buffered() > 0) {
+            throw new TransferAbortedException("the client sent content before PutReady");
+        }
+        long start = System.nanoTime();
+        try (Upload upload = disk.beginUpload(user, path, size)) {
+            io.reply(requestId, new PutReady(0));
+            DiskException failure = receive(upload.content(), size, io, path, requestId);
+            if (failure != null) {
+                log.warn("{} upload of {} failed: {}", identity, path, failure.getMessage());
+                throw failure.answered();
+            }
+            Node stored;
+            try {
+                stored = upload.commit();
+            } catch (IOException e) {
+                throw storageError(path, e);
+            }
+            io.reply(requestId, new PutDone(size));
+            log.info("{} {} upload of {}: {} bytes in {} ms", identity, who, path, size,
+                    (System.nanoTime() - start) / 1_000_000);
+            return stored;
+        }
+    }
+
+    /**
+     * Reads exactly {@code size} content bytes into {@code out}. If they cannot be stored (no space, I/O error),
+     * answers at once, so that the client can stop sending, then reads and discards the rest so that the stream stays
+     * in step, and returns the failure.
      *
      * @throws TransferAbortedException if the client stops sending before {@code size} bytes
      */
-    private long receive(FileChannel out, long size, SessionIo io, RemotePath path, int requestId)
-            throws IOException {
+    private static DiskException receive(WritableByteChannel out, long size, SessionIo io, DiskPath path,
+            int requestId) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(UPLOAD_BUFFER, Math.max(size, 1)));
         long received = 0;
-        IOException storageFailure = null;
-        try (var writeBehind = new WriteBehind(out)) {
-            while (received < size) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), size - received));
-                int n;
-                try {
-                    n = io.channel().read(buffer);
-                } catch (IOException e) {
-                    throw new TransferAbortedException("upload of " + path + " stopped after " + received + " of "
-                            + size + " bytes: " + e.getMessage(), e);
+        DiskException storageFailure = null;
+        while (received < size) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), size - received));
+            int n;
+            try {
+                n = io.channel().read(buffer);
+            } catch (IOException e) {
+                throw new TransferAbortedException("upload of " + path + " stopped after " + received + " of "
+                        + size + " bytes: " + e.getMessage(), e);
+            }
+            if (n < 0) {
+                throw new TransferAbortedException("the client left after " + received + " of " + size
+                        + " bytes of " + path);
+            }
+            received += n;
+            if (storageFailure != null) {
+                continue; // discarding the rest, to stay in step
+            }
+            buffer.flip();
+            try {
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
                 }
-                if (n < 0) {
-                    throw new TransferAbortedException("the client left after " + received + " of " + size
-                            + " bytes of " + path);
-                }
-                received += n;
-                if (storageFailure != null) {
-                    continue; // discarding the rest, to stay in step
-                }
-                buffer.flip();
-                try {
-                    while (buffer.hasRemaining()) {
-                        out.write(buffer);
-                    }
-                    writeBehind.written(received);
-                    if (writeBehind.failure() != null) {
-                        throw writeBehind.failure();
-                    }
-                } catch (IOException e) {
-                    storageFailure = e;
-                    io.reply(requestId, storageError(path, e));
-                    log.warn("{} upload of {} failed after {} bytes: {}", identity, path, received, e.getMessage());
-                }
+            } catch (IOException e) {
+                storageFailure = storageError(path, e);
+                io.reply(requestId, ErrorReply.of(storageFailure.code(), storageFailure.getMessage()));
             }
         }
-        return storageFailure == null ? received : -1;
+        return storageFailure;
     }
 
-    private static ErrorReply storageError(RemotePath path, IOException e) {
+    private static DiskException storageError(DiskPath path, IOException e) {
         String message = String.valueOf(e.getMessage());
         boolean full = message.contains("No space left") || message.contains("Disk quota exceeded");
-        return ErrorReply.of(full ? ErrorCode.NO_SPACE : ErrorCode.STORAGE_ERROR,
-                "cannot store " + path + ": " + message);
+        return new DiskException(full ? ErrorCode.NO_SPACE : ErrorCode.STORAGE_ERROR,
+                "cannot store " + path + ": " + message, e);
     }
 }

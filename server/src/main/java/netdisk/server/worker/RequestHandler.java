@@ -1,25 +1,65 @@
 package netdisk.server.worker;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
+import netdisk.protocol.CopyRequest;
+import netdisk.protocol.Done;
+import netdisk.protocol.Entry;
+import netdisk.protocol.EntryReply;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.Frame;
 import netdisk.protocol.GetRequest;
 import netdisk.protocol.Hello;
+import netdisk.protocol.ListRequest;
+import netdisk.protocol.Listing;
+import netdisk.protocol.Login;
+import netdisk.protocol.LoginOk;
+import netdisk.protocol.Logout;
+import netdisk.protocol.Message;
+import netdisk.protocol.MkdirRequest;
+import netdisk.protocol.MoveRequest;
 import netdisk.protocol.Ping;
 import netdisk.protocol.Pong;
 import netdisk.protocol.PutRequest;
+import netdisk.protocol.Register;
+import netdisk.protocol.RemoveRequest;
+import netdisk.protocol.StatRequest;
+import netdisk.protocol.UsageRequest;
+import netdisk.server.audit.AuditEvent;
+import netdisk.server.auth.Accounts;
+import netdisk.server.auth.AuthException;
+import netdisk.server.disk.Disk;
+import netdisk.server.disk.DiskException;
+import netdisk.server.disk.DiskPath;
+import netdisk.server.storage.User;
 
-/** Serves one request of a welcomed session: message type → typed call → answer(s). */
+/**
+ * Serves the requests of one welcomed session: message type → typed call → answer(s), and one audit line per
+ * operation. Holds the session's login: every request but {@link Ping}, {@link Login} and {@link Register} needs one,
+ * and acts only inside the logged-in user's tree.
+ */
 final class RequestHandler {
 
-    private final WorkerIdentity identity;
-    private final FileTransfers transfers;
+    /** Entries per {@link Listing} frame: at most ~340 bytes each, so a frame stays far below the 1 MiB limit. */
+    static final int ENTRIES_PER_FRAME = 1000;
 
-    RequestHandler(WorkerIdentity identity, FileTransfers transfers) {
+    private final WorkerIdentity identity;
+    private final Services services;
+    private final InetSocketAddress remote;
+    private User user;
+    private String token;
+
+    RequestHandler(WorkerIdentity identity, Services services, InetSocketAddress remote) {
         this.identity = identity;
-        this.transfers = transfers;
+        this.services = services;
+        this.remote = remote;
     }
 
     /**
@@ -28,14 +68,195 @@ final class RequestHandler {
      */
     void handle(Frame request, SessionIo io, String who) throws IOException {
         int id = request.requestId();
-        switch (request.message()) {
+        Message message = request.message();
+        switch (message) {
             case Ping ping -> io.reply(id, new Pong(ping.token()));
-            case GetRequest get -> transfers.download(id, get, io, who);
-            case PutRequest put -> transfers.upload(id, put, io, who);
             case Hello hello -> io.reply(id, ErrorReply.of(ErrorCode.PROTOCOL_ERROR,
                     "already greeted by " + identity.label()));
-            default -> io.reply(id, ErrorReply.of(ErrorCode.UNSUPPORTED,
-                    request.message().getClass().getSimpleName() + " is not a request a client can send"));
+            case Login login -> login(id, login, io);
+            case Register register -> register(id, register, io);
+            default -> {
+                if (user == null) {
+                    io.reply(id, ErrorReply.of(ErrorCode.AUTH_REQUIRED, "log in first"));
+                    return;
+                }
+                try {
+                    user = services.accounts().current(user).orElse(null);
+                } catch (AuthException e) {
+                    io.reply(id, ErrorReply.of(e.code(), e.getMessage()));
+                    return;
+                }
+                if (user == null) {
+                    token = null;
+                    io.reply(id, ErrorReply.of(ErrorCode.AUTH_REQUIRED, "the account no longer exists"));
+                    return;
+                }
+                serve(id, message, io, who);
+            }
         }
+    }
+
+    private void serve(int id, Message message, SessionIo io, String who) throws IOException {
+        String operation = operation(message);
+        List<String> paths = List.of();
+        try {
+            switch (message) {
+                case ListRequest list -> {
+                    paths = List.of(list.path());
+                    DiskPath path = DiskPath.parse(list.path());
+                    paths = List.of(path.toString());
+                    sendListing(id, services.disk().list(user, path), io);
+                    audit(operation, paths, AuditEvent.OK, Map.of());
+                }
+                case StatRequest stat -> {
+                    paths = List.of(stat.path());
+                    DiskPath path = DiskPath.parse(stat.path());
+                    paths = List.of(path.toString());
+                    io.reply(id, services.disk().stat(user, path));
+                    audit(operation, paths, AuditEvent.OK, Map.of());
+                }
+                case MkdirRequest mkdir -> {
+                    paths = List.of(mkdir.path());
+                    DiskPath path = DiskPath.parse(mkdir.path());
+                    paths = List.of(path.toString());
+                    io.reply(id, services.disk().mkdir(user, path, mkdir.parents()));
+                    audit(operation, paths, AuditEvent.OK, Map.of());
+                }
+                case RemoveRequest remove -> {
+                    paths = List.of(remove.path());
+                    DiskPath path = DiskPath.parse(remove.path());
+                    paths = List.of(path.toString());
+                    long removed = services.disk().remove(user, path, remove.recursive());
+                    io.reply(id, new Done(removed));
+                    audit(operation, paths, AuditEvent.OK, Map.of("entries", String.valueOf(removed)));
+                }
+                case MoveRequest move -> {
+                    paths = List.of(move.source(), move.target());
+                    EntryReply moved = services.disk().move(user, DiskPath.parse(move.source()),
+                            DiskPath.parse(move.target()));
+                    io.reply(id, moved);
+                    audit(operation, paths, AuditEvent.OK, Map.of());
+                }
+                case CopyRequest copy -> {
+                    paths = List.of(copy.source(), copy.target());
+                    EntryReply copied = services.disk().copy(user, DiskPath.parse(copy.source()),
+                            DiskPath.parse(copy.target()));
+                    io.reply(id, copied);
+                    audit(operation, paths, AuditEvent.OK, Map.of());
+                }
+                case UsageRequest usage -> {
+                    io.reply(id, services.disk().usage(user));
+                    audit(operation, List.of(), AuditEvent.OK, Map.of());
+                }
+                case GetRequest get -> {
+                    paths = List.of(get.path());
+                    DiskPath path = DiskPath.parse(get.path());
+                    paths = List.of(path.toString());
+                    long sent;
+                    try {
+                        sent = services.transfers().download(id, user, path, get.offset(), io, who);
+                    } catch (TransferAbortedException e) {
+                        audit(operation, paths, "aborted", Map.of());
+                        throw e;
+                    }
+                    audit(operation, paths, AuditEvent.OK, Map.of("bytes", String.valueOf(sent)));
+                }
+                case PutRequest put -> {
+                    paths = List.of(put.path());
+                    DiskPath path = DiskPath.parse(put.path());
+                    paths = List.of(path.toString());
+                    try {
+                        services.transfers().upload(id, user, path, put.size(), io, who);
+                    } catch (TransferAbortedException e) {
+                        audit(operation, paths, "aborted", Map.of());
+                        throw e;
+                    }
+                    audit(operation, paths, AuditEvent.OK, Map.of("bytes", String.valueOf(put.size())));
+                }
+                case Logout logout -> {
+                    boolean revoked = token != null && services.accounts().logout(token);
+                    audit(operation, List.of(), AuditEvent.OK, Map.of());
+                    user = null;
+                    token = null;
+                    io.reply(id, new Done(revoked ? 1 : 0));
+                }
+                default -> io.reply(id, ErrorReply.of(ErrorCode.UNSUPPORTED,
+                        message.getClass().getSimpleName() + " is not a request a client can send"));
+            }
+        } catch (DiskException e) {
+            if (!e.isAnswered()) {
+                io.reply(id, ErrorReply.of(e.code(), e.getMessage()));
+            }
+            audit(operation, paths, e.code().name(), Map.of());
+        }
+    }
+
+    private void login(int id, Login login, SessionIo io) throws IOException {
+        String method = login.method() == Login.TOKEN ? "token" : "password";
+        if (login.method() != Login.PASSWORD && login.method() != Login.TOKEN) {
+            io.reply(id, ErrorReply.of(ErrorCode.UNSUPPORTED, "unknown login method " + login.method()));
+            return;
+        }
+        try {
+            Accounts.Login done = login.method() == Login.TOKEN
+                    ? services.accounts().resume(login.user(), login.secret(), remote.getAddress())
+                    : services.accounts().login(login.user(), login.secret().toCharArray(), remote.getAddress());
+            loggedIn(id, done, io);
+            audit("login", List.of(), AuditEvent.OK, Map.of("method", method));
+        } catch (AuthException e) {
+            io.reply(id, ErrorReply.of(e.code(), e.getMessage()));
+            auditAs(login.user(), "login", List.of(), e.code().name(), Map.of("method", method));
+        }
+    }
+
+    private void register(int id, Register register, SessionIo io) throws IOException {
+        try {
+            loggedIn(id, services.accounts().register(register.user(), register.password().toCharArray(),
+                    remote.getAddress()), io);
+            audit("register", List.of(), AuditEvent.OK, Map.of());
+        } catch (AuthException e) {
+            io.reply(id, ErrorReply.of(e.code(), e.getMessage()));
+            auditAs(register.user(), "register", List.of(), e.code().name(), Map.of());
+        }
+    }
+
+    private void loggedIn(int id, Accounts.Login login, SessionIo io) throws IOException {
+        user = login.user();
+        token = login.token();
+        io.reply(id, new LoginOk(user.name(), login.token(), login.expiresMillis()));
+    }
+
+    private static void sendListing(int id, List<Entry> entries, SessionIo io) throws IOException {
+        int from = 0;
+        do {
+            int to = Math.min(entries.size(), from + ENTRIES_PER_FRAME);
+            io.reply(id, new Listing(to == entries.size(), new ArrayList<>(entries.subList(from, to))));
+            from = to;
+        } while (from < entries.size());
+    }
+
+    private static String operation(Message message) {
+        return switch (message) {
+            case ListRequest _ -> "ls";
+            case StatRequest _ -> "stat";
+            case MkdirRequest _ -> "mkdir";
+            case RemoveRequest _ -> "rm";
+            case MoveRequest _ -> "mv";
+            case CopyRequest _ -> "cp";
+            case UsageRequest _ -> "df";
+            case GetRequest _ -> "get";
+            case PutRequest _ -> "put";
+            case Logout _ -> "logout";
+            default -> message.type().name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private void audit(String operation, List<String> paths, String result, Map<String, String> details) {
+        auditAs(user == null ? AuditEvent.NO_USER : user.name(), operation, paths, result, details);
+    }
+
+    private void auditAs(String who, String operation, List<String> paths, String result,
+            Map<String, String> details) {
+        services.audit().record(new AuditEvent(Instant.now(), who, remote, operation, paths, result, details));
     }
 }

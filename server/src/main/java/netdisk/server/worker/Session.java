@@ -57,7 +57,7 @@ final class Session implements ServedConnection {
      * @param onWelcome told, on the session's thread, once the client was welcomed (with its software string)
      * @param onEnd told, on the session's thread, how the session ended
      */
-    Session(Connection connection, WorkerIdentity identity, WorkerSettings settings, FileTransfers transfers,
+    Session(Connection connection, WorkerIdentity identity, WorkerSettings settings, Services services,
             BiConsumer<Session, String> onWelcome, BiConsumer<ServedConnection, String> onEnd) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.identity = identity;
@@ -66,7 +66,7 @@ final class Session implements ServedConnection {
         this.onEnd = onEnd;
         this.reader = new FrameReader(new StateTrackingChannel());
         this.writer = new FrameWriter(connection.channel());
-        this.handler = new RequestHandler(identity, transfers);
+        this.handler = new RequestHandler(identity, services, connection.remote());
         this.io = new SessionIo(connection.channel(), reader, writer);
     }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import netdisk.server.files.FileArea;
 import netdisk.server.pool.Connection;
 import netdisk.server.pool.ControlMessage;
 
@@ -41,17 +40,18 @@ public final class Worker {
     private final WorkerSettings settings;
     private final MasterLink master;
     private final Map<Long, ServedConnection> sessions = new ConcurrentHashMap<>();
-    private final FileTransfers transfers;
+    /** What sessions serve with: the disk, accounts, audit; null in serve-file mode, which needs none of it. */
+    private final Services services;
     private final ScheduledExecutorService timers;
 
     /**
-     * @throws IOException if the data directory's file area cannot be opened
+     * @throws IOException if the data directory's storage cannot be opened
      */
     public Worker(WorkerIdentity identity, WorkerSettings settings, MasterLink master) throws IOException {
         this.identity = Objects.requireNonNull(identity, "identity");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.master = Objects.requireNonNull(master, "master");
-        this.transfers = new FileTransfers(FileArea.open(settings.dataDir()), identity);
+        this.services = settings.serveFile().isPresent() ? null : Services.open(settings, identity);
         this.timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("worker-" + identity.number() + "-timers").factory());
     }
@@ -82,6 +82,9 @@ public final class Worker {
             }
         } finally {
             timers.shutdownNow();
+            if (services != null) {
+                services.close();
+            }
         }
     }
 
@@ -100,7 +103,7 @@ public final class Worker {
         if (settings.serveFile().isPresent()) {
             session = new SeedSession(connection, settings.serveFile().get(), this::ended);
         } else {
-            var netdiskSession = new Session(connection, identity, settings, transfers, this::welcomed, this::ended);
+            var netdiskSession = new Session(connection, identity, settings, services, this::welcomed, this::ended);
             netdiskSession.greetIfReady();
             session = netdiskSession;
         }

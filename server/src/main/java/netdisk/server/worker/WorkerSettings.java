@@ -13,17 +13,26 @@ import java.util.Optional;
  * @param handshakeTimeout how long a new connection may take to send its Hello
  * @param dataDir the server's data directory (the files area is {@code DATA/files})
  * @param serveFile for {@code serve-file}: the one file every connection gets, in the tutorial's format
+ * @param sessionLifetime how long a login token lives without use
+ * @param allowRegister whether clients may create accounts themselves
  */
-public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<Path> serveFile) {
+public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<Path> serveFile,
+                             Duration sessionLifetime, boolean allowRegister) {
 
     private static final String HANDSHAKE = "--handshake-timeout-ms=";
     private static final String DATA = "--data=";
     private static final String SERVE_FILE = "--serve-file=";
+    private static final String SESSION_LIFETIME = "--session-lifetime-ms=";
+    private static final String ALLOW_REGISTER = "--allow-register";
 
     public WorkerSettings {
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(serveFile, "serveFile");
+        Objects.requireNonNull(sessionLifetime, "sessionLifetime");
+        if (!sessionLifetime.isPositive()) {
+            throw new IllegalArgumentException("session lifetime must be positive: " + sessionLifetime);
+        }
         if (!handshakeTimeout.isPositive()) {
             throw new IllegalArgumentException("handshake timeout must be positive: " + handshakeTimeout);
         }
@@ -32,8 +41,11 @@ public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<P
     /** The worker command-line arguments that carry these settings (after the worker number). */
     public List<String> toArguments() {
         List<String> arguments = new ArrayList<>(List.of(HANDSHAKE + handshakeTimeout.toMillis(),
-                DATA + dataDir.toAbsolutePath()));
+                DATA + dataDir.toAbsolutePath(), SESSION_LIFETIME + sessionLifetime.toMillis()));
         serveFile.ifPresent(file -> arguments.add(SERVE_FILE + file.toAbsolutePath()));
+        if (allowRegister) {
+            arguments.add(ALLOW_REGISTER);
+        }
         return arguments;
     }
 
@@ -42,6 +54,8 @@ public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<P
         Duration handshake = null;
         Path data = null;
         Path serveFile = null;
+        Duration sessionLifetime = null;
+        boolean allowRegister = false;
         for (String argument : arguments) {
             if (argument.startsWith(HANDSHAKE)) {
                 handshake = Duration.ofMillis(Long.parseLong(argument.substring(HANDSHAKE.length())));
@@ -49,13 +63,18 @@ public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<P
                 data = Path.of(argument.substring(DATA.length()));
             } else if (argument.startsWith(SERVE_FILE)) {
                 serveFile = Path.of(argument.substring(SERVE_FILE.length()));
+            } else if (argument.startsWith(SESSION_LIFETIME)) {
+                sessionLifetime = Duration.ofMillis(Long.parseLong(argument.substring(SESSION_LIFETIME.length())));
+            } else if (argument.equals(ALLOW_REGISTER)) {
+                allowRegister = true;
             } else {
                 throw new IllegalArgumentException("unknown worker argument: " + argument);
             }
         }
-        if (handshake == null || data == null) {
-            throw new IllegalArgumentException("missing " + (handshake == null ? HANDSHAKE : DATA));
+        if (handshake == null || data == null || sessionLifetime == null) {
+            throw new IllegalArgumentException("missing "
+                    + (handshake == null ? HANDSHAKE : data == null ? DATA : SESSION_LIFETIME));
         }
-        return new WorkerSettings(handshake, data, Optional.ofNullable(serveFile));
+        return new WorkerSettings(handshake, data, Optional.ofNullable(serveFile), sessionLifetime, allowRegister);
     }
 }

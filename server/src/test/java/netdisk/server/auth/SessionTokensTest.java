@@ -71,7 +71,7 @@ class SessionTokensTest {
         String expectedHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(Base64.getUrlDecoder().decode(issued.token())));
         assertThat(storedHashes()).containsExactly(expectedHash);
-        assertThat(tokens.check(issued.token())).hasValue(alice.id());
+        assertThat(tokens.check(issued.token()).map(SessionTokens.Valid::userId)).hasValue(alice.id());
     }
 
     @Test
@@ -88,10 +88,10 @@ class SessionTokensTest {
         String usedAtTheLastMoment = tokens.issue(alice.id(), TEN_DAYS).token();
 
         clock.advance(TEN_DAYS.minusMillis(1));
-        assertThat(tokens.check(usedAtTheLastMoment)).hasValue(alice.id());
+        assertThat(tokens.check(usedAtTheLastMoment).map(SessionTokens.Valid::userId)).hasValue(alice.id());
         clock.advance(Duration.ofMillis(1));
-        assertThat(tokens.check(unused)).isEmpty();
-        assertThat(tokens.check(usedAtTheLastMoment)).hasValue(alice.id());
+        assertThat(tokens.check(unused).map(SessionTokens.Valid::userId)).isEmpty();
+        assertThat(tokens.check(usedAtTheLastMoment).map(SessionTokens.Valid::userId)).hasValue(alice.id());
     }
 
     @Test
@@ -100,17 +100,18 @@ class SessionTokensTest {
         Instant issuedAt = clock.instant();
 
         clock.advance(Duration.ofDays(5).minusMillis(1));
-        assertThat(tokens.check(token)).hasValue(alice.id());
+        assertThat(tokens.check(token).map(SessionTokens.Valid::userId)).hasValue(alice.id());
         assertThat(expiresAt()).as("before half the lifetime: not written").isEqualTo(issuedAt.plus(TEN_DAYS));
 
         clock.advance(Duration.ofMillis(1));
-        assertThat(tokens.check(token)).hasValue(alice.id());
+        assertThat(tokens.check(token)).contains(new SessionTokens.Valid(alice.id(), clock.instant().plus(TEN_DAYS)));
         assertThat(expiresAt()).isEqualTo(clock.instant().plus(TEN_DAYS));
 
         clock.advance(TEN_DAYS.minusMillis(1));
-        assertThat(tokens.check(token)).as("the renewed lifetime counts from the renewal").hasValue(alice.id());
+        assertThat(tokens.check(token).map(SessionTokens.Valid::userId))
+                .as("the renewed lifetime counts from the renewal").hasValue(alice.id());
         clock.advance(TEN_DAYS);
-        assertThat(tokens.check(token)).isEmpty();
+        assertThat(tokens.check(token).map(SessionTokens.Valid::userId)).isEmpty();
     }
 
     @Test
@@ -118,7 +119,7 @@ class SessionTokensTest {
         String token = tokens.issue(alice.id(), TEN_DAYS).token();
         for (int day = 0; day < 400; day++) {
             clock.advance(Duration.ofDays(1));
-            assertThat(tokens.check(token)).as("day %d", day).hasValue(alice.id());
+            assertThat(tokens.check(token).map(SessionTokens.Valid::userId)).as("day %d", day).hasValue(alice.id());
         }
     }
 
@@ -131,13 +132,13 @@ class SessionTokensTest {
 
         assertThat(tokens.revoke(a1)).isTrue();
         assertThat(tokens.revoke(a1)).isFalse();
-        assertThat(tokens.check(a1)).isEmpty();
-        assertThat(tokens.check(a2)).hasValue(alice.id());
+        assertThat(tokens.check(a1).map(SessionTokens.Valid::userId)).isEmpty();
+        assertThat(tokens.check(a2).map(SessionTokens.Valid::userId)).hasValue(alice.id());
 
         assertThat(tokens.revokeAll(alice.id())).isEqualTo(2);
-        assertThat(tokens.check(a2)).isEmpty();
-        assertThat(tokens.check(a3)).isEmpty();
-        assertThat(tokens.check(b1)).hasValue(bob.id());
+        assertThat(tokens.check(a2).map(SessionTokens.Valid::userId)).isEmpty();
+        assertThat(tokens.check(a3).map(SessionTokens.Valid::userId)).isEmpty();
+        assertThat(tokens.check(b1).map(SessionTokens.Valid::userId)).hasValue(bob.id());
         assertThat(tokens.revokeAll(alice.id())).isZero();
     }
 
@@ -152,8 +153,8 @@ class SessionTokensTest {
         assertThat(tokens.purgeExpired()).isEqualTo(2);
 
         assertThat(storedHashes()).hasSize(1);
-        assertThat(tokens.check(longLived)).hasValue(alice.id());
-        assertThat(tokens.check(shortLived)).isEmpty();
+        assertThat(tokens.check(longLived).map(SessionTokens.Valid::userId)).hasValue(alice.id());
+        assertThat(tokens.check(shortLived).map(SessionTokens.Valid::userId)).isEmpty();
     }
 
     @Test
@@ -162,7 +163,7 @@ class SessionTokensTest {
 
         store.deleteUser(bob);
 
-        assertThat(tokens.check(token)).isEmpty();
+        assertThat(tokens.check(token).map(SessionTokens.Valid::userId)).isEmpty();
         assertThat(storedHashes()).isEmpty();
     }
 
@@ -188,10 +189,10 @@ class SessionTokensTest {
                 valid.substring(0, 42) + "é", " " + valid.substring(1), "\n".repeat(43), sameBytes);
 
         for (String token : malformed) {
-            assertThat(tokens.check(token)).as("%s", token).isEmpty();
+            assertThat(tokens.check(token).map(SessionTokens.Valid::userId)).as("%s", token).isEmpty();
             assertThat(tokens.revoke(token)).as("%s", token).isFalse();
         }
-        assertThat(tokens.check(valid)).hasValue(alice.id());
+        assertThat(tokens.check(valid).map(SessionTokens.Valid::userId)).hasValue(alice.id());
     }
 
     @Test
@@ -205,7 +206,7 @@ class SessionTokensTest {
             for (int j = 0; j < length; j++) {
                 token.append(alphabet.charAt(random.nextInt(alphabet.length())));
             }
-            assertThat(tokens.check(token.toString())).as("%s", token).isEmpty();
+            assertThat(tokens.check(token.toString()).map(SessionTokens.Valid::userId)).as("%s", token).isEmpty();
         }
     }
 

@@ -1,0 +1,313 @@
+package netdisk.server.disk;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import netdisk.protocol.Entry;
+import netdisk.protocol.EntryReply;
+import netdisk.protocol.ErrorCode;
+import netdisk.protocol.UsageReply;
+import netdisk.server.ByteSizes;
+import netdisk.server.storage.BlobId;
+import netdisk.server.storage.BlobLock;
+import netdisk.server.storage.BlobStore;
+import netdisk.server.storage.BlobWriter;
+import netdisk.server.storage.Change;
+import netdisk.server.storage.FileBlobStore;
+import netdisk.server.storage.MetadataException;
+import netdisk.server.storage.MetadataStore;
+import netdisk.server.storage.Name;
+import netdisk.server.storage.Node;
+import netdisk.server.storage.User;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The network disk as sessions use it: each user's tree of directories and files, with contents in the blob store.
+ * One per worker (shared by its sessions, thread-safe); several workers share one data directory through the
+ * database and the {@link BlobLock}.
+ *
+ * <p>Every operation takes the logged-in {@link User} and resolves paths inside that user's tree only: another
+ * user's files cannot even be named. Refusals are {@link DiskException}s carrying the wire error code.
+ */
+public final class Disk implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Disk.class);
+
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final BlobLock blobLock;
+    private final Path storageRoot;
+
+    Disk(MetadataStore metadata, BlobStore blobs, BlobLock blobLock, Path storageRoot) {
+        this.metadata = Objects.requireNonNull(metadata, "metadata");
+        this.blobs = Objects.requireNonNull(blobs, "blobs");
+        this.blobLock = Objects.requireNonNull(blobLock, "blobLock");
+        this.storageRoot = Objects.requireNonNull(storageRoot, "storageRoot");
+    }
+
+    /**
+     * The disk of data directory {@code dataDir}, on a metadata store the caller opened (and closes) and the data
+     * directory's blob store; takes {@code dataDir/blobs.lock}.
+     */
+    public static Disk open(MetadataStore metadata, FileBlobStore blobs, Path dataDir) throws IOException {
+        return new Disk(metadata, blobs, BlobLock.open(dataDir), blobs.root());
+    }
+
+    /** The entries of the directory at {@code path}, by name; a file is listed as itself. */
+    public List<Entry> list(User user, DiskPath path) throws DiskException {
+        Node node = existing(user, path);
+        if (node.isFile()) {
+            return List.of(entry(node));
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (Node child : call(() -> metadata.list(node))) {
+            entries.add(entry(child));
+        }
+        return entries;
+    }
+
+    public EntryReply stat(User user, DiskPath path) throws DiskException {
+        return new EntryReply(path.toString(), entry(existing(user, path)));
+    }
+
+    public EntryReply mkdir(User user, DiskPath path, boolean parents) throws DiskException {
+        if (path.isRoot()) {
+            if (parents) {
+                return stat(user, path);
+            }
+            throw new DiskException(ErrorCode.ALREADY_EXISTS, "/ exists");
+        }
+        if (!parents) {
+            Node parent = existing(user, path.parent());
+            if (!parent.isDirectory()) {
+                throw new DiskException(ErrorCode.NOT_A_DIRECTORY, path.parent() + " is not a directory");
+            }
+        }
+        try {
+            return new EntryReply(path.toString(), entry(metadata.mkdir(user, path.names(), parents)));
+        } catch (MetadataException e) {
+            throw about(path, e);
+        }
+    }
+
+    /** Deletes a file or directory; returns how many entries went. */
+    public long remove(User user, DiskPath path, boolean recursive) throws DiskException {
+        if (path.isRoot()) {
+            throw new DiskException(ErrorCode.INVALID_OPERATION, "the root directory cannot be removed");
+        }
+        Node node = existing(user, path);
+        Change<Integer> change;
+        try {
+            change = metadata.delete(node, recursive);
+        } catch (MetadataException e) {
+            throw about(path, e);
+        }
+        deleteOrphans(change.orphanedBlobs());
+        return change.value();
+    }
+
+    public EntryReply move(User user, DiskPath source, DiskPath target) throws DiskException {
+        Node moving = existing(user, source);
+        Placement placement = place(user, source, target);
+        try {
+            Node moved = metadata.move(moving, placement.directory(), placement.path().name());
+            return new EntryReply(placement.path().toString(), entry(moved));
+        } catch (MetadataException e) {
+            throw about(source, e);
+        }
+    }
+
+    /** Copies a file: the copy shares the original's blob, nothing is copied on disk. */
+    public EntryReply copy(User user, DiskPath source, DiskPath target) throws DiskException {
+        Node original = existing(user, source);
+        if (original.isDirectory()) {
+            throw new DiskException(ErrorCode.IS_A_DIRECTORY, source + " is a directory: cp copies files");
+        }
+        Placement placement = place(user, source, target);
+        try {
+            Node copy = metadata.copy(original, placement.directory(), placement.path().name());
+            return new EntryReply(placement.path().toString(), entry(copy));
+        } catch (MetadataException e) {
+            throw about(source, e);
+        }
+    }
+
+    public UsageReply usage(User user) throws DiskException {
+        User current = currentUser(user);
+        long used = call(() -> metadata.usage(current));
+        long files = call(() -> metadata.fileCount(current));
+        return new UsageReply(used, files, current.quotaBytes().orElse(UsageReply.NO_QUOTA), freeSpace());
+    }
+
+    /** A file to send: its node and an open channel on its blob, which the caller closes. */
+    public record Download(Node node, FileChannel content) {
+    }
+
+    public Download openForDownload(User user, DiskPath path) throws DiskException {
+        Node node = existing(user, path);
+        if (node.isDirectory()) {
+            throw new DiskException(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
+        }
+        BlobId blob = node.blob().orElseThrow();
+        try {
+            return new Download(node, blobs.open(blob));
+        } catch (IOException e) {
+            log.error("{} of user {} refers to blob {} which cannot be opened: {}", path, user.name(), blob.sha256(),
+                    e.toString());
+            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that {@code size} bytes may be stored as {@code path} (the directory exists, no directory is in the way,
+     * the quota and the server's free space allow it) and opens a blob writer for them. Nothing is visible until
+     * {@link Upload#commit()}.
+     */
+    public Upload beginUpload(User user, DiskPath path, long size) throws DiskException {
+        if (path.isRoot()) {
+            throw new DiskException(ErrorCode.IS_A_DIRECTORY, "/ is a directory");
+        }
+        Node directory = existing(user, path.parent());
+        if (!directory.isDirectory()) {
+            throw new DiskException(ErrorCode.NOT_A_DIRECTORY, path.parent() + " is not a directory");
+        }
+        Optional<Node> existing = call(() -> metadata.lookup(user, path.names()));
+        if (existing.isPresent() && existing.get().isDirectory()) {
+            throw new DiskException(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
+        }
+        checkQuota(user, path, size, existing.map(Node::size).orElse(0L));
+        long free = freeSpace();
+        if (size > free) {
+            throw new DiskException(ErrorCode.NO_SPACE, "cannot store " + path + ": it needs " + size
+                    + " bytes and the server has " + free + " left");
+        }
+        try {
+            return new Upload(this, user, directory, path, size, blobs.begin());
+        } catch (IOException e) {
+            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot store " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkQuota(User user, DiskPath path, long size, long replaced) throws DiskException {
+        OptionalLong remaining = call(() -> metadata.remainingQuota(user));
+        if (remaining.isPresent() && size - replaced > remaining.getAsLong()) {
+            User current = currentUser(user);
+            throw new DiskException(ErrorCode.QUOTA_EXCEEDED, "cannot store " + path + " (" + ByteSizes.format(size)
+                    + "): quota exceeded, " + ByteSizes.format(call(() -> metadata.usage(current))) + " used of "
+                    + ByteSizes.format(current.quotaBytes().orElse(0)));
+        }
+    }
+
+    /** Called by {@link Upload#commit()}: makes the blob visible and the file refer to it, under the blob lock. */
+    Node publish(User user, Node directory, DiskPath path, BlobWriter writer) throws DiskException, IOException {
+        writer.seal(Optional.empty());
+        DiskException refusal = null;
+        Change<Node> change;
+        BlobId blob;
+        try (BlobLock.Held held = blobLock.lock()) {
+            blob = writer.commit(Optional.empty());
+            try {
+                change = metadata.addFile(directory, path.name(), blob);
+            } catch (MetadataException e) {
+                change = null;
+                refusal = about(path, e);
+            }
+        }
+        if (change == null) {
+            deleteOrphans(List.of(blob)); // stored for nothing, unless another file has the same content
+            throw refusal;
+        }
+        deleteOrphans(change.orphanedBlobs());
+        return change.value();
+    }
+
+    /** Deletes blobs that a committed change left without references (or that an upload could not use). */
+    private void deleteOrphans(List<BlobId> orphans) {
+        for (BlobId blob : orphans) {
+            try {
+                blobLock.deleteIfUnreferenced(metadata, blobs, blob);
+            } catch (IOException | MetadataException e) {
+                log.warn("could not delete unreferenced blob {} (the next start-up sweep will): {}", blob.sha256(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /** The user as stored now (the quota may have changed since the login). */
+    private User currentUser(User user) throws DiskException {
+        return call(() -> metadata.findUser(Name.of(user.name())))
+                .orElseThrow(() -> new DiskException(ErrorCode.NOT_FOUND, "user " + user.name() + " no longer exists"));
+    }
+
+    private long freeSpace() throws DiskException {
+        try {
+            return Files.getFileStore(storageRoot).getUsableSpace();
+        } catch (IOException e) {
+            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot read the free space: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where a moved or copied entry lands: into {@code target} if it is a directory, else at {@code target}. */
+    private record Placement(Node directory, DiskPath path) {
+    }
+
+    private Placement place(User user, DiskPath source, DiskPath target) throws DiskException {
+        if (source.isRoot()) {
+            throw new DiskException(ErrorCode.INVALID_OPERATION, "the root directory cannot be moved or copied");
+        }
+        Optional<Node> atTarget = call(() -> metadata.lookup(user, target.names()));
+        if (atTarget.isPresent() && atTarget.get().isDirectory()) {
+            return new Placement(atTarget.get(), target.resolve(source.name()));
+        }
+        if (atTarget.isPresent()) {
+            throw new DiskException(ErrorCode.ALREADY_EXISTS, target + " exists");
+        }
+        Node directory = existing(user, target.parent());
+        if (!directory.isDirectory()) {
+            throw new DiskException(ErrorCode.NOT_A_DIRECTORY, target.parent() + " is not a directory");
+        }
+        return new Placement(directory, target);
+    }
+
+    private Node existing(User user, DiskPath path) throws DiskException {
+        return call(() -> metadata.lookup(user, path.names()))
+                .orElseThrow(() -> new DiskException(ErrorCode.NOT_FOUND, path + ": no such file or directory"));
+    }
+
+    static Entry entry(Node node) {
+        return new Entry(node.name(), node.isDirectory() ? Entry.DIRECTORY : Entry.FILE, node.size(),
+                node.modifiedAt().toEpochMilli(), node.blob().map(BlobId::sha256).orElse(""));
+    }
+
+    private static DiskException about(DiskPath path, MetadataException e) {
+        DiskException refused = DiskException.of(e);
+        return new DiskException(refused.code(), path + ": " + e.getMessage(), e);
+    }
+
+    private interface MetadataCall<T> {
+        T call() throws MetadataException;
+    }
+
+    private static <T> T call(MetadataCall<T> call) throws DiskException {
+        try {
+            return call.call();
+        } catch (MetadataException e) {
+            throw DiskException.of(e);
+        }
+    }
+
+    /** Releases the blob lock's file; the metadata store is the caller's. */
+    @Override
+    public void close() throws IOException {
+        blobLock.close();
+    }
+}

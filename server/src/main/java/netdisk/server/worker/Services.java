@@ -1,0 +1,60 @@
+package netdisk.server.worker;
+
+import java.io.IOException;
+import java.time.Clock;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import netdisk.server.audit.AuditLog;
+import netdisk.server.auth.Accounts;
+import netdisk.server.auth.LoginThrottle;
+import netdisk.server.auth.PasswordHasher;
+import netdisk.server.auth.SessionTokens;
+import netdisk.server.auth.ThrottlePolicy;
+import netdisk.server.disk.Disk;
+import netdisk.server.storage.FileBlobStore;
+import netdisk.server.storage.JdbcMetadataStore;
+import netdisk.server.storage.MetadataDatabase;
+import netdisk.server.storage.MetadataException;
+
+/**
+ * What one worker's sessions serve with, opened once per worker on the data directory: the disk (metadata and
+ * blobs), accounts, the audit log. All thread-safe, shared by the worker's sessions; one database pool under all of
+ * it.
+ */
+record Services(Disk disk, FileTransfers transfers, Accounts accounts, AuditLog audit, HikariDataSource database)
+        implements AutoCloseable {
+
+    static Services open(WorkerSettings settings, WorkerIdentity identity) throws IOException {
+        HikariDataSource database;
+        try {
+            database = MetadataDatabase.connectSqlite(settings.dataDir());
+        } catch (MetadataException e) {
+            throw new IOException("cannot open the metadata database: " + e.getMessage(), e);
+        }
+        try {
+            Clock clock = Clock.systemUTC();
+            var metadata = JdbcMetadataStore.create(database, clock);
+            Disk disk = Disk.open(metadata, FileBlobStore.open(settings.dataDir()), settings.dataDir());
+            var accounts = new Accounts(metadata, new PasswordHasher(), new SessionTokens(database, clock),
+                    new LoginThrottle(database, clock, ThrottlePolicy.DEFAULT), settings.sessionLifetime(),
+                    settings.allowRegister());
+            return new Services(disk, new FileTransfers(disk, identity), accounts,
+                    AuditLog.open(settings.dataDir(), clock), database);
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            disk.close();
+        } catch (IOException e) {
+            // closing at worker exit: nothing left to protect
+        }
+        audit.close();
+        database.close();
+    }
+}

@@ -1,0 +1,265 @@
+package netdisk.server.disk;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import netdisk.protocol.Entry;
+import netdisk.protocol.ErrorCode;
+import netdisk.server.storage.FileBlobStore;
+import netdisk.server.storage.JdbcMetadataStore;
+import netdisk.server.storage.Name;
+import netdisk.server.storage.Node;
+import netdisk.server.storage.User;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingConsumer;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DiskTest {
+
+    @TempDir
+    Path data;
+
+    private JdbcMetadataStore metadata;
+    private FileBlobStore blobs;
+    private Disk disk;
+    private User alice;
+    private User bob;
+
+    @BeforeEach
+    void open() throws Exception {
+        metadata = JdbcMetadataStore.openSqlite(data);
+        blobs = FileBlobStore.open(data);
+        disk = Disk.open(metadata, blobs, data);
+        alice = metadata.createUser(Name.of("alice"), "hash", OptionalLong.empty());
+        bob = metadata.createUser(Name.of("bob"), "hash", OptionalLong.empty());
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        disk.close();
+        metadata.close();
+    }
+
+    @Test
+    void aTreeWithChineseNamesRoundTripsExactly() throws Exception {
+        disk.mkdir(alice, path("/文档/2026"), true);
+        put(alice, "/文档/2026/报告 final.txt", "内容");
+        put(alice, "/文档/cafe\u0301", "decomposed");
+        put(alice, "/文档/caf\u00e9", "composed");
+
+        assertThat(names(alice, "/文档")).containsExactly("2026", "cafe\u0301", "caf\u00e9"); // by code unit
+        assertThat(read(alice, "/文档/2026/报告 final.txt")).isEqualTo("内容");
+        assertThat(read(alice, "/文档/cafe\u0301")).isEqualTo("decomposed");
+        var stat = disk.stat(alice, path("文档/2026/报告 final.txt"));
+        assertThat(stat.path()).isEqualTo("/文档/2026/报告 final.txt");
+        assertThat(stat.entry().size()).isEqualTo("内容".getBytes(StandardCharsets.UTF_8).length);
+        assertThat(stat.entry().sha256()).hasSize(64);
+    }
+
+    @Test
+    void twoUsersCannotSeeOrTouchEachOthersEntries() throws Exception {
+        disk.mkdir(alice, path("/private"), false);
+        put(alice, "/private/secret.txt", "alice's secret");
+
+        assertThat(disk.list(bob, DiskPath.ROOT)).isEmpty();
+        List<ThrowingConsumer<DiskPath>> attempts = List.of(
+                p -> disk.list(bob, p),
+                p -> disk.stat(bob, p),
+                p -> disk.openForDownload(bob, p).content().close(),
+                p -> disk.remove(bob, p, true),
+                p -> disk.move(bob, p, path("/stolen")),
+                p -> disk.copy(bob, p, path("/stolen")),
+                p -> disk.beginUpload(bob, p.resolve(Name.of("x")), 1).close());
+        for (String target : List.of("/private", "/private/secret.txt")) {
+            for (var attempt : attempts) {
+                assertThatThrownBy(() -> attempt.accept(path(target)))
+                        .isInstanceOfSatisfying(DiskException.class,
+                                e -> assertThat(e.code()).isIn(ErrorCode.NOT_FOUND, ErrorCode.IS_A_DIRECTORY));
+            }
+        }
+        put(bob, "/private", "bob's own file of the same name");
+        assertThat(read(alice, "/private/secret.txt")).isEqualTo("alice's secret");
+        assertThat(read(bob, "/private")).isEqualTo("bob's own file of the same name");
+        assertThat(disk.usage(bob).files()).isEqualTo(1);
+    }
+
+    @Test
+    void identicalContentsAreStoredOnceAndOutliveEachName() throws Exception {
+        put(alice, "/a.bin", "same bytes");
+        put(alice, "/b.bin", "same bytes");
+        put(bob, "/c.bin", "same bytes");
+        assertThat(blobFiles()).hasSize(1);
+
+        disk.remove(alice, path("/a.bin"), false);
+        assertThat(read(alice, "/b.bin")).isEqualTo("same bytes");
+        disk.remove(alice, path("/b.bin"), false);
+        assertThat(read(bob, "/c.bin")).isEqualTo("same bytes");
+        assertThat(blobFiles()).hasSize(1);
+
+        disk.remove(bob, path("/c.bin"), false);
+        assertThat(blobFiles()).isEmpty();
+    }
+
+    @Test
+    void copySharesTheBlobAndReplacingAFileDropsTheOldOne() throws Exception {
+        put(alice, "/a.txt", "first");
+        disk.mkdir(alice, path("/backup"), false);
+        var copy = disk.copy(alice, path("/a.txt"), path("/backup"));
+        assertThat(copy.path()).isEqualTo("/backup/a.txt");
+        assertThat(blobFiles()).hasSize(1);
+
+        put(alice, "/a.txt", "second");
+        assertThat(read(alice, "/a.txt")).isEqualTo("second");
+        assertThat(read(alice, "/backup/a.txt")).isEqualTo("first");
+        assertThat(blobFiles()).hasSize(2);
+        disk.remove(alice, path("/backup"), true);
+        assertThat(blobFiles()).hasSize(1);
+    }
+
+    @Test
+    void quotaRefusesAnUploadBeforeItsContentAndACopyThatWouldExceedIt() throws Exception {
+        User carol = metadata.createUser(Name.of("carol"), "hash", OptionalLong.of(10));
+        put(carol, "/eight", "12345678");
+        assertThatThrownBy(() -> disk.beginUpload(carol, path("/three"), 3))
+                .isInstanceOfSatisfying(DiskException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED))
+                .hasMessageContaining("8 B used of 10 B");
+        put(carol, "/eight", "123456789"); // replacing: 9 of 10
+        assertThat(disk.usage(carol).used()).isEqualTo(9);
+        assertThat(disk.usage(carol).quota()).isEqualTo(10);
+        assertThatThrownBy(() -> disk.copy(carol, path("/eight"), path("/nine")))
+                .isInstanceOfSatisfying(DiskException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
+        assertThat(names(carol, "/")).containsExactly("eight");
+    }
+
+    @Test
+    void anAbandonedUploadLeavesNothing() throws Exception {
+        try (Upload upload = disk.beginUpload(alice, path("/half.bin"), 100)) {
+            upload.content().write(ByteBuffer.wrap(new byte[40]));
+            assertThat(blobs.temporaryFileCount()).isOne();
+        }
+        assertThat(blobs.temporaryFileCount()).isZero();
+        assertThat(disk.list(alice, DiskPath.ROOT)).isEmpty();
+        try (Upload upload = disk.beginUpload(alice, path("/short.bin"), 100)) {
+            upload.content().write(ByteBuffer.wrap(new byte[99]));
+            assertThatThrownBy(upload::commit).isInstanceOfSatisfying(DiskException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.TRANSFER_FAILED));
+        }
+        assertThat(blobs.temporaryFileCount()).isZero();
+        assertThat(blobFiles()).isEmpty();
+    }
+
+    @Test
+    void treeOperationsRefuseWhatCannotBeDone() throws Exception {
+        disk.mkdir(alice, path("/a/b/c"), true);
+        put(alice, "/a/file", "x");
+        record Refusal(ThrowingConsumer<Void> call, ErrorCode code) {
+        }
+        List<Refusal> refusals = List.of(
+                new Refusal(v -> disk.mkdir(alice, path("/a"), false), ErrorCode.ALREADY_EXISTS),
+                new Refusal(v -> disk.mkdir(alice, path("/x/y"), false), ErrorCode.NOT_FOUND),
+                new Refusal(v -> disk.mkdir(alice, path("/a/file/y"), false), ErrorCode.NOT_A_DIRECTORY),
+                new Refusal(v -> disk.remove(alice, path("/a"), false), ErrorCode.NOT_EMPTY),
+                new Refusal(v -> disk.remove(alice, DiskPath.ROOT, true), ErrorCode.INVALID_OPERATION),
+                new Refusal(v -> disk.move(alice, path("/a"), path("/a/b/c")), ErrorCode.INVALID_OPERATION),
+                new Refusal(v -> disk.move(alice, path("/a/file"), path("/a/b/c/../nope")), ErrorCode.BAD_PATH),
+                new Refusal(v -> disk.copy(alice, path("/a/b"), path("/copy")), ErrorCode.IS_A_DIRECTORY),
+                new Refusal(v -> disk.openForDownload(alice, path("/a")), ErrorCode.IS_A_DIRECTORY),
+                new Refusal(v -> disk.beginUpload(alice, path("/a/b"), 1), ErrorCode.IS_A_DIRECTORY),
+                new Refusal(v -> disk.beginUpload(alice, path("/a/file/x"), 1), ErrorCode.NOT_A_DIRECTORY));
+        for (Refusal refusal : refusals) {
+            assertThatThrownBy(() -> refusal.call().accept(null)).isInstanceOfSatisfying(DiskException.class,
+                    e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(refusal.code()));
+        }
+        put(alice, "/other", "y");
+        assertThatThrownBy(() -> disk.move(alice, path("/other"), path("/a/file")))
+                .isInstanceOfSatisfying(DiskException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+
+        assertThat(disk.move(alice, path("/a/b"), path("/moved")).path()).isEqualTo("/moved");
+        assertThat(names(alice, "/moved")).containsExactly("c");
+        assertThat(disk.remove(alice, path("/a"), true)).isEqualTo(2); // a and its file
+        assertThat(names(alice, "/")).containsExactly("moved", "other");
+    }
+
+    @Test
+    void racingUploadsAndDeletesOfOneContentNeverLeaveAFileWithoutItsBlob() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                String name = "/f" + t;
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        put(alice, name, "contended content");
+                        disk.remove(alice, path(name), false);
+                    }
+                    put(alice, name, "contended content");
+                    return null;
+                }));
+            }
+            for (Future<?> future : work) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Entry entry : disk.list(alice, DiskPath.ROOT)) {
+            assertThat(read(alice, "/" + entry.name())).isEqualTo("contended content");
+        }
+        assertThat(blobFiles()).hasSize(1);
+    }
+
+    private static DiskPath path(String wire) throws DiskException {
+        return DiskPath.parse(wire);
+    }
+
+    private Node put(User user, String wire, String content) throws Exception {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        try (Upload upload = disk.beginUpload(user, path(wire), bytes.length)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                upload.content().write(buffer);
+            }
+            return upload.commit();
+        }
+    }
+
+    private String read(User user, String wire) throws Exception {
+        Disk.Download download = disk.openForDownload(user, path(wire));
+        try (var channel = download.content()) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) channel.size());
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // reading the whole small file
+            }
+            return new String(buffer.array(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private List<String> names(User user, String wire) throws DiskException {
+        return disk.list(user, path(wire)).stream().map(Entry::name).toList();
+    }
+
+    private List<String> blobFiles() throws IOException {
+        try (Stream<String> hashes = blobs.list()) {
+            return hashes.toList();
+        }
+    }
+}
