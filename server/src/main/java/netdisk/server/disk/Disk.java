@@ -288,9 +288,18 @@ public final class Disk implements AutoCloseable {
                 node.modifiedAt().toEpochMilli(), node.blob().map(BlobId::sha256).orElse(""));
     }
 
+    /** The store's refusal, told about the path the client named (the store knows only node names). */
     private static DiskException about(DiskPath path, MetadataException e) {
         DiskException refused = DiskException.of(e);
-        return new DiskException(refused.code(), path + ": " + e.getMessage(), e);
+        String what = switch (e.reason()) {
+            case NOT_FOUND -> "no such file or directory";
+            case ALREADY_EXISTS -> "already exists";
+            case NOT_A_DIRECTORY -> "not a directory";
+            case IS_A_DIRECTORY -> "is a directory";
+            case NOT_EMPTY -> "directory not empty (remove it recursively)";
+            case INVALID_OPERATION, QUOTA_EXCEEDED, STORAGE_ERROR -> e.getMessage();
+        };
+        return new DiskException(refused.code(), path + ": " + what, e);
     }
 
     private interface MetadataCall<T> {
