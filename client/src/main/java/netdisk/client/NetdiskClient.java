@@ -9,30 +9,56 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
+import netdisk.protocol.CopyRequest;
+import netdisk.protocol.Done;
+import netdisk.protocol.Entry;
+import netdisk.protocol.EntryReply;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileHeader;
-import netdisk.protocol.GetRequest;
-import netdisk.protocol.PutDone;
-import netdisk.protocol.PutReady;
-import netdisk.protocol.PutRequest;
 import netdisk.protocol.Frame;
 import netdisk.protocol.FrameReader;
 import netdisk.protocol.FrameWriter;
+import netdisk.protocol.GetRequest;
 import netdisk.protocol.Hello;
+import netdisk.protocol.ListRequest;
+import netdisk.protocol.Listing;
+import netdisk.protocol.Login;
+import netdisk.protocol.LoginOk;
+import netdisk.protocol.Logout;
 import netdisk.protocol.Message;
+import netdisk.protocol.MkdirRequest;
+import netdisk.protocol.MoveRequest;
 import netdisk.protocol.NetdiskVersion;
 import netdisk.protocol.Ping;
 import netdisk.protocol.Pong;
 import netdisk.protocol.ProtocolException;
 import netdisk.protocol.ProtocolVersion;
+import netdisk.protocol.PutDone;
+import netdisk.protocol.PutReady;
+import netdisk.protocol.PutRequest;
+import netdisk.protocol.Register;
+import netdisk.protocol.RemoveRequest;
+import netdisk.protocol.StatRequest;
+import netdisk.protocol.UsageReply;
+import netdisk.protocol.UsageRequest;
 import netdisk.protocol.Welcome;
 
 /**
  * A session with a netdisk server: {@link #connect} opens the connection and does the versioned handshake; then one
- * request at a time. Every failure is an {@link IOException} with a message fit for a user; an answer of the server's
- * that refuses (busy, shutting down, version) is a {@link ServerRefusedException}.
+ * request at a time, from one thread. Every failure is an {@link IOException} with a message fit for a user; an answer
+ * of the server's that refuses (busy, shutting down, not logged in, no such file...) is a
+ * {@link ServerRefusedException} carrying the {@link netdisk.protocol.ErrorCode}, after which the session can go on.
+ *
+ * <p>Since protocol 1.1 everything but {@link #ping} needs a login first ({@link #login}, {@link #loginWithToken} or
+ * {@link #register}). Remote paths are absolute paths of the user's tree without {@code .} or {@code ..}: resolve
+ * what a user typed with {@link RemotePath#resolve} before passing it here.
+ *
+ * <p>{@link #close} may be called from another thread at any time, for example to cancel a transfer: the call in
+ * progress then fails with an {@link IOException}, and the session is over.
  */
 public final class NetdiskClient implements AutoCloseable {
 
@@ -120,9 +146,127 @@ public final class NetdiskClient implements AutoCloseable {
         return System.nanoTime() - token;
     }
 
+    /**
+     * Logs in with a password. The password travels as a protocol string (the server hashes it); the char array is
+     * the caller's to clear.
+     *
+     * @return who is logged in, and a token for {@link #loginWithToken} on later connections
+     * @throws ServerRefusedException {@code LOGIN_FAILED}, {@code TOO_MANY_ATTEMPTS}, ...
+     */
+    public LoginOk login(String user, char[] password) throws IOException {
+        return expect(request(new Login(user, Login.PASSWORD, new String(password))), LoginOk.class, "Login");
+    }
+
+    /**
+     * Logs in with the token of an earlier {@link LoginOk}.
+     *
+     * @return who is logged in; the token's expiry may have moved on
+     * @throws ServerRefusedException {@code LOGIN_FAILED} for a token that expired or was revoked, ...
+     */
+    public LoginOk loginWithToken(String user, String token) throws IOException {
+        return expect(request(new Login(user, Login.TOKEN, token)), LoginOk.class, "Login");
+    }
+
+    /**
+     * Creates the account {@code user} and logs in as it.
+     *
+     * @throws ServerRefusedException {@code REGISTRATION_CLOSED}, {@code ALREADY_EXISTS}, {@code BAD_PATH} (a name
+     *                                the server does not take), ...
+     */
+    public LoginOk register(String user, char[] password) throws IOException {
+        return expect(request(new Register(user, new String(password))), LoginOk.class, "Register");
+    }
+
+    /**
+     * Ends the login and revokes its token; the connection stays open, not logged in.
+     *
+     * @return how many tokens the server revoked (1, or 0 if there was none)
+     */
+    public long logout() throws IOException {
+        return expect(request(new Logout()), Done.class, "Logout").count();
+    }
+
+    /**
+     * The entries of the directory {@code path}, in name order, however many frames the server needs for them; for
+     * a file, the file alone.
+     */
+    public List<Entry> list(String path) throws IOException {
+        send(new ListRequest(path));
+        List<Entry> entries = new ArrayList<>();
+        while (true) {
+            Message answer = answer("the listing of " + path);
+            if (!(answer instanceof Listing listing)) {
+                throw new IOException("unexpected answer to ListRequest: " + answer);
+            }
+            entries.addAll(listing.entries());
+            if (listing.last()) {
+                return entries;
+            }
+        }
+    }
+
+    /** The entry at {@code path}, with its full path. */
+    public EntryReply stat(String path) throws IOException {
+        return expect(request(new StatRequest(path)), EntryReply.class, "StatRequest");
+    }
+
+    /**
+     * Creates the directory {@code path}; with {@code parents}, also the missing directories above it, and an existing
+     * directory is fine (like {@code mkdir -p}).
+     *
+     * @return the directory
+     */
+    public EntryReply mkdir(String path, boolean parents) throws IOException {
+        return expect(request(new MkdirRequest(path, parents)), EntryReply.class, "MkdirRequest");
+    }
+
+    /**
+     * Deletes the file or directory at {@code path}; a directory with entries only when {@code recursive}.
+     *
+     * @return how many entries went
+     */
+    public long remove(String path, boolean recursive) throws IOException {
+        return expect(request(new RemoveRequest(path, recursive)), Done.class, "RemoveRequest").count();
+    }
+
+    /**
+     * Moves or renames {@code source}: into {@code target} if that is a directory, else to {@code target}. Never
+     * replaces anything ({@code ALREADY_EXISTS}).
+     *
+     * @return the entry at its new path
+     */
+    public EntryReply move(String source, String target) throws IOException {
+        return expect(request(new MoveRequest(source, target)), EntryReply.class, "MoveRequest");
+    }
+
+    /**
+     * Copies the file {@code source}, as {@link #move} places it; the server shares the content, so this is quick
+     * whatever the size.
+     *
+     * @return the copy
+     */
+    public EntryReply copy(String source, String target) throws IOException {
+        return expect(request(new CopyRequest(source, target)), EntryReply.class, "CopyRequest");
+    }
+
+    /** The logged-in user's usage, quota and the server's free space. */
+    public UsageReply usage() throws IOException {
+        return expect(request(new UsageRequest()), UsageReply.class, "UsageRequest");
+    }
+
+    private static <T extends Message> T expect(Message answer, Class<T> type, String request) throws IOException {
+        if (!type.isInstance(answer)) {
+            throw new IOException("unexpected answer to " + request + ": " + answer);
+        }
+        return type.cast(answer);
+    }
+
+    private void send(Message message) throws IOException {
+        writer.write(new Frame(nextRequestId++, message));
+    }
+
     private Message request(Message message) throws IOException {
-        int id = nextRequestId++;
-        writer.write(new Frame(id, message));
+        send(message);
         return answer("a request");
     }
 

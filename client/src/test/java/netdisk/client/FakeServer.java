@@ -1,0 +1,539 @@
+package netdisk.client;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import netdisk.protocol.CopyRequest;
+import netdisk.protocol.Done;
+import netdisk.protocol.Entry;
+import netdisk.protocol.EntryReply;
+import netdisk.protocol.ErrorCode;
+import netdisk.protocol.ErrorReply;
+import netdisk.protocol.FileHeader;
+import netdisk.protocol.Frame;
+import netdisk.protocol.FrameReader;
+import netdisk.protocol.FrameWriter;
+import netdisk.protocol.GetRequest;
+import netdisk.protocol.Hello;
+import netdisk.protocol.ListRequest;
+import netdisk.protocol.Listing;
+import netdisk.protocol.Login;
+import netdisk.protocol.LoginOk;
+import netdisk.protocol.Logout;
+import netdisk.protocol.Message;
+import netdisk.protocol.MkdirRequest;
+import netdisk.protocol.MoveRequest;
+import netdisk.protocol.Ping;
+import netdisk.protocol.Pong;
+import netdisk.protocol.ProtocolVersion;
+import netdisk.protocol.PutDone;
+import netdisk.protocol.PutReady;
+import netdisk.protocol.PutRequest;
+import netdisk.protocol.Register;
+import netdisk.protocol.RemoveRequest;
+import netdisk.protocol.StatRequest;
+import netdisk.protocol.UsageReply;
+import netdisk.protocol.UsageRequest;
+import netdisk.protocol.Welcome;
+
+/**
+ * A netdisk server in one test JVM, speaking protocol 1.1 over loopback with an in-memory tree per user, so that
+ * the client's commands and shell can be tested end to end before (and independently of) the real server. It
+ * follows the protocol's rules as the protocol module documents them: logins, {@code AUTH_REQUIRED}, {@code .} and
+ * {@code ..} refused, a put's directory must exist, mv/cp into an existing directory and never over an entry,
+ * listings split over several frames ({@link #entriesPerFrame}).
+ */
+public final class FakeServer implements AutoCloseable {
+
+    /** Content of a file, or {@code null} for a directory. */
+    private record Node(byte[] content, long modified) {
+        boolean isDirectory() {
+            return content == null;
+        }
+    }
+
+    private final ServerSocketChannel listener;
+    private final Map<String, String> passwords = new ConcurrentHashMap<>();
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final Map<String, TreeMap<String, Node>> trees = new HashMap<>();
+    private final List<SocketChannel> connections = new ArrayList<>();
+    private final AtomicInteger logins = new AtomicInteger();
+    private volatile boolean registrationOpen;
+    private volatile int entriesPerFrame = 2;
+    private volatile long pauseMillisPerChunk;
+    private volatile long quota = UsageReply.NO_QUOTA;
+
+    private FakeServer(ServerSocketChannel listener) {
+        this.listener = listener;
+        Thread.ofPlatform().daemon().name("fake-server").start(this::accept);
+    }
+
+    /** Listens on a free loopback port. */
+    public static FakeServer start() throws IOException {
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        listener.bind(new InetSocketAddress("127.0.0.1", 0));
+        return new FakeServer(listener);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.socket().getLocalSocketAddress()).getPort();
+    }
+
+    /** Adds an account (what {@code netdisk-server user add} does on the real server). */
+    public FakeServer addUser(String user, String password) {
+        passwords.put(user, password);
+        synchronized (trees) {
+            trees.computeIfAbsent(user, u -> newTree());
+        }
+        return this;
+    }
+
+    public FakeServer registrationOpen(boolean open) {
+        registrationOpen = open;
+        return this;
+    }
+
+    /** How many entries go in one Listing frame. */
+    public FakeServer entriesPerFrame(int count) {
+        entriesPerFrame = count;
+        return this;
+    }
+
+    /** Sleeps this long after each 64 KiB of transfer content, in both directions: for cancelling mid-transfer. */
+    public FakeServer slowTransfers(long pauseMillis) {
+        pauseMillisPerChunk = pauseMillis;
+        return this;
+    }
+
+    public FakeServer quota(long bytes) {
+        quota = bytes;
+        return this;
+    }
+
+    /** Revokes every token, as an expiry or a logout elsewhere would. */
+    public void revokeTokens() {
+        tokens.clear();
+    }
+
+    /** Successful logins so far, by password or token. */
+    public int logins() {
+        return logins.get();
+    }
+
+    /** A file's content as stored, or {@code null}. */
+    public byte[] content(String user, String path) {
+        synchronized (trees) {
+            Node node = trees.get(user).get(normalize(path));
+            return node == null ? null : node.content();
+        }
+    }
+
+    /** Whether anything is at {@code path} in {@code user}'s tree. */
+    public boolean exists(String user, String path) {
+        synchronized (trees) {
+            return trees.get(user).containsKey(normalize(path));
+        }
+    }
+
+    /** Puts a file straight into a user's tree (its directory must exist). */
+    public void file(String user, String path, byte[] content) {
+        synchronized (trees) {
+            trees.get(user).put(normalize(path), new Node(content, System.currentTimeMillis()));
+        }
+    }
+
+    /** Makes a directory straight in a user's tree. */
+    public void directory(String user, String path) {
+        synchronized (trees) {
+            trees.get(user).put(normalize(path), new Node(null, System.currentTimeMillis()));
+        }
+    }
+
+    private static TreeMap<String, Node> newTree() {
+        var tree = new TreeMap<String, Node>();
+        tree.put("/", new Node(null, 0));
+        return tree;
+    }
+
+    private static String normalize(String path) {
+        return path.startsWith("/") ? path : "/" + path;
+    }
+
+    private void accept() {
+        while (listener.isOpen()) {
+            try {
+                SocketChannel channel = listener.accept();
+                synchronized (connections) {
+                    connections.add(channel);
+                }
+                Thread.ofVirtual().start(() -> serve(channel));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(SocketChannel channel) {
+        try (channel) {
+            var reader = new FrameReader(channel);
+            var writer = new FrameWriter(channel);
+            Frame hello = reader.read();
+            if (hello == null || !(hello.message() instanceof Hello)) {
+                return;
+            }
+            writer.write(new Frame(hello.requestId(), new Welcome(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
+                    "netdisk-server/fake", 0, ProcessHandle.current().pid())));
+            new Session(channel, reader, writer).run();
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    private final class Session {
+        private final SocketChannel channel;
+        private final FrameReader reader;
+        private final FrameWriter writer;
+        private String user;
+        private String token;
+
+        Session(SocketChannel channel, FrameReader reader, FrameWriter writer) {
+            this.channel = channel;
+            this.reader = reader;
+            this.writer = writer;
+        }
+
+        void run() throws IOException {
+            Frame frame;
+            while ((frame = reader.read()) != null) {
+                int id = frame.requestId();
+                try {
+                    handle(id, frame.message());
+                } catch (Refusal r) {
+                    writer.write(new Frame(id, ErrorReply.of(r.code, r.getMessage())));
+                }
+            }
+        }
+
+        private void handle(int id, Message message) throws IOException, Refusal {
+            switch (message) {
+                case Ping ping -> reply(id, new Pong(ping.token()));
+                case Login login -> login(id, login);
+                case Register register -> register(id, register);
+                default -> {
+                    if (user == null) {
+                        throw new Refusal(ErrorCode.AUTH_REQUIRED, "log in first");
+                    }
+                    synchronized (trees) {
+                        if (!(message instanceof GetRequest) && !(message instanceof PutRequest)) {
+                            handleTree(id, message, trees.get(user));
+                            return;
+                        }
+                    }
+                    if (message instanceof GetRequest get) {
+                        get(id, get.path());
+                    } else if (message instanceof PutRequest put) {
+                        put(id, put);
+                    }
+                }
+            }
+        }
+
+        private void login(int id, Login login) throws IOException, Refusal {
+            boolean ok = login.method() == Login.PASSWORD
+                    ? login.secret().equals(passwords.get(login.user()))
+                    : login.user().equals(tokens.get(login.secret()));
+            if (!ok) {
+                throw new Refusal(ErrorCode.LOGIN_FAILED, "wrong user name or " + (login.method() == Login.PASSWORD
+                        ? "password" : "token"));
+            }
+            loggedIn(id, login.user(), login.method() == Login.TOKEN ? login.secret() : null);
+        }
+
+        private void register(int id, Register register) throws IOException, Refusal {
+            if (!registrationOpen) {
+                throw new Refusal(ErrorCode.REGISTRATION_CLOSED, "self-registration is off on this server");
+            }
+            if (passwords.putIfAbsent(register.user(), register.password()) != null) {
+                throw new Refusal(ErrorCode.ALREADY_EXISTS, "the user " + register.user() + " exists");
+            }
+            synchronized (trees) {
+                trees.computeIfAbsent(register.user(), u -> newTree());
+            }
+            loggedIn(id, register.user(), null);
+        }
+
+        private void loggedIn(int id, String name, String existingToken) throws IOException {
+            user = name;
+            token = existingToken != null ? existingToken : UUID.randomUUID().toString();
+            tokens.put(token, name);
+            logins.incrementAndGet();
+            reply(id, new LoginOk(name, token, System.currentTimeMillis() + 86_400_000L));
+        }
+
+        private void handleTree(int id, Message message, TreeMap<String, Node> tree) throws IOException, Refusal {
+            switch (message) {
+                case Logout l -> {
+                    boolean revoked = token != null && tokens.remove(token) != null;
+                    user = null;
+                    token = null;
+                    reply(id, new Done(revoked ? 1 : 0));
+                }
+                case ListRequest list -> list(id, tree, path(list.path()));
+                case StatRequest stat -> {
+                    String path = path(stat.path());
+                    reply(id, new EntryReply(path, entry(path, existing(tree, path))));
+                }
+                case MkdirRequest mkdir -> {
+                    String path = path(mkdir.path());
+                    mkdir(tree, path, mkdir.parents());
+                    reply(id, new EntryReply(path, entry(path, tree.get(path))));
+                }
+                case RemoveRequest remove -> reply(id, new Done(remove(tree, path(remove.path()), remove.recursive())));
+                case MoveRequest move -> reply(id, transfer(tree, path(move.source()), path(move.target()), true));
+                case CopyRequest copy -> reply(id, transfer(tree, path(copy.source()), path(copy.target()), false));
+                case UsageRequest u -> {
+                    long used = 0;
+                    long files = 0;
+                    for (Node node : tree.values()) {
+                        if (!node.isDirectory()) {
+                            used += node.content().length;
+                            files++;
+                        }
+                    }
+                    reply(id, new UsageReply(used, files, quota, 1L << 40));
+                }
+                default -> throw new Refusal(ErrorCode.UNSUPPORTED, "not accepted: " + message.type());
+            }
+        }
+
+        private void list(int id, TreeMap<String, Node> tree, String path) throws IOException, Refusal {
+            Node node = existing(tree, path);
+            List<Entry> entries = new ArrayList<>();
+            if (node.isDirectory()) {
+                String prefix = path.equals("/") ? "/" : path + "/";
+                for (var e : tree.tailMap(prefix, false).entrySet()) {
+                    if (!e.getKey().startsWith(prefix)) {
+                        break;
+                    }
+                    if (e.getKey().indexOf('/', prefix.length()) < 0) {
+                        entries.add(entry(e.getKey(), e.getValue()));
+                    }
+                }
+            } else {
+                entries.add(entry(path, node));
+            }
+            int step = Math.max(1, entriesPerFrame);
+            for (int from = 0; ; from += step) {
+                int to = Math.min(entries.size(), from + step);
+                reply(id, new Listing(to == entries.size(), entries.subList(from, to)));
+                if (to == entries.size()) {
+                    return;
+                }
+            }
+        }
+
+        private void mkdir(TreeMap<String, Node> tree, String path, boolean parents) throws Refusal {
+            Node existing = tree.get(path);
+            if (existing != null) {
+                if (parents && existing.isDirectory()) {
+                    return;
+                }
+                throw new Refusal(ErrorCode.ALREADY_EXISTS, path + " exists");
+            }
+            String parent = parentOf(path);
+            if (!tree.containsKey(parent) && parents) {
+                mkdir(tree, parent, true);
+            }
+            directoryAt(tree, parent);
+            tree.put(path, new Node(null, System.currentTimeMillis()));
+        }
+
+        private long remove(TreeMap<String, Node> tree, String path, boolean recursive) throws Refusal {
+            if (path.equals("/")) {
+                throw new Refusal(ErrorCode.INVALID_OPERATION, "the root cannot be removed");
+            }
+            existing(tree, path);
+            var below = new ArrayList<>(tree.subMap(path + "/", path + "0").keySet());
+            if (!below.isEmpty() && !recursive) {
+                throw new Refusal(ErrorCode.NOT_EMPTY, path + " is not empty");
+            }
+            below.forEach(tree::remove);
+            tree.remove(path);
+            return below.size() + 1L;
+        }
+
+        private EntryReply transfer(TreeMap<String, Node> tree, String source, String target, boolean move)
+                throws Refusal {
+            Node node = existing(tree, source);
+            if (!move && node.isDirectory()) {
+                throw new Refusal(ErrorCode.IS_A_DIRECTORY, source + " is a directory");
+            }
+            Node at = tree.get(target);
+            String destination = at != null && at.isDirectory()
+                    ? (target.equals("/") ? "" : target) + "/" + source.substring(source.lastIndexOf('/') + 1)
+                    : target;
+            if (tree.containsKey(destination)) {
+                throw new Refusal(ErrorCode.ALREADY_EXISTS, destination + " exists");
+            }
+            if (move && (source.equals("/") || destination.startsWith(source + "/"))) {
+                throw new Refusal(ErrorCode.INVALID_OPERATION, "cannot move " + source + " into itself");
+            }
+            directoryAt(tree, parentOf(destination));
+            if (move) {
+                for (String key : new ArrayList<>(tree.subMap(source + "/", source + "0").keySet())) {
+                    tree.put(destination + key.substring(source.length()), tree.remove(key));
+                }
+                tree.remove(source);
+            }
+            tree.put(destination, node);
+            return new EntryReply(destination, entry(destination, node));
+        }
+
+        private void get(int id, String rawPath) throws IOException, Refusal {
+            String path = path(rawPath);
+            byte[] content;
+            synchronized (trees) {
+                Node node = existing(trees.get(user), path);
+                if (node.isDirectory()) {
+                    throw new Refusal(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
+                }
+                content = node.content();
+            }
+            reply(id, new FileHeader(path.substring(path.lastIndexOf('/') + 1), content.length, 0));
+            for (int from = 0; from < content.length; from += 1 << 16) {
+                ByteBuffer chunk = ByteBuffer.wrap(content, from, Math.min(1 << 16, content.length - from));
+                while (chunk.hasRemaining()) {
+                    channel.write(chunk);
+                }
+                pause();
+            }
+        }
+
+        private void put(int id, PutRequest put) throws IOException, Refusal {
+            String path = path(put.path());
+            synchronized (trees) {
+                var tree = trees.get(user);
+                directoryAt(tree, parentOf(path));
+                Node existing = tree.get(path);
+                if (existing != null && existing.isDirectory()) {
+                    throw new Refusal(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
+                }
+            }
+            reply(id, new PutReady(0));
+            byte[] content = new byte[Math.toIntExact(put.size())];
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                ByteBuffer chunk = buffer.slice(buffer.position(), Math.min(1 << 16, buffer.remaining()));
+                while (chunk.hasRemaining()) {
+                    int n = reader.readBuffered(chunk);
+                    if (n == 0 && channel.read(chunk) < 0) {
+                        throw new IOException("the client went away during the upload");
+                    }
+                }
+                buffer.position(buffer.position() + chunk.capacity());
+                pause();
+            }
+            synchronized (trees) {
+                trees.get(user).put(path, new Node(content, System.currentTimeMillis()));
+            }
+            reply(id, new PutDone(put.size()));
+        }
+
+        private void pause() throws IOException {
+            if (pauseMillisPerChunk > 0) {
+                try {
+                    Thread.sleep(pauseMillisPerChunk);
+                } catch (InterruptedException e) {
+                    throw new IOException("interrupted", e);
+                }
+            }
+        }
+
+        private void reply(int id, Message message) throws IOException {
+            writer.write(new Frame(id, message));
+        }
+    }
+
+    private static String path(String raw) throws Refusal {
+        StringBuilder path = new StringBuilder();
+        for (String name : raw.split("/")) {
+            if (name.equals(".") || name.equals("..")) {
+                throw new Refusal(ErrorCode.BAD_PATH, "'.' and '..' are not accepted: " + raw);
+            }
+            if (!name.isEmpty()) {
+                path.append('/').append(name);
+            }
+        }
+        return path.isEmpty() ? "/" : path.toString();
+    }
+
+    private static String parentOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "/" : path.substring(0, slash);
+    }
+
+    private static Node existing(TreeMap<String, Node> tree, String path) throws Refusal {
+        Node node = tree.get(path);
+        if (node == null) {
+            String parent = parentOf(path);
+            if (!path.equals("/") && tree.containsKey(parent) && !tree.get(parent).isDirectory()) {
+                throw new Refusal(ErrorCode.NOT_A_DIRECTORY, parent + " is not a directory");
+            }
+            throw new Refusal(ErrorCode.NOT_FOUND, "no such file or directory: " + path);
+        }
+        return node;
+    }
+
+    private static void directoryAt(TreeMap<String, Node> tree, String path) throws Refusal {
+        if (!existing(tree, path).isDirectory()) {
+            throw new Refusal(ErrorCode.NOT_A_DIRECTORY, path + " is not a directory");
+        }
+    }
+
+    private static Entry entry(String path, Node node) {
+        String name = path.equals("/") ? "" : path.substring(path.lastIndexOf('/') + 1);
+        if (node.isDirectory()) {
+            return new Entry(name, Entry.DIRECTORY, 0, node.modified(), "");
+        }
+        try {
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(node.content()));
+            return new Entry(name, Entry.FILE, node.content().length, node.modified(), sha);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A refusal to send as an ErrorReply. */
+    private static final class Refusal extends Exception {
+        final ErrorCode code;
+
+        Refusal(ErrorCode code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        synchronized (connections) {
+            for (SocketChannel channel : connections) {
+                channel.close();
+            }
+        }
+    }
+}
