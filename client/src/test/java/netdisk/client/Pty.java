@@ -101,16 +101,34 @@ public final class Pty implements AutoCloseable {
 
     /** Waits until what was drawn after {@code mark} contains {@code expected}. */
     public void await(int mark, String expected, Duration timeout) throws InterruptedException {
+        awaitInOrder(mark, timeout, expected);
+    }
+
+    /**
+     * Waits until what was drawn after {@code mark} contains each of {@code expected}, one after the other: for a
+     * prompt that must come after a command's output (JLine redraws the prompt while a line is edited, so the
+     * prompt alone would also match an earlier redraw).
+     */
+    public void awaitInOrder(int mark, Duration timeout, String... expected) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (screen) {
             while (true) {
                 String text = text();
-                if (text.length() > mark && text.substring(mark).contains(expected)) {
+                int at = mark;
+                for (String part : expected) {
+                    int found = at <= text.length() ? text.indexOf(part, at) : -1;
+                    at = found < 0 ? -1 : found + part.length();
+                    if (at < 0) {
+                        break;
+                    }
+                }
+                if (at >= 0) {
                     return;
                 }
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
-                    throw new AssertionError("the terminal did not show '" + expected + "' within " + timeout
+                    throw new AssertionError("the terminal did not show " + String.join(" then ", expected)
+                            + " within " + timeout
                             + "; after the mark it shows:\n" + (text.length() > mark ? text.substring(mark) : "")
                             + "\n--- whole text:\n" + text);
                 }

@@ -72,7 +72,7 @@ class ShellTerminalTest {
         Files.writeString(local.resolve("说明.txt"), "你好");
         int mark = shell.mark();
         shell.type("mkdir 文档\r");
-        shell.await(mark, "alice@127.0.0.1:/> ", WAIT);
+        shell.awaitInOrder(mark, WAIT, "mkdir 文档\n", "alice@127.0.0.1:/> ");
         mark = shell.mark();
         shell.type("put 说明.txt 文档\r");
         shell.await(mark, "put: " + local.resolve("说明.txt") + " -> /文档/说明.txt", WAIT);
@@ -87,7 +87,7 @@ class ShellTerminalTest {
         shell.type("stat 说" + Pty.TAB);
         shell.await(mark, "stat 说明.txt", WAIT);
         shell.type("\r");
-        shell.await(mark, "path:     /文档/说明.txt", WAIT);
+        shell.awaitInOrder(mark, WAIT, "path:     /文档/说明.txt", "alice@127.0.0.1:/文档> ");
 
         shell.type(Pty.CTRL_D);
         assertThat(shell.waitFor(WAIT)).isZero();
@@ -103,12 +103,11 @@ class ShellTerminalTest {
         shell.await(mark, "put /huge.bin", WAIT);
         shell.await(mark, "%", WAIT);
         shell.type(Pty.CTRL_C);
-        shell.await(mark, "cancelled", WAIT);
-        shell.await(mark, "alice@127.0.0.1:/> ", WAIT);
+        shell.awaitInOrder(mark, WAIT, "cancelled", "alice@127.0.0.1:/> ");
 
         mark = shell.mark();
         shell.type("ls -l\r");
-        shell.await(mark, "alice@127.0.0.1:/> ", WAIT);
+        shell.awaitInOrder(mark, WAIT, "ls -l\n", "alice@127.0.0.1:/> ");
         assertThat(shell.text().substring(mark)).doesNotContain("huge.bin", "netdisk:");
         shell.type("exit\r");
         assertThat(shell.waitFor(WAIT)).isZero();

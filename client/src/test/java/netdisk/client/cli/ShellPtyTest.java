@@ -76,8 +76,8 @@ class ShellPtyTest {
         shell.type("get 年" + Pty.TAB);
         shell.await(mark, "get 年度报告.txt", WAIT);
         shell.type("\r");
-        shell.await(mark, "get: /文档/年度报告.txt -> " + local.resolve("年度报告.txt"), WAIT);
-        shell.await(mark, "alice@127.0.0.1:/文档> ", WAIT);
+        shell.awaitInOrder(mark, WAIT, "get: /文档/年度报告.txt -> " + local.resolve("年度报告.txt"),
+                "alice@127.0.0.1:/文档> ");
         assertThat(local.resolve("年度报告.txt")).hasContent("报告");
 
         shell.type(Pty.CTRL_D);
@@ -94,7 +94,7 @@ class ShellPtyTest {
         shell.type(Pty.CTRL_C);
         mark = shell.mark();
         shell.type("ls\r");
-        shell.await(mark, "photos/", WAIT);
+        shell.awaitInOrder(mark, WAIT, "photos/", "alice@127.0.0.1:/> ");
         assertThat(server.exists("alice", "/photos")).isTrue();
         shell.type("exit\r");
         assertThat(shell.waitFor(WAIT)).isZero();
@@ -110,8 +110,7 @@ class ShellPtyTest {
         shell.await(mark, "get big.bin", WAIT);
         shell.await(mark, "%", WAIT);
         shell.type(Pty.CTRL_C);
-        shell.await(mark, "cancelled", WAIT);
-        shell.await(mark, "alice@127.0.0.1:/> ", WAIT);
+        shell.awaitInOrder(mark, WAIT, "cancelled", "alice@127.0.0.1:/> ");
         try (Stream<Path> files = Files.list(local)) {
             assertThat(files).isEmpty();
         }
@@ -119,7 +118,7 @@ class ShellPtyTest {
         server.slowTransfers(0);
         mark = shell.mark();
         shell.type("ls\r");
-        shell.await(mark, "big.bin", WAIT);
+        shell.awaitInOrder(mark, WAIT, "big.bin", "alice@127.0.0.1:/> ");
         assertThat(server.logins()).as("logged in again with the token").isEqualTo(logins + 1);
         shell.type("quit\r");
         assertThat(shell.waitFor(WAIT)).isZero();
