@@ -32,6 +32,11 @@ final class Cli {
         return java("netdisk.client.cli.ClientMain", Map.of(), args);
     }
 
+    /** {@code netdisk ARGS} with {@code environment} added (the password, where the login is saved). */
+    static Result client(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        return java("netdisk.client.cli.ClientMain", environment, args);
+    }
+
     /** The {@code java} command line of {@code bin/netdisk} (the same JVM flags), for a pseudo-terminal. */
     static List<String> clientCommand(String... args) {
         List<String> command = command("netdisk.client.cli.ClientMain", args);
