@@ -131,6 +131,11 @@ public final class NetdiskClient implements AutoCloseable {
         }
     }
 
+    /** Whether the connection is still open on this side (a cancel, a timeout or a broken transfer closes it). */
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
     /** What the server said in its Welcome: its version, and which worker serves this session. */
     public Welcome welcome() {
         return welcome;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code netdisk-server} or {@code netdisk} commands as processes, the way a user's shell would. */
@@ -18,12 +19,29 @@ final class Cli {
 
     /** {@code netdisk-server ARGS}. */
     static Result run(String... args) throws IOException, InterruptedException {
-        return java("netdisk.server.cli.ServerMain", args);
+        return java("netdisk.server.cli.ServerMain", Map.of(), args);
+    }
+
+    /** {@code netdisk-server ARGS} with {@code environment} added (e.g. {@code NETDISK_PASSWORD} for user add). */
+    static Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        return java("netdisk.server.cli.ServerMain", environment, args);
     }
 
     /** {@code netdisk ARGS}. */
     static Result client(String... args) throws IOException, InterruptedException {
-        return java("netdisk.client.cli.ClientMain", args);
+        return java("netdisk.client.cli.ClientMain", Map.of(), args);
+    }
+
+    /** {@code netdisk ARGS} with {@code environment} added (the password, where the login is saved). */
+    static Result client(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        return java("netdisk.client.cli.ClientMain", environment, args);
+    }
+
+    /** The {@code java} command line of {@code bin/netdisk} (the same JVM flags), for a pseudo-terminal. */
+    static List<String> clientCommand(String... args) {
+        List<String> command = command("netdisk.client.cli.ClientMain", args);
+        command.add(1, "--enable-native-access=ALL-UNNAMED");
+        return command;
     }
 
     /** {@code netdisk ARGS}, started and left running (stdout and stderr together). */
@@ -39,9 +57,12 @@ final class Cli {
         return command;
     }
 
-    private static Result java(String main, String... args) throws IOException, InterruptedException {
+    private static Result java(String main, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         List<String> command = command(main, args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -3,6 +3,9 @@ package netdisk.it;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+
+import netdisk.protocol.ProtocolVersion;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +25,8 @@ class CommandLineTest {
 
             var ping = Cli.client("--host", "::1", "--port", Integer.toString(server.port()), "ping", "-c", "2");
             assertThat(ping.exitCode()).as(ping.output()).isZero();
-            assertThat(ping.output()).contains("netdisk-server 0.1.0 (protocol 1.0)", "answered by worker", "ping 2:");
+            assertThat(ping.output()).contains("netdisk-server 0.1.0 (protocol " + ProtocolVersion.MAJOR + "."
+                    + ProtocolVersion.MINOR + ")", "answered by worker", "ping 2:");
             long workerPid = Long.parseLong(ping.output().replaceAll("(?s).*\\(pid (\\d+)\\).*", "$1"));
             assertThat(server.workerPids()).contains(workerPid).doesNotContain(server.pid());
 
@@ -37,36 +41,47 @@ class CommandLineTest {
     }
 
     @Test
-    void putAndGetFromTheCommandLineWithProgressAndExitCodes(@TempDir Path local) throws Exception {
+    void putAndGetFromTheCommandLineWithProgressAndExitCodes(@TempDir Path local, @TempDir Path home)
+            throws Exception {
+        var password = Map.of("NETDISK_PASSWORD", "correct horse");
+        assertThat(Cli.run(password, "user", "add", "alice", "--data", data.toString()).exitCode()).isZero();
         try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
             String port = Integer.toString(server.port());
+            var saved = Map.of("XDG_CONFIG_HOME", home.toString());
+            var login = Cli.client(Map.of("NETDISK_PASSWORD", "correct horse", "XDG_CONFIG_HOME", home.toString()),
+                    "--port", port, "--user", "alice", "login");
+            assertThat(login.exitCode()).as(login.output()).isZero();
             Path original = Sha256.randomFile(local.resolve("数据.bin"), 3_000_000, 5);
 
-            var put = Cli.client("--port", port, "put", original.toString());
+            var put = Cli.client(saved, "--port", port, "put", original.toString());
             assertThat(put.exitCode()).as(put.output()).isZero();
-            assertThat(put.output()).contains("put 数据.bin  100%", "put: " + original + " -> 数据.bin (2.86 MiB)");
+            assertThat(put.output()).contains("put /数据.bin  100%", "put: " + original + " -> /数据.bin (2.86 MiB)");
 
-            var get = Cli.client("--port", port, "get", "数据.bin", local.resolve("copy.bin").toString());
+            var get = Cli.client(saved, "--port", port, "get", "数据.bin", local.resolve("copy.bin").toString());
             assertThat(get.exitCode()).as(get.output()).isZero();
             assertThat(get.output()).contains("get 数据.bin  100%");
             assertThat(Sha256.of(local.resolve("copy.bin"))).isEqualTo(Sha256.of(original));
 
-            var intoDirectory = Cli.client("--port", port, "get", "-q", "数据.bin", local.toString() + "/");
+            var intoDirectory = Cli.client(saved, "--port", port, "get", "-q", "数据.bin", local.toString() + "/");
             assertThat(intoDirectory.exitCode()).isZero();
             assertThat(intoDirectory.output()).isEmpty();
 
-            var missing = Cli.client("--port", port, "get", "missing.bin", local.resolve("m").toString());
+            var missing = Cli.client(saved, "--port", port, "get", "missing.bin", local.resolve("m").toString());
             assertThat(missing.exitCode()).isEqualTo(6);
-            assertThat(missing.output()).contains("netdisk: not found: no such file: missing.bin");
+            assertThat(missing.output()).contains("netdisk: not found: ", "/missing.bin");
             assertThat(local.resolve("m")).doesNotExist();
 
-            var hostile = Cli.client("--port", port, "put", original.toString(), "../escape.bin");
-            assertThat(hostile.exitCode()).isEqualTo(6);
-            assertThat(hostile.output()).contains("bad path");
+            var tooLong = Cli.client(saved, "--port", port, "put", original.toString(), "x".repeat(256));
+            assertThat(tooLong.exitCode()).isEqualTo(6);
+            assertThat(tooLong.output()).contains("name too long");
 
-            var noLocal = Cli.client("--port", port, "put", local.resolve("nope").toString());
+            var noLocal = Cli.client(saved, "--port", port, "put", local.resolve("nope").toString());
             assertThat(noLocal.exitCode()).isEqualTo(7);
             assertThat(noLocal.output()).contains("no such file");
+
+            var notLoggedIn = Cli.client(Map.of("XDG_CONFIG_HOME", local.toString()), "--port", port, "ls");
+            assertThat(notLoggedIn.exitCode()).isEqualTo(10);
+            assertThat(notLoggedIn.output()).contains("run `netdisk --user NAME login` first");
 
             try (var listing = java.nio.file.Files.list(local)) {
                 assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("netdisk-part"));

@@ -1,6 +1,7 @@
 package netdisk.client.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -13,7 +14,12 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import netdisk.client.NetdiskClient;
+import netdisk.client.RemotePath;
+import netdisk.client.ServerRefusedException;
 import netdisk.client.progress.Units;
+import netdisk.protocol.Entry;
+import netdisk.protocol.ErrorCode;
+import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileHeader;
 
 import picocli.CommandLine;
@@ -22,70 +28,117 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code netdisk get REMOTE [LOCAL]}: downloads into a temporary file beside LOCAL and renames it into place only when
- * complete, so that a failed download never leaves a file that looks whole. LOCAL may be a directory (the remote
- * name is kept), {@code -} for stdout, or a device such as {@code /dev/null} (written directly).
+ * {@code get [-r] REMOTE [LOCAL]}: downloads into a temporary file beside its target and renames it into place only
+ * when complete, so that a failed or cancelled download never leaves a file that looks whole. LOCAL may be a
+ * directory (the remote name is kept), {@code -} for stdout, or a device such as {@code /dev/null} (written directly).
+ * With {@code -r}, a remote directory comes down as a local one, file by file the same way.
  */
 @Command(name = "get", mixinStandardHelpOptions = true,
-        description = "Downloads REMOTE into LOCAL (default: its name, in the current directory).")
+        description = "Downloads REMOTE into LOCAL (default: its name, in the local working directory).")
 final class GetCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.ParentCommand
-    ClientMain parent;
+    @Option(names = {"-r", "-R", "--recursive"}, description = "Download a directory with everything in it.")
+    boolean recursive;
 
-    @Parameters(index = "0", paramLabel = "REMOTE", description = "Path of the file on the server.")
-    String remote;
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar, no summary.")
+    boolean quiet;
+
+    @Parameters(index = "0", paramLabel = "REMOTE", description = "Remote file (or, with -r, directory).")
+    String source;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL",
             description = "Where to save it: a file, a directory, - for stdout, or a device like /dev/null.")
     String local;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar, no summary.")
-    boolean quiet;
+    private final Remote remote;
+    private long files;
+    private long bytes;
+
+    GetCommand(Remote remote) {
+        this.remote = remote;
+    }
 
     @Override
     public Integer call() throws Exception {
-        ServerOptions server = parent.server;
-        try (var client = NetdiskClient.connect(server.host, server.port, server.timeout());
-             var progress = new ProgressListener("get", quiet, spec.commandLine().getErr())) {
-            if ("-".equals(local)) {
-                client.get(remote, Channels.newChannel(System.out), progress);
+        files = 0;
+        bytes = 0;
+        String path = remote.resolve(source);
+        NetdiskClient client = remote.client();
+        if ("-".equals(local)) {
+            try (var progress = progress()) {
+                client.get(path, Channels.newChannel(System.out), progress);
                 System.out.flush();
                 progress.finish();
-                return ExitCodes.OK;
-            }
-            Path target = target();
-            if (Files.exists(target) && !Files.isRegularFile(target)) {
-                try (FileChannel device = FileChannel.open(target, StandardOpenOption.WRITE)) {
-                    client.get(remote, device, progress);
-                }
-                progress.finish();
-                return ExitCodes.OK;
-            }
-            FileHeader header = downloadViaTemporaryFile(client, target, progress);
-            progress.finish();
-            if (!quiet) {
-                spec.commandLine().getOut().printf("get: %s -> %s (%s)%n", remote, target, Units.bytes(header.size()));
             }
             return ExitCodes.OK;
         }
-    }
-
-    private Path target() {
-        String remoteName = remote.replaceAll("/+$", "");
-        remoteName = remoteName.substring(remoteName.lastIndexOf('/') + 1);
-        if (local == null) {
-            return Path.of(remoteName);
+        String name = RemotePath.name(path);
+        if (recursive && client.stat(path).entry().isDirectory()) {
+            Path target = directoryTarget(name);
+            downloadTree(path, target);
+            summary(path, target, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes));
+            return ExitCodes.OK;
         }
-        Path path = Path.of(local);
-        return Files.isDirectory(path) ? path.resolve(remoteName) : path;
+        if (name.isEmpty()) {
+            throw new ServerRefusedException(ErrorReply.of(ErrorCode.IS_A_DIRECTORY, "/ is a directory: use get -r"));
+        }
+        Path target = fileTarget(name);
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            try (FileChannel device = FileChannel.open(target, StandardOpenOption.WRITE);
+                 var progress = progress()) {
+                client.get(path, device, progress);
+                progress.finish();
+            }
+            return ExitCodes.OK;
+        }
+        download(path, target);
+        summary(path, target, Units.bytes(bytes));
+        return ExitCodes.OK;
     }
 
-    private FileHeader downloadViaTemporaryFile(NetdiskClient client, Path target, ProgressListener progress)
-            throws IOException {
+    private ProgressListener progress() {
+        return new ProgressListener("get", quiet, spec.commandLine().getErr());
+    }
+
+    private Path fileTarget(String name) {
+        if (local == null) {
+            return remote.local(name);
+        }
+        Path path = remote.local(local);
+        return Files.isDirectory(path) ? path.resolve(name) : path;
+    }
+
+    /** A directory comes down into LOCAL/name when LOCAL is an existing directory, else as LOCAL itself. */
+    private Path directoryTarget(String name) {
+        if (local == null) {
+            return remote.local(name.isEmpty() ? "." : name);
+        }
+        Path path = remote.local(local);
+        return Files.isDirectory(path) && !name.isEmpty() ? path.resolve(name) : path;
+    }
+
+    private void downloadTree(String directory, Path target) throws IOException {
+        try {
+            Files.createDirectories(target);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot create the directory " + target + ": " + e.getMessage(), e);
+        }
+        for (Entry entry : remote.client().list(directory)) {
+            RemotePath.checkName(entry.name()); // never let a name from the server climb out of the target
+            String child = RemotePath.child(directory, entry.name());
+            Path localChild = target.resolve(entry.name());
+            if (entry.isDirectory()) {
+                downloadTree(child, localChild);
+            } else {
+                download(child, localChild);
+            }
+        }
+    }
+
+    private void download(String path, Path target) throws IOException {
         Path directory = target.toAbsolutePath().getParent();
         Path partial = directory.resolve("." + target.getFileName() + ".netdisk-part-" + UUID.randomUUID());
         FileChannel out;
@@ -99,15 +152,25 @@ final class GetCommand implements Callable<Integer> {
             throw new LocalFileException("cannot create " + partial + ": " + e.getMessage(), e);
         }
         boolean complete = false;
-        try (out) {
-            FileHeader header = client.get(remote, out, progress);
+        try (out; var progress = progress()) {
+            FileHeader header = remote.client().get(path, out, progress);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             complete = true;
-            return header;
+            progress.finish();
+            files++;
+            bytes += header.size();
         } finally {
             if (!complete) {
                 Files.deleteIfExists(partial);
             }
+        }
+    }
+
+    private void summary(String path, Path target, String what) {
+        if (!quiet) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("get: %s -> %s (%s)%n", path, target, what);
+            out.flush();
         }
     }
 }

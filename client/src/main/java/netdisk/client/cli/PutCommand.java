@@ -1,15 +1,20 @@
 package netdisk.client.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.Callable;
 
 import netdisk.client.NetdiskClient;
+import netdisk.client.RemotePath;
 import netdisk.client.progress.Units;
 
 import picocli.CommandLine;
@@ -18,52 +23,102 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code netdisk put LOCAL [REMOTE]}: uploads a file. The server keeps it out of sight until it is complete and
- * flushed, then renames it into place, replacing a file of the same name.
+ * {@code put [-r] LOCAL [REMOTE]}: uploads a file, or with {@code -r} a directory tree. The server keeps each file out
+ * of sight until it is complete and flushed, then renames it into place, replacing a file of the same name. In a
+ * tree, directories are made with {@code mkdir -p}, and symbolic links and special files are skipped with a warning
+ * (a link could point anywhere, including outside the tree).
  */
 @Command(name = "put", mixinStandardHelpOptions = true,
-        description = "Uploads LOCAL as REMOTE (default: LOCAL's name, at the top of the server's files).")
+        description = {"Uploads LOCAL into the remote working directory, or as REMOTE.",
+                "REMOTE that is an existing directory (or ends in /) receives LOCAL under its own name."})
 final class PutCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.ParentCommand
-    ClientMain parent;
-
-    @Parameters(index = "0", paramLabel = "LOCAL", description = "The file to upload.")
-    Path local;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "REMOTE",
-            description = "Path on the server; ending in / means a directory there, keeping LOCAL's name.")
-    String remote;
+    @Option(names = {"-r", "-R", "--recursive"}, description = "Upload a directory with everything in it.")
+    boolean recursive;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar, no summary.")
     boolean quiet;
 
+    @Parameters(index = "0", paramLabel = "LOCAL", description = "The file (or, with -r, directory) to upload.")
+    String local;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "REMOTE", description = "Remote path or directory.")
+    String target;
+
+    private final Remote remote;
+    private long files;
+    private long bytes;
+
+    PutCommand(Remote remote) {
+        this.remote = remote;
+    }
+
     @Override
     public Integer call() throws Exception {
-        String name = local.getFileName().toString();
-        String target = remote == null ? name : remote.endsWith("/") ? remote + name : remote;
-        FileChannel source = open(local);
-        ServerOptions server = parent.server;
-        try (source;
-             var client = NetdiskClient.connect(server.host, server.port, server.timeout());
-             var progress = new ProgressListener("put", quiet, spec.commandLine().getErr())) {
-            long size = source.size();
-            client.put(source, size, target, progress);
-            progress.finish();
-            if (!quiet) {
-                spec.commandLine().getOut().printf("put: %s -> %s (%s)%n", local, target, Units.bytes(size));
+        files = 0;
+        bytes = 0;
+        Path source = remote.local(local);
+        if (!Files.exists(source)) {
+            throw new LocalFileException("no such file: " + source);
+        }
+        if (source.getFileName() == null) {
+            throw new LocalFileException("cannot upload " + source + " itself: upload what is in it");
+        }
+        String destination = destination(source.getFileName().toString());
+        if (Files.isDirectory(source)) {
+            if (!recursive) {
+                throw new LocalFileException(source + " is a directory: use put -r");
             }
+            Files.walkFileTree(source, new Uploader(source, destination));
+            summary(source, destination, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes));
+        } else {
+            upload(source, destination);
+            summary(source, destination, Units.bytes(bytes));
         }
         return ExitCodes.OK;
     }
 
-    private static FileChannel open(Path file) throws LocalFileException {
-        if (Files.isDirectory(file)) {
-            throw new LocalFileException(file + " is a directory (directories come with put -r, not built yet)");
+    /** Where LOCAL named {@code name} goes: the working directory, REMOTE's directory, or REMOTE itself. */
+    private String destination(String name) throws IOException {
+        if (target == null) {
+            return RemotePath.child(remote.workingDirectory(), name);
         }
+        String resolved = remote.resolve(target);
+        if (target.endsWith("/") || RemoteKinds.isDirectory(remote.client(), resolved)) {
+            return RemotePath.child(resolved, name);
+        }
+        return resolved;
+    }
+
+    private void upload(Path file, String destination) throws IOException {
+        FileChannel channel = open(file);
+        NetdiskClient client = remote.client();
+        try (channel; var progress = new ProgressListener("put", quiet, spec.commandLine().getErr())) {
+            long size = channel.size();
+            client.put(channel, size, destination, progress);
+            progress.finish();
+            files++;
+            bytes += size;
+        }
+    }
+
+    private void summary(Path source, String destination, String what) {
+        if (!quiet) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("put: %s -> %s (%s)%n", source, destination, what);
+            out.flush();
+        }
+    }
+
+    private void warn(String message) {
+        spec.commandLine().getErr().println("netdisk: put: " + message);
+        spec.commandLine().getErr().flush();
+    }
+
+    private static FileChannel open(Path file) throws LocalFileException {
         try {
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
@@ -72,6 +127,50 @@ final class PutCommand implements Callable<Integer> {
             throw new LocalFileException("cannot read " + file + ": permission denied", e);
         } catch (IOException e) {
             throw new LocalFileException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Walks the local tree (links not followed) and mirrors it under the remote directory. */
+    private final class Uploader extends SimpleFileVisitor<Path> {
+        private final Path root;
+        private final String remoteRoot;
+
+        Uploader(Path root, String remoteRoot) {
+            this.root = root;
+            this.remoteRoot = remoteRoot;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) throws IOException {
+            remote.client().mkdir(remoteFor(directory), true);
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+            if (attributes.isSymbolicLink()) {
+                warn("skipping symbolic link " + file);
+            } else if (!attributes.isRegularFile()) {
+                warn("skipping " + file + ": not a regular file");
+            } else {
+                upload(file, remoteFor(file));
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            throw new LocalFileException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+
+        private String remoteFor(Path path) throws IOException {
+            String result = remoteRoot;
+            for (Path name : root.relativize(path)) {
+                if (!name.toString().isEmpty()) {
+                    result = RemotePath.child(result, name.toString());
+                }
+            }
+            return result;
         }
     }
 }

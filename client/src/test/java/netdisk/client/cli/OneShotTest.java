@@ -1,0 +1,337 @@
+package netdisk.client.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import netdisk.client.FakeServer;
+import netdisk.client.NetdiskClient;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The one-shot commands as a script would run them, in this JVM, against {@link FakeServer}: logins and the saved
+ * session, the working directory across runs, transfers, and the exit code and message of each failure.
+ */
+class OneShotTest {
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path local;
+
+    private final FakeServer server = FakeServer.start().addUser("alice", "pw-alice").addUser("bob", "pw-bob");
+    private final Map<String, String> environment = new HashMap<>();
+    private final Deque<String> answers = new ArrayDeque<>();
+    private final List<String> asked = new ArrayList<>();
+    private boolean terminal;
+
+    OneShotTest() throws IOException {
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        environment.put("XDG_CONFIG_HOME", home.resolve("config").toString());
+        environment.put("HOME", home.toString());
+        var out = new StringWriter();
+        var err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("--port", Integer.toString(server.port())));
+        all.addAll(List.of(args));
+        int code = ClientMain.run(environment, new ScriptedPrompter(), new PrintWriter(out), new PrintWriter(err),
+                all.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Run ok(String... args) {
+        Run run = run(args);
+        assertThat(run.exitCode()).as("%s: %s", String.join(" ", args), run.err()).isZero();
+        return run;
+    }
+
+    private Path sessionFile() {
+        return home.resolve("config/netdisk/session-127.0.0.1-" + server.port());
+    }
+
+    /** Answers prompts from {@link #answers}, as if typed at a terminal (when {@link #terminal} is set). */
+    private final class ScriptedPrompter implements Prompter {
+        @Override
+        public boolean interactive() {
+            return terminal;
+        }
+
+        @Override
+        public String readLine(String prompt) {
+            asked.add(prompt);
+            return answers.remove();
+        }
+
+        @Override
+        public char[] readPassword(String prompt) {
+            asked.add(prompt);
+            return answers.remove().toCharArray();
+        }
+    }
+
+    @Test
+    void withNothingSavedAndNoUserTheMessageSaysHowToLogIn() {
+        Run run = run("ls");
+        assertThat(run.exitCode()).isEqualTo(10);
+        assertThat(run.err()).isEqualTo("netdisk: not logged in to 127.0.0.1:" + server.port()
+                + ": run `netdisk --user NAME login` first\n");
+    }
+
+    @Test
+    void loginAsksThePasswordSavesTheSession0600AndLaterCommandsNeedNoPassword() throws Exception {
+        terminal = true;
+        answers.add("pw-alice");
+        Run login = ok("--user", "alice", "login");
+        assertThat(asked).containsExactly("Password for alice@127.0.0.1:" + server.port() + ": ");
+        assertThat(login.out()).startsWith("logged in as alice at 127.0.0.1:" + server.port());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sessionFile())))
+                .isEqualTo("rw-------");
+        assertThat(Files.readString(sessionFile())).doesNotContain("pw-alice");
+
+        terminal = false;
+        ok("mkdir", "文档");
+        assertThat(ok("ls").out()).isEqualTo("文档/\n");
+        assertThat(asked).hasSize(1);
+    }
+
+    @Test
+    void thePasswordComesFromTheFileBeforeTheEnvironmentAndAWrongOneIsExit10() throws Exception {
+        Path file = local.resolve("password");
+        Files.writeString(file, "pw-alice\n");
+        environment.put("NETDISK_PASSWORD", "wrong");
+        ok("--user", "alice", "--password-file", file.toString(), "login");
+        Run wrong = run("--user", "alice", "login");
+        assertThat(wrong.exitCode()).isEqualTo(10);
+        assertThat(wrong.err()).startsWith("netdisk: login failed: ");
+        Run missing = run("--user", "alice", "--password-file", local.resolve("none").toString(), "login");
+        assertThat(missing.exitCode()).isEqualTo(7);
+        assertThat(missing.err()).contains("no such password file");
+    }
+
+    @Test
+    void aRefusedTokenFallsBackToThePasswordOrSaysClearlyThatNoneIsAvailable() {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        ok("--user", "alice", "login");
+        server.revokeTokens();
+        environment.remove("NETDISK_PASSWORD");
+        Run noPassword = run("ls");
+        assertThat(noPassword.exitCode()).isEqualTo(10);
+        assertThat(noPassword.err()).contains("a password is needed for alice",
+                "the saved login has expired or was revoked", "set NETDISK_PASSWORD or give --password-file FILE");
+
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        ok("ls");
+        environment.remove("NETDISK_PASSWORD");
+        ok("ls"); // the new token was saved
+    }
+
+    @Test
+    void anotherUserThanTheSavedOneLogsInAsThatUser() {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        ok("--user", "alice", "login");
+        ok("mkdir", "alice-only");
+        environment.put("NETDISK_PASSWORD", "pw-bob");
+        assertThat(ok("ls", "--user", "bob").out()).isEmpty();
+        environment.remove("NETDISK_PASSWORD");
+        assertThat(ok("ls").out()).isEmpty(); // bob's login is the saved one now
+        assertThat(ok("pwd").out()).isEqualTo("/\n");
+    }
+
+    @Test
+    void cdHoldsForTheNextCommandAndDotDotIsResolvedByTheClient() {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        ok("--user", "alice", "mkdir", "-p", "a/b/c");
+        ok("cd", "a/b");
+        assertThat(ok("pwd").out()).isEqualTo("/a/b\n");
+        assertThat(ok("ls").out()).isEqualTo("c/\n");
+        ok("cd", "../..");
+        assertThat(ok("pwd").out()).isEqualTo("/\n");
+        ok("cd", "a/./b/c/../../..");
+        assertThat(ok("pwd").out()).isEqualTo("/\n");
+        assertThat(ok("ls", "..").out()).isEqualTo("a/\n");
+        Run file = run("cd", "nowhere");
+        assertThat(file.exitCode()).isEqualTo(6);
+    }
+
+    @Test
+    void logoutRevokesTheTokenAndDeletesTheSavedSession() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        ok("--user", "alice", "login");
+        String token = Files.readAllLines(sessionFile()).stream().filter(l -> l.startsWith("token="))
+                .findFirst().orElseThrow().substring(6);
+        assertThat(ok("logout").out()).isEqualTo("logged out of 127.0.0.1:" + server.port() + "\n");
+        assertThat(sessionFile()).doesNotExist();
+        try (var client = NetdiskClient.connect("127.0.0.1", server.port(), Duration.ofSeconds(5))) {
+            assertThatThrownBy(() -> client.loginWithToken("alice", token))
+                    .hasMessageStartingWith("login failed");
+        }
+        assertThat(ok("logout").out()).startsWith("not logged in");
+    }
+
+    @Test
+    void registerCreatesTheAccountWhenAllowedAndSaysSoWhenNot() {
+        environment.put("NETDISK_PASSWORD", "pw-carol");
+        Run closed = run("register", "carol");
+        assertThat(closed.exitCode()).isEqualTo(16);
+        assertThat(closed.err()).isEqualTo("netdisk: registration closed: self-registration is off on this server\n");
+        server.registrationOpen(true);
+        assertThat(ok("register", "carol").out()).startsWith("registered and logged in as carol");
+        assertThat(ok("pwd").out()).isEqualTo("/\n");
+        Run again = run("register", "carol");
+        assertThat(again.exitCode()).isEqualTo(12);
+    }
+
+    @Test
+    void registerAsksThePasswordTwiceAtATerminal() {
+        server.registrationOpen(true);
+        terminal = true;
+        answers.addAll(List.of("dave", "pw1", "pw2"));
+        Run differ = run("register");
+        assertThat(differ.exitCode()).isEqualTo(10);
+        assertThat(differ.err()).contains("the two passwords differ");
+        answers.addAll(List.of("dave", "pw1", "pw1"));
+        ok("register");
+        assertThat(asked).contains("User name: ", "Once more: ");
+    }
+
+    @Test
+    void putAndGetRoundTripChineseNamesExactly() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        Path original = local.resolve("数据 (final).bin");
+        byte[] content = new byte[300_000];
+        new Random(7).nextBytes(content);
+        Files.write(original, content);
+        ok("--user", "alice", "mkdir", "目录");
+        Run put = ok("put", "-q", original.toString(), "目录");
+        assertThat(put.out()).isEmpty();
+        assertThat(server.content("alice", "/目录/数据 (final).bin")).isEqualTo(content);
+        assertThat(ok("put", original.toString()).out()).isEqualTo("put: " + original + " -> /数据 (final).bin ("
+                + "293 KiB)\n");
+
+        Path copy = local.resolve("copy.bin");
+        ok("get", "目录/数据 (final).bin", copy.toString());
+        assertThat(Files.readAllBytes(copy)).isEqualTo(content);
+        Files.createDirectory(local.resolve("into"));
+        ok("get", "-q", "/目录/数据 (final).bin", local.resolve("into").toString());
+        assertThat(local.resolve("into/数据 (final).bin")).hasBinaryContent(content);
+    }
+
+    @Test
+    void putIntoAMissingDirectoryIsNotFoundAndOfADirectoryNeedsR() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        Path file = Files.writeString(local.resolve("f.txt"), "x");
+        Run missing = run("--user", "alice", "put", file.toString(), "/no/f.txt");
+        assertThat(missing.exitCode()).isEqualTo(6);
+        Run directory = run("put", local.toString());
+        assertThat(directory.exitCode()).isEqualTo(7);
+        assertThat(directory.err()).isEqualTo("netdisk: " + local + " is a directory: use put -r\n");
+    }
+
+    @Test
+    void putAndGetRecursivelySkippingSymbolicLinksWithAWarning() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        Path tree = Files.createDirectories(local.resolve("树/子目录"));
+        Files.writeString(tree.resolve("深.txt"), "deep", StandardCharsets.UTF_8);
+        Files.writeString(local.resolve("树/top.txt"), "top");
+        Files.createDirectory(local.resolve("树/empty"));
+        Files.createSymbolicLink(local.resolve("树/link"), Path.of("top.txt"));
+        Run put = ok("--user", "alice", "put", "-r", "-q", local.resolve("树").toString());
+        assertThat(put.err()).isEqualTo("netdisk: put: skipping symbolic link " + local.resolve("树/link") + "\n");
+        assertThat(server.content("alice", "/树/子目录/深.txt")).asString(StandardCharsets.UTF_8).isEqualTo("deep");
+        assertThat(server.exists("alice", "/树/empty")).isTrue();
+        assertThat(server.exists("alice", "/树/link")).isFalse();
+
+        Path back = local.resolve("back");
+        Run get = ok("get", "-r", "树", back.toString());
+        assertThat(get.out()).isEqualTo("get: /树 -> " + back + " (2 files, 7 B)\n");
+        assertThat(back.resolve("子目录/深.txt")).hasContent("deep");
+        assertThat(back.resolve("top.txt")).hasContent("top");
+        assertThat(back.resolve("empty")).isEmptyDirectory();
+    }
+
+    @Test
+    void eachRefusalHasItsExitCodeAndAMessageNamingWhatFailed() {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        ok("--user", "alice", "mkdir", "-p", "d/e");
+        server.file("alice", "/f", new byte[1]);
+        assertThat(run("mkdir", "d")).isEqualTo(new Run(12, "", "netdisk: already exists: /d exists\n"));
+        assertThat(run("rm", "d")).isEqualTo(new Run(14, "", "netdisk: not empty: /d is not empty\n"));
+        assertThat(run("cd", "f")).isEqualTo(new Run(13, "", "netdisk: not a directory: /f is a file\n"));
+        assertThat(run("mv", "d", "d/e")).isEqualTo(new Run(17, "",
+                "netdisk: invalid operation: cannot move /d into itself\n"));
+        assertThat(run("stat", "a\0b").exitCode()).isEqualTo(6);
+        assertThat(run("ls", "x".repeat(256)).err()).startsWith("netdisk: name too long: 256 bytes");
+        assertThat(run("rm", "-r", "d").exitCode()).isZero();
+        assertThat(run("ls").out()).isEqualTo("f\n");
+    }
+
+    @Test
+    void mvAndCpWithATrailingSlashGoIntoTheDirectory() {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        ok("--user", "alice", "mkdir", "d");
+        server.file("alice", "/f", new byte[3]);
+        ok("cp", "f", "d/");
+        ok("mv", "f", "g");
+        assertThat(ok("ls", "d").out()).isEqualTo("f\n");
+        assertThat(ok("ls").out()).isEqualTo("d/\ng\n");
+        assertThat(run("mv", "g", "missing/").exitCode()).isEqualTo(6);
+    }
+
+    @Test
+    void dfShowsUsageAndQuota() {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        server.file("alice", "/f", new byte[2048]);
+        assertThat(ok("--user", "alice", "df").out()).isEqualTo(
+                "used:   2.00 KiB in 1 file\nquota:  no quota\nfree on server: 1.00 TiB\n");
+        server.quota(8192);
+        assertThat(ok("df").out()).contains("quota:  8.00 KiB (25.0% used, 6.00 KiB left)");
+    }
+
+    @Test
+    void jsonOutputsAreMachineReadable() {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        server.file("alice", "/f", "hello".getBytes(StandardCharsets.UTF_8));
+        assertThat(ok("--user", "alice", "ls", "--json").out()).matches(
+                "\\[\\{\"name\":\"f\",\"type\":\"file\",\"size\":5,\"modified\":\"[0-9T:.-]+Z\",\"sha256\":"
+                        + "\"2cf24dba[0-9a-f]{56}\"}]\n");
+        assertThat(ok("stat", "--json", "/f").out()).startsWith("{\"path\":\"/f\",\"name\":\"f\",");
+    }
+
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() {
+        String help = ok("--help").out();
+        for (String command : List.of("ls", "cd", "pwd", "mkdir", "rm", "mv", "cp", "stat", "put", "get", "df",
+                "login", "logout", "register", "ping", "help")) {
+            assertThat(help).contains("\n  " + command + " ");
+        }
+        assertThat(help.replaceAll("\\s+", " ")).contains("16 registration closed, 17 invalid operation");
+    }
+}
