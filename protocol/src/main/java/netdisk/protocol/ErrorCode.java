@@ -76,7 +76,10 @@ public enum ErrorCode {
     REGISTRATION_CLOSED(21),
 
     /** The request cannot be done as asked: a directory into itself, the root deleted or moved. */
-    INVALID_OPERATION(22);
+    INVALID_OPERATION(22),
+
+    /** A new account's user name or password does not meet the server's rules; the message says which and why. */
+    ACCOUNT_REFUSED(23);
 
     private final int code;
 

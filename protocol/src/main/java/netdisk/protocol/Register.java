@@ -12,8 +12,8 @@ import java.util.Objects;
  * </pre>
  *
  * Answered by {@link LoginOk}, or by an {@link ErrorReply}: {@code REGISTRATION_CLOSED} (the server's operator did
- * not allow self-registration), {@code ALREADY_EXISTS}, {@code BAD_PATH} (a name the server does not accept; the
- * message says why) or {@code TOO_MANY_ATTEMPTS}.
+ * not allow self-registration), {@code ALREADY_EXISTS}, {@code ACCOUNT_REFUSED} (a name or password the server does
+ * not accept; the message says why) or {@code TOO_MANY_ATTEMPTS}.
  *
  * @param user     the account name wanted
  * @param password its password; never logged by either side

@@ -58,14 +58,14 @@ class MessageTest {
                 "6 INTERNAL", "7 TIMEOUT", "8 NOT_FOUND", "9 BAD_PATH", "10 IS_A_DIRECTORY", "11 NO_SPACE",
                 "12 STORAGE_ERROR", "13 TRANSFER_FAILED", "14 AUTH_REQUIRED", "15 LOGIN_FAILED",
                 "16 TOO_MANY_ATTEMPTS", "17 ALREADY_EXISTS", "18 NOT_A_DIRECTORY", "19 NOT_EMPTY", "20 QUOTA_EXCEEDED",
-                "21 REGISTRATION_CLOSED", "22 INVALID_OPERATION");
+                "21 REGISTRATION_CLOSED", "22 INVALID_OPERATION", "23 ACCOUNT_REFUSED");
         for (ErrorCode code : ErrorCode.values()) {
             assertThat(ErrorCode.of(code.code())).contains(code);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 23, -1, Integer.MAX_VALUE})
+    @ValueSource(ints = {0, 24, -1, Integer.MAX_VALUE})
     void unknownErrorNumbersStayRepresentable(int number) {
         assertThat(ErrorCode.of(number)).isEmpty();
         ErrorReply reply = new ErrorReply(number, "from the future");

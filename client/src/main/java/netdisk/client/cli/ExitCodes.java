@@ -37,7 +37,7 @@ final class ExitCodes {
             + "remote path, 7 local file problem, 8 transfer interrupted, 9 server storage error (e.g. no space), "
             + "10 not logged in or login failed, 11 too many login attempts, 12 already exists, "
             + "13 not a directory or is a directory, 14 directory not empty, 15 quota exceeded, "
-            + "16 registration closed, 17 invalid operation (e.g. a directory into itself).";
+            + "16 registration closed or refused, 17 invalid operation (e.g. a directory into itself).";
 
     private ExitCodes() {
     }
@@ -73,7 +73,7 @@ final class ExitCodes {
                 case NOT_A_DIRECTORY, IS_A_DIRECTORY -> WRONG_KIND;
                 case NOT_EMPTY -> NOT_EMPTY;
                 case QUOTA_EXCEEDED -> QUOTA_EXCEEDED;
-                case REGISTRATION_CLOSED -> REGISTRATION_CLOSED;
+                case REGISTRATION_CLOSED, ACCOUNT_REFUSED -> REGISTRATION_CLOSED;
                 case INVALID_OPERATION -> INVALID_OPERATION;
                 case PROTOCOL_ERROR, UNSUPPORTED, INTERNAL, TIMEOUT -> FAILURE;
             }).orElse(FAILURE);

@@ -47,6 +47,7 @@ class ExitCodesTest {
         expected.put(ErrorCode.QUOTA_EXCEEDED, 15);
         expected.put(ErrorCode.REGISTRATION_CLOSED, 16);
         expected.put(ErrorCode.INVALID_OPERATION, 17);
+        expected.put(ErrorCode.ACCOUNT_REFUSED, 16);
         assertThat(expected).hasSize(ErrorCode.values().length);
         expected.forEach((code, exit) -> assertThat(refused(code)).as(code.name()).isEqualTo(exit));
     }

@@ -332,6 +332,6 @@ class OneShotTest {
                 "login", "logout", "register", "ping", "help")) {
             assertThat(help).contains("\n  " + command + " ");
         }
-        assertThat(help.replaceAll("\\s+", " ")).contains("16 registration closed, 17 invalid operation");
+        assertThat(help.replaceAll("\\s+", " ")).contains("16 registration closed or refused, 17 invalid operation");
     }
 }

@@ -115,11 +115,12 @@ public final class Accounts {
             refuseIfThrottled(userName, from);
             Optional<String> problem = AccountRules.userNameProblem(userName);
             if (problem.isPresent()) {
-                throw new AuthException(ErrorCode.BAD_PATH, "user name refused: " + problem.get());
+                throw new AuthException(ErrorCode.ACCOUNT_REFUSED, "user name refused: " + problem.get()
+                        + " (a user name is " + AccountRules.USER_NAME_RULE + ")");
             }
             Optional<String> weak = AccountRules.passwordProblem(password);
             if (weak.isPresent()) {
-                throw new AuthException(ErrorCode.BAD_PATH, weak.get());
+                throw new AuthException(ErrorCode.ACCOUNT_REFUSED, weak.get());
             }
             User user;
             try {
