@@ -60,10 +60,14 @@ public record ServerConfig(
     public static final Duration MIN_SESSION_LIFETIME = Duration.ofMinutes(1);
     /** Ten years, as good as forever, and far from overflowing millisecond times. */
     public static final Duration MAX_SESSION_LIFETIME = Duration.ofDays(3650);
-    /** A small, fast-starting worker JVM (measured: ~50 MB RSS); sessions are virtual threads. */
+    /**
+     * A small worker JVM; sessions are virtual threads. Not C1-only ({@code -XX:TieredStopAtLevel=1}), although that
+     * starts faster and smaller: only C2 uses the CPU's SHA instructions, and every upload is hashed with SHA-256
+     * (measured: 0.14 GiB/s with C1 alone, 1.7 GiB/s with C2).
+     */
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of(
-            "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-Xss512k", "-XX:TieredStopAtLevel=1",
-            "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=96m");
+            "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-Xss512k", "-XX:CICompilerCount=2",
+            "-XX:ReservedCodeCacheSize=48m", "-XX:MaxMetaspaceSize=96m");
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
