@@ -2,8 +2,9 @@
 # File-transfer benchmark: one big file of random bytes (1 GiB), netdisk against the usual peers, on 127.0.0.1.
 #
 #   Download  netdisk `get` against nginx (sendfile on, worker_processes 2) + `curl -o`, into /dev/null, a tmpfs
-#             file (/dev/shm) and a disk file (/tmp, checked to be disk). The source file is in the page cache (warm)
-#             for both: it is read once before every round.
+#             file (/dev/shm) and a disk file (/tmp, checked to be disk). nginx serves src.bin itself; netdisk serves
+#             its own copy of it, the blob that an untimed `netdisk put` of src.bin stored before the rounds. Both
+#             are in the page cache (warm): both are read once before every round.
 #   Upload    netdisk `put` against nginx WebDAV PUT (`curl -T … http://`) and vsftpd (anonymous upload,
 #             `curl -T … ftp://`), into a disk directory and into a tmpfs directory. netdisk fsyncs every upload
 #             (file and directory) before it answers; nginx and vsftpd do not, so on disk the peers are also given
@@ -14,20 +15,40 @@
 #   Sink      netdisk.bench.UploadSinkBench: socket → file with FileChannel.transferFrom against the server's read
 #             loop (1 MiB direct buffer), on a virtual and on a platform thread, to disk and to tmpfs.
 #
+# netdisk is a multi-user disk: each server's data directory gets one account (`netdisk-server user add`, before
+# the server starts), the client logs in once per server (untimed; the token is kept under XDG_CONFIG_HOME, set to a
+# directory in the temp dir), and every timed command logs in with that token. Files live in the user's tree
+# (SQLite metadata) with their content stored by SHA-256 in DATA/blobs/ab/cd/<sha256>, so the files to download are
+# seeded by uploading them (src.bin, and the sparse big.bin of the RSS pass, stored dense) before the rounds.
+#
+# What an upload costs the server (FileBlobWriter, Disk.publish): the content is received into DATA/blobs/tmp,
+# hashed as it is written, flushed to disk while it arrives and fsynced in full; then, under the blob lock, it is
+# renamed to its blob path (its two fan-out directories made first when new, each with an fsync of its parent) and
+# that directory fsynced, and the file is added to the tree in one SQLite transaction (synchronous=FULL) before the
+# answer. If a blob with that hash already exists, the upload is still received, hashed, written and fsynced in
+# full, but its temporary copy is then deleted instead: no rename, no directory fsync, and the unlink of the whole
+# file (and of its page cache) inside the timed upload. That is not what storing a new file costs, in either
+# direction, so each round uploads content that netdisk has not stored: src.bin with its first 8 bytes replaced by
+# `rnd00001`, `rnd00002`, ... (still SIZE bytes; the peers upload the very same file; the 8 bytes are put back for
+# the downloads). netdisk's uploads are verified in every round by the sha256 of `netdisk stat --json` against
+# sha256sum of that round's content (computed once, before the rounds), the peers' byte for byte in round 1; then
+# every upload is deleted, untimed (`netdisk rm`, which deletes the blob).
+#
 # ROUNDS interleaved rounds (the order of the contenders rotates each round); the tables give the median of the
 # rounds. Every command is timed with `date +%s%N` around the whole client process: for netdisk that includes the
-# launcher script and the JVM's start. netdisk's transfer-only rate is given twice: as the client prints it
-# (`get NAME  100%  1.00 GiB in 0:01  (X GiB/s)`, measured from the server's answer to the end of the transfer) and
-# from the server's log line (`download of NAME: N bytes in T ms`, `upload of …`). curl's own `time_total` is given
-# for the peers.
+# launcher script, the JVM's start and the login with the saved token. netdisk's transfer-only rate is given twice:
+# as the client prints it (`get NAME  100%  1.00 GiB in 0:01  (X GiB/s)`, measured from the server's answer to the
+# end of the transfer) and from the server's log line (`download of /NAME: N bytes in T ms`, `upload of …`). curl's
+# own `time_total` is given for the peers.
 #
 #   bench/transfer.sh
 #
 # Env (defaults): SIZE_MIB=1024 ROUNDS=3 BIG_MIB=4096 (RSS pass) WORKERS=2 SINK=1 SINK_REPS=5 SINK_MIB=SIZE_MIB
 #                 SKIP_BUILD=0 MVN_OFFLINE=1 KEEP_TMP=0 (keep the temp dirs and logs)
-# Needs: nginx (with the dav module: Debian's nginx has it), vsftpd, curl, ss, pgrep, fincore
+# Needs: nginx (with the dav module: Debian's nginx has it), vsftpd, curl, ss, pgrep, fincore, sha256sum
 #        (installed with apt-get when missing and run as root). Nothing is started as a service; every server is
-#        started here in the foreground, on 127.0.0.1 and free ports, and stopped here.
+#        started here in the foreground, on 127.0.0.1 and free ports, and stopped here. Disk space in TMPDIR: about
+#        3 × SIZE_MIB + BIG_MIB (netdisk stores big.bin dense); page cache: the same, plus BIG_MIB of nginx's zeros.
 set -euo pipefail
 
 SIZE_MIB=${SIZE_MIB:-1024}
@@ -54,7 +75,7 @@ die() {
 
 # The peers come from Debian's packages; install them when missing and we can (root with apt-get).
 missing=()
-for tool in nginx vsftpd curl ss pgrep fincore findmnt; do
+for tool in nginx vsftpd curl ss pgrep fincore findmnt sha256sum; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if ((${#missing[@]} > 0)) && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
@@ -62,7 +83,7 @@ if ((${#missing[@]} > 0)) && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/nul
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx vsftpd curl iproute2 procps \
     util-linux >&2 || die "apt-get install failed"
 fi
-for tool in nginx vsftpd curl ss pgrep fincore findmnt; do
+for tool in nginx vsftpd curl ss pgrep fincore findmnt sha256sum; do
   command -v "$tool" >/dev/null 2>&1 || die "needs $tool (apt-get install -y nginx vsftpd curl)"
 done
 nginx -V 2>&1 | grep -q -- '--with-http_dav_module' || die "this nginx has no dav module (Debian's nginx has it)"
@@ -82,6 +103,10 @@ case $disk_fs in
   tmpfs* | ramfs* | overlay*) die "$tmp is on ${disk_fs%% *}, not on a disk: set TMPDIR to a directory on a disk" ;;
 esac
 [[ $shm_fs == tmpfs* ]] || die "/dev/shm is not a tmpfs ($shm_fs)"
+# The client's saved logins (XDG_CONFIG_HOME/netdisk) and shell history: in the temp dir, never the user's own.
+export XDG_CONFIG_HOME=$tmp/xdg/config XDG_STATE_HOME=$tmp/xdg/state
+ND_USER=bench
+ND_PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n') # only for `user add` and `login`, never exported
 
 declare -a ALIVE=() # pids of servers started here and not yet stopped
 SAMPLER_PID=
@@ -214,20 +239,43 @@ mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k / 1024}'; }
 
 # ---- files
 
-mkdir -p "$tmp/nd-disk/data/files" "$shm/nd/data" "$tmp/dst" "$shm/dst" "$tmp/dav" "$tmp/dav-body" \
+mkdir -p "$tmp/nd-disk" "$shm/nd" "$tmp/dl" "$tmp/dst" "$shm/dst" "$tmp/dav" "$tmp/dav-body" \
   "$shm/dav" "$shm/dav-body" "$tmp/nginx"
 say "writing $SIZE_MIB MiB of random bytes..."
 head -c "$SIZE" /dev/urandom >"$tmp/src.bin"
 sync "$tmp/src.bin" # no dirty pages of ours left to write back during the runs
-ln "$tmp/src.bin" "$tmp/nd-disk/data/files/src.bin" # the same inode for netdisk and nginx
-truncate -s "$BIG" "$tmp/big.bin"                   # sparse
-ln "$tmp/big.bin" "$tmp/nd-disk/data/files/big.bin"
+ln "$tmp/src.bin" "$tmp/dl/src.bin" # what nginx serves: the same inode (netdisk serves its own blob of it)
+truncate -s "$BIG" "$tmp/big.bin"   # sparse
+ln "$tmp/big.bin" "$tmp/dl/big.bin"
+
+# The content of each round's uploads: src.bin with its first 8 bytes replaced (see the header); 0 = src.bin as
+# written, which the downloads need. set_content N writes those 8 bytes in place and syncs the page it dirtied.
+head -c 8 "$tmp/src.bin" >"$tmp/head-0.bin"
+CONTENT=0
+declare -A SUM=() # round -> sha256 of that round's content, for netdisk's uploads
+set_content() {
+  ((CONTENT == $1)) && return
+  dd if="$tmp/head-$1.bin" of="$tmp/src.bin" bs=8 count=1 conv=notrunc status=none || die "cannot write src.bin"
+  sync "$tmp/src.bin"
+  CONTENT=$1
+}
+say "hashing the uploads' contents..."
+for ((n = 0; n <= ROUNDS + 1; n++)); do
+  if ((n > 0)); then
+    printf 'rnd%05d' "$n" >"$tmp/head-$n.bin"
+    cmp -s "$tmp/head-0.bin" "$tmp/head-$n.bin" && die "src.bin starts with rnd$(printf %05d "$n"): run again"
+  fi
+  ((n == ROUNDS + 1)) && break # the RSS pass's upload (not verified)
+  SUM[$n]=$({ cat "$tmp/head-$n.bin" && tail -c +9 "$tmp/src.bin"; } | sha256sum | cut -d' ' -f1)
+done
 
 # ---- servers
 
-declare -A ND_PID=() ND_PORT=() ND_LOG=() ND_FILES=()
-start_netdisk() { # $1 = name, $2 = data dir
+declare -A ND_PID=() ND_PORT=() ND_LOG=() ND_DATA=()
+start_netdisk() { # $1 = name, $2 = data dir (created here with its one account); logs the client in
   local name=$1 data=$2 log=$tmp/netdisk-$1.log i port=''
+  NETDISK_PASSWORD=$ND_PASSWORD "$root/bin/netdisk-server" user add "$ND_USER" --data "$data" >"$tmp/user-$name.log" \
+    2>&1 || die "netdisk-server user add ($name) failed: $(cat "$tmp/user-$name.log")"
   "$root/bin/netdisk-server" --port 0 --data "$data" --workers "$WORKERS" >"$log" 2>&1 &
   local pid=$!
   ALIVE+=("$pid")
@@ -241,7 +289,9 @@ start_netdisk() { # $1 = name, $2 = data dir
     sleep 0.1
   done
   [[ -n $port ]] || die "netdisk-server ($name) not listening after 60 s (log $log)"
-  ND_PID[$name]=$pid ND_PORT[$name]=$port ND_LOG[$name]=$log ND_FILES[$name]=$data/files
+  ND_PID[$name]=$pid ND_PORT[$name]=$port ND_LOG[$name]=$log ND_DATA[$name]=$data
+  NETDISK_PASSWORD=$ND_PASSWORD "$root/bin/netdisk" --port "$port" --user "$ND_USER" login >"$tmp/login-$name.log" \
+    2>&1 || die "netdisk login ($name) failed: $(cat "$tmp/login-$name.log")"
 }
 
 NGINX_PORT=$(free_port)
@@ -265,7 +315,7 @@ http {
     scgi_temp_path $tmp/nginx/scgi;
     server {
         listen 127.0.0.1:$NGINX_PORT;
-        location /dl/ { alias $tmp/nd-disk/data/files/; }
+        location /dl/ { alias $tmp/dl/; }
         location /disk/ {
             alias $tmp/dav/;
             dav_methods PUT DELETE;
@@ -366,6 +416,33 @@ for p in "${ND_PID[disk]}" $ND_WORKERS "${ND_PID[shm]}" $ND_SHM_WORKERS "$NGINX_
   IDLE_RSS[$p]=$(rss_now "$p")
 done
 
+# ---- seed netdisk's downloads (untimed): its files live in the user's tree, their content in DATA/blobs
+nd_cmd() { # $1 = server (disk|shm), then a client command (untimed); its output on stdout, dies on failure
+  local server=$1 out rc=0
+  shift
+  out=$("$root/bin/netdisk" --port "${ND_PORT[$server]}" "$@" 2>&1) || rc=$?
+  ((rc == 0)) || die "netdisk $* ($server) failed with $rc: $out"
+  printf '%s\n' "$out"
+}
+nd_stat() { # $1 = server, $2 = remote path; sets ND_SIZE and ND_SHA from `stat --json`
+  local json
+  json=$(nd_cmd "$1" stat --json "$2")
+  ND_SIZE=$(sed -n 's/.*"size":\([0-9]*\).*/\1/p' <<<"$json")
+  ND_SHA=$(sed -n 's/.*"sha256":"\([0-9a-f]*\)".*/\1/p' <<<"$json")
+  [[ -n $ND_SIZE && ${#ND_SHA} == 64 ]] || die "netdisk stat --json $2 ($1): cannot read $json"
+}
+nd_blob() { echo "${ND_DATA[$1]}/blobs/${ND_SHA:0:2}/${ND_SHA:2:2}/$ND_SHA"; } # $1 = server; after nd_stat
+say "uploading src.bin and big.bin to netdisk (untimed)..."
+nd_cmd disk put -q "$tmp/src.bin" /src.bin >/dev/null
+nd_stat disk /src.bin
+[[ $ND_SIZE == "$SIZE" && $ND_SHA == "${SUM[0]}" ]] || die "netdisk's /src.bin: $ND_SIZE bytes, sha256 $ND_SHA"
+ND_SRC_BLOB=$(nd_blob disk)
+nd_cmd disk put -q "$tmp/big.bin" /big.bin >/dev/null
+nd_stat disk /big.bin
+[[ $ND_SIZE == "$BIG" ]] || die "netdisk's /big.bin: $ND_SIZE bytes, expected $BIG"
+ND_BIG_BLOB=$(nd_blob disk)
+[[ -f $ND_SRC_BLOB && -f $ND_BIG_BLOB ]] || die "netdisk's blobs are not where expected: $ND_SRC_BLOB, $ND_BIG_BLOB"
+
 # ---- one transfer each: every function sets WHOLE (GiB/s, whole process) and, where there is one, INNER
 #      (client's own rate, or curl's time_total) and SERVER (netdisk's log line); dies on any failure
 
@@ -402,13 +479,13 @@ declare -a VERIFIED=()
 
 nd_get() { # $1 = destination (path or /dev/null), $2 = label
   local before err=$tmp/client.err t0 t1 rc=0
-  before=$(nd_log_lines disk download src.bin)
+  before=$(nd_log_lines disk download /src.bin)
   t0=$(now_ns)
-  "$root/bin/netdisk" --port "${ND_PORT[disk]}" get src.bin "$1" >/dev/null 2>"$err" || rc=$?
+  "$root/bin/netdisk" --port "${ND_PORT[disk]}" get /src.bin "$1" >/dev/null 2>"$err" || rc=$?
   t1=$(now_ns)
   ((rc == 0)) || die "netdisk get ($2) failed with $rc: $(cat "$err")"
   WHOLE=$(gibps "$SIZE" $((t1 - t0))) INNER=$(client_rate "$err")
-  SERVER=$(nd_server_rate disk download src.bin "$before")
+  SERVER=$(nd_server_rate disk download /src.bin "$before")
   [[ $1 == /dev/null ]] || check_file "$1" "netdisk get → $2"
 }
 curl_get() { # $1 = destination, $2 = label
@@ -424,7 +501,7 @@ curl_get() { # $1 = destination, $2 = label
   SERVER=-
   [[ $1 == /dev/null ]] || check_file "$1" "nginx+curl → $2"
 }
-nd_put() { # $1 = server (disk|shm), $2 = remote name
+nd_put() { # $1 = server (disk|shm), $2 = remote path; src.bin holds round $round's content (set_content)
   local before err=$tmp/client.err t0 t1 rc=0
   before=$(nd_log_lines "$1" upload "$2")
   t0=$(now_ns)
@@ -433,8 +510,11 @@ nd_put() { # $1 = server (disk|shm), $2 = remote name
   ((rc == 0)) || die "netdisk put ($1) failed with $rc: $(cat "$err")"
   WHOLE=$(gibps "$SIZE" $((t1 - t0))) INNER=$(client_rate "$err")
   SERVER=$(nd_server_rate "$1" upload "$2" "$before")
-  check_file "${ND_FILES[$1]}/$2" "netdisk put → $1"
-  rm -f -- "${ND_FILES[$1]}/$2"
+  nd_stat "$1" "$2" # verified by its SHA-256 every round, against sha256sum of the round's content
+  [[ $ND_SIZE == "$SIZE" ]] || die "netdisk put → $1: $2 has $ND_SIZE bytes, expected $SIZE"
+  [[ $ND_SHA == "${SUM[$round]}" ]] || die "netdisk put → $1: $2 has sha256 $ND_SHA, expected ${SUM[$round]}"
+  if ((VERIFY)); then VERIFIED+=("netdisk put → $1"); fi
+  nd_cmd "$1" rm "$2" >/dev/null
 }
 curl_put() { # $1 = URL, $2 = file it lands in, $3 = label, $4 = expected status; sets SYNCED too (with sync FILE DIR)
   local t0 t1 t2 out rc=0
@@ -473,10 +553,10 @@ run_one() { # $1 = case, $2 = who
     "get disk|netdisk") nd_get "$tmp/dst/nd.bin" disk && rm -f -- "$tmp/dst/nd.bin" ;;
     "put disk|nginx") curl_put "http://127.0.0.1:$NGINX_PORT/disk/up.bin" "$tmp/dav/up.bin" "nginx PUT → disk" '^20[14]$' ;;
     "put disk|vsftpd") curl_put "ftp://127.0.0.1:${FTP_PORT[disk]}/up/up.bin" "${FTP_UP[disk]}/up.bin" "vsftpd → disk" '^226$' ;;
-    "put disk|netdisk") nd_put disk "up-$round.bin" ;;
+    "put disk|netdisk") nd_put disk "/up-$round.bin" ;;
     "put tmpfs|nginx") curl_put "http://127.0.0.1:$NGINX_PORT/shm/up.bin" "$shm/dav/up.bin" "nginx PUT → tmpfs" '^20[14]$' ;;
     "put tmpfs|vsftpd") curl_put "ftp://127.0.0.1:${FTP_PORT[shm]}/up/up.bin" "${FTP_UP[shm]}/up.bin" "vsftpd → tmpfs" '^226$' ;;
-    "put tmpfs|netdisk") nd_put shm "up-$round.bin" ;;
+    "put tmpfs|netdisk") nd_put shm "/up-$round.bin" ;;
     *) die "no such run: $1|$2" ;;
   esac
   record "$1" "$2"
@@ -495,7 +575,7 @@ for i in 1 2 3 4 5; do
   PING_MS+=("$(awk -v n=$((t1 - t0)) 'BEGIN{printf "%.1f", n / 1e6}')")
 done
 declare -a CURL_MS=()
-: >"$tmp/nd-disk/data/files/empty.bin"
+: >"$tmp/dl/empty.bin"
 for i in 1 2 3 4 5; do
   t0=$(now_ns)
   curl -sS --fail -o /dev/null "http://127.0.0.1:$NGINX_PORT/dl/empty.bin" || die "curl of an empty file failed"
@@ -508,22 +588,27 @@ done
 declare -a WARM=()
 for ((round = 1; round <= ROUNDS; round++)); do
   VERIFY=$((round == 1))
-  cat "$tmp/src.bin" >/dev/null # warm: the source is in the page cache for every contender
-  WARM+=("$(fincore -n -b -o RES "$tmp/src.bin" | awk -v s="$SIZE" '{printf "%.0f%%", 100 * $1 / s}')")
-  say "round $round/$ROUNDS (source in page cache: ${WARM[-1]})"
+  cat "$tmp/src.bin" "$ND_SRC_BLOB" >/dev/null # warm: the source is in the page cache for every contender
+  WARM+=("$(for f in "$tmp/src.bin" "$ND_SRC_BLOB"; do
+    fincore -n -b -o RES "$f" | awk -v s="$SIZE" '{printf "%.0f%%\n", 100 * $1 / s}'
+  done | paste -sd/)")
+  say "round $round/$ROUNDS (src.bin / netdisk's blob of it in page cache: ${WARM[-1]})"
   for c in "${CASES[@]}"; do
+    [[ $c == put* ]] && set_content "$round" # this round's upload content (the downloads first, with src.bin's)
     read -r -a who <<<"${WHO[$c]}"
     n=${#who[@]}
     for ((k = 0; k < n; k++)); do
       run_one "$c" "${who[$(((k + round - 1) % n))]}"
     done
   done
+  set_content 0
 done
 unset round
 
 # ---- RSS pass: sample every 100 ms during each transfer
 say "RSS pass..."
-cat "$tmp/big.bin" "$tmp/src.bin" >/dev/null # both in the page cache before either server reads them
+# all in the page cache before either server reads them (netdisk reads its blobs, nginx the files)
+cat "$tmp/big.bin" "$tmp/src.bin" "$ND_BIG_BLOB" "$ND_SRC_BLOB" >/dev/null
 declare -A RSS_MAX=() RSS_BEFORE=() RSS_N=()
 rss_pass() { # $1 = label, $2 = pids (space-separated), then the command
   local label=$1 pids=$2 out=$tmp/rss-$RANDOM.txt p t0 t1
@@ -547,12 +632,14 @@ ND_SHM_ALL="${ND_PID[shm]} $ND_SHM_WORKERS"
 NGINX_ALL="$NGINX_PID $NGINX_WORKERS"
 B=http://127.0.0.1:$NGINX_PORT
 LS="$SIZE_MIB MiB" LB="$BIG_MIB MiB sparse"
-rss_pass "netdisk get $LS" "$ND_ALL" "$root/bin/netdisk" --port "${ND_PORT[disk]}" get -q src.bin /dev/null
-rss_pass "netdisk get $LB" "$ND_ALL" "$root/bin/netdisk" --port "${ND_PORT[disk]}" get -q big.bin /dev/null
-rss_pass "netdisk put $LS disk" "$ND_ALL" "$root/bin/netdisk" --port "${ND_PORT[disk]}" put -q "$tmp/src.bin" rss.bin
-rm -f -- "${ND_FILES[disk]}/rss.bin"
-rss_pass "netdisk put $LB tmpfs" "$ND_SHM_ALL" "$root/bin/netdisk" --port "${ND_PORT[shm]}" put -q "$tmp/big.bin" rss.bin
-rm -f -- "${ND_FILES[shm]}/rss.bin"
+rss_pass "netdisk get $LS" "$ND_ALL" "$root/bin/netdisk" --port "${ND_PORT[disk]}" get -q /src.bin /dev/null
+rss_pass "netdisk get $LB" "$ND_ALL" "$root/bin/netdisk" --port "${ND_PORT[disk]}" get -q /big.bin /dev/null
+set_content $((ROUNDS + 1)) # content the disk server has not stored, like the rounds' uploads
+rss_pass "netdisk put $LS disk" "$ND_ALL" "$root/bin/netdisk" --port "${ND_PORT[disk]}" put -q "$tmp/src.bin" /rss.bin
+set_content 0
+nd_cmd disk rm /rss.bin >/dev/null
+rss_pass "netdisk put $LB tmpfs" "$ND_SHM_ALL" "$root/bin/netdisk" --port "${ND_PORT[shm]}" put -q "$tmp/big.bin" /rss.bin
+nd_cmd shm rm /rss.bin >/dev/null
 rss_pass "nginx get $LS" "$NGINX_ALL" curl -sS --fail -o /dev/null "$B/dl/src.bin"
 rss_pass "nginx get $LB" "$NGINX_ALL" curl -sS --fail -o /dev/null "$B/dl/big.bin"
 rss_pass "nginx put $LS disk" "$NGINX_ALL" curl -sS --fail -T "$tmp/src.bin" "$B/disk/rss.bin"
@@ -601,7 +688,8 @@ echo
 echo "Machine: $(nproc) vCPUs ($cpu$hyper), $mem RAM, Linux $(uname -r), $("$JAVA" -version 2>&1 | head -1 | sed 's/"//g')," \
   "$(nginx -v 2>&1 | sed 's/.*: //'), vsftpd $(dpkg-query -W -f '${Version}' vsftpd 2>/dev/null || echo '?'), $(curl --version | head -1 | cut -d' ' -f1-2)."
 echo "Disk: $tmp on ${disk_fs}; tmpfs: $shm on ${shm_fs}. Load average before/after: $load_before / $load_after."
-echo "File: $SIZE_MIB MiB of random bytes; $ROUNDS rounds; source in the page cache before each round: ${WARM[*]}."
+echo "File: $SIZE_MIB MiB of random bytes; $ROUNDS rounds; in the page cache before each round (src.bin / netdisk's" \
+  "blob of it): ${WARM[*]}. Each round's uploads: src.bin with its first 8 bytes changed (new content for netdisk)."
 echo "netdisk: \`bin/netdisk-server --workers $WORKERS\` (process mode, default worker options); client \`bin/netdisk\`."
 echo
 echo "Whole-process start cost, medians of 5: \`bin/netdisk ping\` (launcher + JVM + connect + handshake + 1 round trip)" \
@@ -609,8 +697,8 @@ echo "Whole-process start cost, medians of 5: \`bin/netdisk ping\` (launcher + J
   "$(median "${CURL_MS[@]}" | awk '{printf "%.1f", $1}') ms."
 echo
 echo "GiB/s, median of $ROUNDS rounds. *Whole process*: \`date +%s%N\` around the client command (netdisk: launcher" \
-  "script and JVM start included). *Own*: the client's own figure (netdisk's final progress line; curl's \`time_total\`)." \
-  "*Server log*: netdisk's \`… of NAME: N bytes in T ms\` line."
+  "script, JVM start and the login with the saved token included). *Own*: the client's own figure (netdisk's final" \
+  "progress line; curl's \`time_total\`). *Server log*: netdisk's \`… of NAME: N bytes in T ms\` line."
 echo
 echo "| operation | destination | peer | peer, whole process | peer, own (curl time_total) | netdisk, whole process | netdisk, own (client line) | netdisk, server log | netdisk ÷ peer (whole) | netdisk ÷ peer (own) |"
 echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -643,8 +731,9 @@ row "put tmpfs" "vsftpd (curl ftp://)" vsftpd whole
 echo
 echo "netdisk's upload figures include its fsync of the file and of the directory (every column). In the \"then sync\"" \
   "rows the peer's figures include the time of a \`sync FILE DIR\` run right after curl exits (whole process + sync;" \
-  "curl's time_total + sync). Verified byte for byte in round 1: ${#VERIFIED[@]} files" \
-  "(every download to a file and every upload); sizes checked in every round."
+  "curl's time_total + sync). Verified in round 1: ${#VERIFIED[@]} files (every download to a file and every" \
+  "upload; byte for byte, netdisk's uploads by the SHA-256 that \`netdisk stat\` reports, which is also checked in" \
+  "every round); sizes checked in every round."
 echo
 echo "vsftpd truncates the file it stores (\`ftruncate(fd, 0)\` after \`open\`, seen with strace), and ext4's" \
   "auto_da_alloc starts writing such a file back when it is closed; curl exits only after QUIT → 221, which vsftpd" \
@@ -654,8 +743,9 @@ echo
 echo "#### Server RSS during transfers (VmRSS MiB, sampled every 100 ms)"
 echo
 echo "Idle: 1 s after start, before any transfer. Before: just before that transfer (after the $ROUNDS rounds)." \
-  "Max: the largest sample during the transfer. \"sparse\": a sparse file (reads as zeros), read once before" \
-  "the pass so that it is in the page cache for both servers. Seconds: the whole client process."
+  "Max: the largest sample during the transfer. \"sparse\": a sparse file (reads as zeros; netdisk's copy of it is" \
+  "dense), read once before the pass so that it is in the page cache for both servers." \
+  "Seconds: the whole client process."
 echo
 echo "| transfer | seconds | samples | process | idle | before | max during | max − before |"
 echo "|---|---:|---:|---|---:|---:|---:|---:|"
