@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code netdisk-server} or {@code netdisk} commands as processes, the way a user's shell would. */
@@ -18,12 +19,17 @@ final class Cli {
 
     /** {@code netdisk-server ARGS}. */
     static Result run(String... args) throws IOException, InterruptedException {
-        return java("netdisk.server.cli.ServerMain", args);
+        return java(Map.of(), "netdisk.server.cli.ServerMain", args);
+    }
+
+    /** {@code netdisk-server ARGS} with {@code env} added to the environment (e.g. {@code NETDISK_PASSWORD}). */
+    static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return java(env, "netdisk.server.cli.ServerMain", args);
     }
 
     /** {@code netdisk ARGS}. */
     static Result client(String... args) throws IOException, InterruptedException {
-        return java("netdisk.client.cli.ClientMain", args);
+        return java(Map.of(), "netdisk.client.cli.ClientMain", args);
     }
 
     /** {@code netdisk ARGS}, started and left running (stdout and stderr together). */
@@ -39,9 +45,13 @@ final class Cli {
         return command;
     }
 
-    private static Result java(String main, String... args) throws IOException, InterruptedException {
+    private static Result java(Map<String, String> env, String main, String... args)
+            throws IOException, InterruptedException {
         List<String> command = command(main, args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
+                new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
