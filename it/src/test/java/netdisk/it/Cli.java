@@ -19,17 +19,29 @@ final class Cli {
 
     /** {@code netdisk-server ARGS}. */
     static Result run(String... args) throws IOException, InterruptedException {
-        return java(Map.of(), "netdisk.server.cli.ServerMain", args);
+        return java("netdisk.server.cli.ServerMain", Map.of(), args);
     }
 
-    /** {@code netdisk-server ARGS} with {@code env} added to the environment (e.g. {@code NETDISK_PASSWORD}). */
-    static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        return java(env, "netdisk.server.cli.ServerMain", args);
+    /** {@code netdisk-server ARGS} with {@code environment} added (e.g. {@code NETDISK_PASSWORD} for user add). */
+    static Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        return java("netdisk.server.cli.ServerMain", environment, args);
     }
 
     /** {@code netdisk ARGS}. */
     static Result client(String... args) throws IOException, InterruptedException {
-        return java(Map.of(), "netdisk.client.cli.ClientMain", args);
+        return java("netdisk.client.cli.ClientMain", Map.of(), args);
+    }
+
+    /** {@code netdisk ARGS} with {@code environment} added (the password, where the login is saved). */
+    static Result client(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        return java("netdisk.client.cli.ClientMain", environment, args);
+    }
+
+    /** The {@code java} command line of {@code bin/netdisk} (the same JVM flags), for a pseudo-terminal. */
+    static List<String> clientCommand(String... args) {
+        List<String> command = command("netdisk.client.cli.ClientMain", args);
+        command.add(1, "--enable-native-access=ALL-UNNAMED");
+        return command;
     }
 
     /** {@code netdisk ARGS}, started and left running (stdout and stderr together). */
@@ -45,12 +57,11 @@ final class Cli {
         return command;
     }
 
-    private static Result java(Map<String, String> env, String main, String... args)
+    private static Result java(String main, Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
         List<String> command = command(main, args);
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
-                new java.io.File("/dev/null")));
-        builder.environment().putAll(env);
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
