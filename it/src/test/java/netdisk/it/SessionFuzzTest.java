@@ -67,8 +67,8 @@ class SessionFuzzTest {
     }
 
     /**
-     * Sends {@code garbage} (after a Hello if {@code greet}, and a Login if {@code login}), half-closes, and reads until
-     * the server closes.
+     * Sends {@code garbage} (after a Hello if {@code greet}, and a Login if {@code login}), half-closes, and reads
+     * until the server closes.
      */
     private static String throwAt(int port, byte[] garbage, boolean greet, boolean login) throws IOException {
         try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
