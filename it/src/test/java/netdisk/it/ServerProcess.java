@@ -151,10 +151,13 @@ final class ServerProcess implements AutoCloseable {
      */
     void killAll() throws IOException, InterruptedException {
         List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
-        List<String> command = new ArrayList<>(List.of("kill", "-KILL", Long.toString(pid())));
-        family.forEach(p -> command.add(Long.toString(p.pid())));
-        new ProcessBuilder(command).inheritIO().start().waitFor();
         family.add(process.toHandle());
+        List<String> command = new ArrayList<>(List.of("kill", "-KILL"));
+        family.stream().filter(ProcessHandle::isAlive).forEach(p -> command.add(Long.toString(p.pid())));
+        if (command.size() > 2) {
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor(); // one that exited meanwhile makes kill complain: no matter
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (ProcessHandle member : family) {
             while (member.isAlive()) {
