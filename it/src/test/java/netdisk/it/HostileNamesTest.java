@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import netdisk.client.NetdiskClient;
 import netdisk.client.TransferListener;
 import netdisk.protocol.Entry;
 import netdisk.protocol.ErrorCode;

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
-import netdisk.client.NetdiskClient;
 import netdisk.client.ServerRefusedException;
 import netdisk.client.TransferInterruptedException;
 import netdisk.client.TransferListener;
