@@ -6,11 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import netdisk.client.NetdiskClient;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.LoginOk;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +145,35 @@ class AccountsTest {
             audited("user=alice", "op=login", "result=ok", "method=token");
             audited("user=alice", "op=logout", "result=ok");
             audited("user=alice", "op=login", "result=LOGIN_FAILED", "method=token");
+            noSecretsInTheAuditLog();
+        }
+    }
+
+    @Test
+    @Disabled("server bug: `netdisk-server user passwd` sets the hash but revokes none of the user's tokens "
+            + "(UserPasswdCommand), though docs/protocol.md says a password change revokes them; enable once fixed")
+    void aPasswordChangeRevokesTheUsersTokens() throws Exception {
+        TestUsers.add(data, "alice");
+        String newPassword = "alice's new password";
+        secrets.add(newPassword);
+        try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
+            LoginOk before;
+            try (var client = connect(server)) {
+                before = client.login("alice", TestUsers.PASSWORD.toCharArray());
+                secrets.add(before.token());
+            }
+            var passwd = Cli.run(Map.of("NETDISK_PASSWORD", newPassword), "user", "passwd", "alice", "--data",
+                    data.toString());
+            assertThat(passwd.exitCode()).as(passwd.output()).isZero();
+            try (var client = connect(server)) {
+                refused("the old password", () -> client.login("alice", TestUsers.PASSWORD.toCharArray()),
+                        ErrorCode.LOGIN_FAILED);
+                // docs/protocol.md, Accounts: "Logout revokes it; so does a password change."
+                refused("a token from before the change", () -> client.loginWithToken("alice", before.token()),
+                        ErrorCode.LOGIN_FAILED);
+                client.login("alice", newPassword.toCharArray());
+                assertThat(client.list("/")).isEmpty();
+            }
             noSecretsInTheAuditLog();
         }
     }
