@@ -46,7 +46,14 @@ final class Cli {
 
     /** {@code netdisk ARGS}, started and left running (stdout and stderr together). */
     static Process start(String... args) throws IOException {
-        return new ProcessBuilder(command("netdisk.client.cli.ClientMain", args)).redirectErrorStream(true).start();
+        return start(Map.of(), args);
+    }
+
+    /** {@code netdisk ARGS} with these environment variables added, started and left running. */
+    static Process start(Map<String, String> environment, String... args) throws IOException {
+        var builder = new ProcessBuilder(command("netdisk.client.cli.ClientMain", args)).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     private static List<String> command(String main, String... args) {

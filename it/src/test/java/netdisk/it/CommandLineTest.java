@@ -12,7 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The commands a user types: the tutorial's positional form, IPv6, ping, status, and their exit codes. */
+/**
+ * The commands a user types: the tutorial's positional form, IPv6, ping, status, login, put and get, and their exit
+ * codes.
+ */
 class CommandLineTest {
 
     @TempDir
@@ -87,6 +90,21 @@ class CommandLineTest {
                 assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("netdisk-part"));
             }
         }
+    }
+
+    @Test
+    void usageErrorsExitWith2AndSayWhatIsWrong() throws Exception {
+        var unknownOption = Cli.client("--bogus", "ping");
+        assertThat(unknownOption.exitCode()).as(unknownOption.output()).isEqualTo(2);
+        assertThat(unknownOption.output()).contains("--bogus");
+
+        var missingRemote = Cli.client("get");
+        assertThat(missingRemote.exitCode()).as(missingRemote.output()).isEqualTo(2);
+        assertThat(missingRemote.output()).contains("REMOTE");
+
+        var extra = Cli.client("ping", "extra");
+        assertThat(extra.exitCode()).as(extra.output()).isEqualTo(2);
+        assertThat(extra.output()).contains("extra");
     }
 
     @Test

@@ -1,10 +1,8 @@
 package netdisk.it;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import netdisk.client.NetdiskClient;
@@ -28,7 +26,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 class FullDiskTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final String USER = "ada";
 
     @TempDir
     Path mountPoint;
@@ -59,10 +57,11 @@ class FullDiskTest {
         Path small = Sha256.randomFile(local.resolve("small.bin"), 4_000_000, 11);
         Path nine = Sha256.randomFile(local.resolve("nine.bin"), 9_000_000, 12);
         Path tooBig = Sha256.randomFile(local.resolve("big.bin"), 40_000_000, 13);
+        TestUsers.add(data, USER);
         try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
-            put(server, small, "kept.bin");
+            put(server, small, "/kept.bin");
 
-            assertThatThrownBy(() -> put(server, tooBig, "big.bin"))
+            assertThatThrownBy(() -> put(server, tooBig, "/big.bin"))
                     .isInstanceOfSatisfying(ServerRefusedException.class, e -> {
                         assertThat(e.code()).contains(ErrorCode.NO_SPACE);
                         assertThat(e).hasMessageContaining("needs 40000000 bytes");
@@ -87,33 +86,38 @@ class FullDiskTest {
                 public void advanced(long bytes) {
                 }
             };
-            try (var client = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT);
-                 var in = FileChannel.open(nine)) {
-                assertThatThrownBy(() -> client.put(in, in.size(), "a.bin", fillTheDisk))
+            try (var client = Clients.login(server, USER)) {
+                assertThatThrownBy(() -> Clients.put(client, nine, "/a.bin", fillTheDisk))
                         .isInstanceOfSatisfying(ServerRefusedException.class,
                                 e -> assertThat(e.code()).contains(ErrorCode.NO_SPACE));
             }
             Files.delete(filler);
 
-            try (var client = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT)) {
+            try (var client = Clients.login(server, USER)) {
                 client.ping();
+                assertThat(Clients.sha256(client, "/kept.bin")).isEqualTo(Sha256.of(small));
+                assertNotFound(client, "/big.bin");
+                assertNotFound(client, "/a.bin");
             }
-            assertThat(Sha256.of(data.resolve("files/kept.bin"))).isEqualTo(Sha256.of(small));
-            assertThat(data.resolve("files/big.bin")).doesNotExist();
-            try (var uploads = Files.list(data.resolve("tmp/uploads"))) {
-                assertThat(uploads).as("no half-written upload stays").isEmpty();
+            assertThat(DataDir.temporaryFiles(data)).as("no half-written upload stays").isEmpty();
+            assertThat(DataDir.blobHashes(data)).containsExactly(Sha256.of(small));
+            put(server, nine, "/a.bin"); // with space again, the same upload works
+            try (var client = Clients.login(server, USER)) {
+                assertThat(Clients.sha256(client, "/a.bin")).isEqualTo(Sha256.of(nine));
             }
-            assertThat(data.resolve("files/a.bin")).doesNotExist();
-            put(server, nine, "a.bin"); // with space again, the same upload works
-            assertThat(Sha256.of(data.resolve("files/a.bin"))).isEqualTo(Sha256.of(nine));
+            assertThat(DataDir.blobHashes(data)).containsExactlyInAnyOrder(Sha256.of(small), Sha256.of(nine));
             assertThat(server.status().workers()).allSatisfy(w -> assertThat(w.restarts()).isZero());
         }
     }
 
     private static void put(ServerProcess server, Path source, String remote) throws IOException {
-        try (var client = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT);
-             var in = FileChannel.open(source)) {
-            client.put(in, in.size(), remote, TransferListener.NONE);
+        try (var client = Clients.login(server, USER)) {
+            Clients.put(client, source, remote);
         }
+    }
+
+    private static void assertNotFound(NetdiskClient client, String remote) {
+        assertThatThrownBy(() -> client.stat(remote)).as(remote).isInstanceOfSatisfying(ServerRefusedException.class,
+                e -> assertThat(e.code()).contains(ErrorCode.NOT_FOUND));
     }
 }

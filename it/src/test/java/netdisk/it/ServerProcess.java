@@ -145,6 +145,31 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code kill -9} of the whole server at once, master and every descendant (its workers) in one {@code kill}
+     * command, as a crash or an out-of-memory killer would; returns when all of them are gone.
+     */
+    void killAll() throws IOException, InterruptedException {
+        List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
+        family.add(process.toHandle());
+        List<String> command = new ArrayList<>(List.of("kill", "-KILL"));
+        family.stream().filter(ProcessHandle::isAlive).forEach(p -> command.add(Long.toString(p.pid())));
+        if (command.size() > 2) {
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor(); // one that exited meanwhile makes kill complain: no matter
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle member : family) {
+            while (member.isAlive()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("pid " + member.pid() + " survived kill -9");
+                }
+                Thread.sleep(5);
+            }
+        }
+        process.waitFor();
+    }
+
     /** Waits for the master to exit; returns its exit code. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -6,18 +6,17 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import netdisk.client.NetdiskClient;
 import netdisk.protocol.Frame;
 import netdisk.protocol.FrameEncoder;
 import netdisk.protocol.FrameWriter;
 import netdisk.protocol.GetRequest;
 import netdisk.protocol.Hello;
+import netdisk.protocol.Login;
 import netdisk.protocol.Ping;
 import netdisk.protocol.ProtocolVersion;
 import netdisk.protocol.PutRequest;
@@ -28,13 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Random and mutated bytes thrown at live sessions of one worker: each such session gets error frames or is closed,
+ * Random and mutated bytes thrown at live sessions of one worker, half of them logged in (so that mutated gets and
+ * puts reach a user's tree): each such session gets error frames or is closed,
  * never hangs the worker; the worker never dies and a well-behaved session on it carries on. Seeded: a failure names
  * its seed ({@code -Dnetdisk.test.seed=...} replays it).
  */
 class SessionFuzzTest {
 
     private static final int CONNECTIONS = 300;
+    private static final String USER = "fuzz";
 
     @TempDir
     Path data;
@@ -42,32 +43,42 @@ class SessionFuzzTest {
     @Test
     void garbageAfterTheHandshakeNeverHurtsTheWorkerOrItsOtherSessions() throws Exception {
         long seed = Long.getLong("netdisk.test.seed", System.nanoTime());
+        System.out.println("SessionFuzzTest seed " + seed + " (replay with -Dnetdisk.test.seed=" + seed + ")");
+        TestUsers.add(data, USER);
         try (var server = ServerProcess.start(data, "process", "--workers", "1", "--handshake-timeout", "2");
-             var bystander = NetdiskClient.connect("127.0.0.1", server.port(), Duration.ofSeconds(10));
+             var bystander = Clients.login(server, USER);
              var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             var random = new SplittableRandom(seed);
             var results = new java.util.ArrayList<Future<String>>();
             for (int i = 0; i < CONNECTIONS; i++) {
                 byte[] garbage = garbage(random.split());
                 boolean greet = random.nextInt(4) != 0;
-                results.add(executor.submit(() -> throwAt(server.port(), garbage, greet)));
+                boolean login = greet && random.nextBoolean(); // so that gets and puts reach the user's tree
+                results.add(executor.submit(() -> throwAt(server.port(), garbage, greet, login)));
             }
             for (int i = 0; i < results.size(); i++) {
                 String outcome = results.get(i).get(30, TimeUnit.SECONDS);
                 assertThat(outcome).as("connection %d of seed %d", i, seed).isIn("closed", "answered");
             }
             bystander.ping();
+            bystander.list("/");
             assertThat(server.status().workers().getFirst().restarts()).as("seed %d", seed).isZero();
         }
     }
 
-    /** Sends {@code garbage} (after a Hello if {@code greet}), half-closes, and reads until the server closes. */
-    private static String throwAt(int port, byte[] garbage, boolean greet) throws IOException {
+    /**
+     * Sends {@code garbage} (after a Hello if {@code greet}, and a Login if {@code login}), half-closes, and reads
+     * until the server closes.
+     */
+    private static String throwAt(int port, byte[] garbage, boolean greet, boolean login) throws IOException {
         try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
             if (greet) {
                 new FrameWriter(channel).write(new Frame(1, new Hello(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
                         "fuzz")));
+            }
+            if (login) {
+                new FrameWriter(channel).write(new Frame(2, new Login(USER, Login.PASSWORD, TestUsers.PASSWORD)));
             }
             try {
                 channel.write(ByteBuffer.wrap(garbage));

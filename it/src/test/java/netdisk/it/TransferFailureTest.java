@@ -1,19 +1,20 @@
 package netdisk.it;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import netdisk.client.NetdiskClient;
+import netdisk.client.ServerRefusedException;
 import netdisk.client.TransferInterruptedException;
 import netdisk.client.TransferListener;
+import netdisk.protocol.ErrorCode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
 class TransferFailureTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final String USER = "ada";
 
     @TempDir
     Path data;
@@ -33,36 +35,43 @@ class TransferFailureTest {
     @TempDir
     Path local;
 
+    /** A sink that holds the download at its first bytes until {@code release} opens. */
+    private static WritableByteChannel holdingSink(CountDownLatch firstBytes, CountDownLatch release) {
+        return new WritableByteChannel() {
+            @Override
+            public int write(ByteBuffer src) {
+                firstBytes.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                int n = src.remaining();
+                src.position(src.limit());
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     @Test
     void aWorkerKilledMidDownloadEndsTheDownloadWithAClearError() throws Exception {
+        TestUsers.add(data, USER);
         try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
-            Sha256.randomFile(Files.createDirectories(data.resolve("files")).resolve("big.bin"), 300_000_000, 3);
+            try (var client = Clients.login(server, USER)) {
+                Clients.put(client, Sparse.file(local.resolve("big.bin"), 200_000_000), "/big.bin");
+            }
             var firstBytes = new CountDownLatch(1);
             var workerDead = new CountDownLatch(1);
-            WritableByteChannel slowSink = new WritableByteChannel() {
-                @Override
-                public int write(ByteBuffer src) {
-                    firstBytes.countDown();
-                    try {
-                        workerDead.await(); // hold the download here until the worker is gone
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    int n = src.remaining();
-                    src.position(src.limit());
-                    return n;
-                }
-
-                @Override
-                public boolean isOpen() {
-                    return true;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-            try (var client = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT)) {
+            try (var client = Clients.login(server, USER)) {
                 long workerPid = client.welcome().workerPid();
                 Thread.ofVirtual().start(() -> {
                     try {
@@ -75,22 +84,20 @@ class TransferFailureTest {
                         workerDead.countDown();
                     }
                 });
-                assertThatThrownBy(() -> client.get("big.bin", slowSink, TransferListener.NONE))
+                assertThatThrownBy(() -> client.get("/big.bin", holdingSink(firstBytes, workerDead),
+                        TransferListener.NONE))
                         .isInstanceOf(TransferInterruptedException.class)
-                        .hasMessageContaining("of 300000000 bytes of big.bin");
+                        .hasMessageContaining("of 200000000 bytes of big.bin");
             }
         }
     }
 
     @Test
     void aWorkerKilledMidUploadEndsTheUploadAndLeavesNoFileOrTemporaryFile() throws Exception {
+        TestUsers.add(data, USER);
         try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
-            Path source = local.resolve("sparse.bin");
-            try (var file = new RandomAccessFile(source.toFile(), "rw")) {
-                file.setLength(2L << 30); // 2 GiB of holes: plenty of time to kill the worker half-way
-            }
-            try (var client = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT);
-                 var in = FileChannel.open(source)) {
+            Path source = Sparse.file(local.resolve("sparse.bin"), 2L << 30); // plenty of time to kill the worker
+            try (var client = Clients.login(server, USER)) {
                 long workerPid = client.welcome().workerPid();
                 var listener = new TransferListener() {
                     boolean killed;
@@ -112,41 +119,47 @@ class TransferFailureTest {
                         }
                     }
                 };
-                assertThatThrownBy(() -> client.put(in, in.size(), "sparse.bin", listener))
-                        .isInstanceOf(TransferInterruptedException.class).hasMessageContaining("upload to sparse.bin");
+                assertThatThrownBy(() -> Clients.put(client, source, "/sparse.bin", listener))
+                        .isInstanceOf(TransferInterruptedException.class).hasMessageContaining("upload to /sparse.bin");
             }
-            assertThat(data.resolve("files/sparse.bin")).doesNotExist();
-            await().atMost(TIMEOUT).untilAsserted(() -> {
-                try (var uploads = Files.list(data.resolve("tmp/uploads"))) {
-                    assertThat(uploads).as("the dead worker's temporary file is removed").isEmpty();
-                }
-            });
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(DataDir.temporaryFiles(data))
+                    .as("the dead worker's temporary file is removed").isEmpty());
+            try (var client = Clients.login(server, USER)) {
+                assertThatThrownBy(() -> client.stat("/sparse.bin")).isInstanceOfSatisfying(
+                        ServerRefusedException.class, e -> assertThat(e.code()).contains(ErrorCode.NOT_FOUND));
+            }
+            assertThat(DataDir.blobFiles(data)).as("nothing of it was stored").isEmpty();
         }
     }
 
     @Test
-    void theServerKilledMidDownloadEndsTheCliWithExitCode8AndNoPartialFile() throws Exception {
+    void theServerKilledMidDownloadEndsTheCliWithExitCode8AndNoPartialFile(@TempDir Path home) throws Exception {
+        TestUsers.add(data, USER);
         try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
-            try (var file = new RandomAccessFile(Files.createDirectories(data.resolve("files")).resolve("big.bin")
-                    .toFile(), "rw")) {
-                file.setLength(1L << 30); // 1 GiB of holes: a download of a second or so
+            try (var client = Clients.login(server, USER)) {
+                Clients.put(client, Sparse.file(local.resolve("source.bin"), 300_000_000), "/big.bin");
             }
+            String port = Integer.toString(server.port());
+            var environment = Map.of("XDG_CONFIG_HOME", home.toString(), "NETDISK_PASSWORD", TestUsers.PASSWORD);
+            var login = Cli.client(environment, "--port", port, "--user", USER, "login");
+            assertThat(login.exitCode()).as(login.output()).isZero();
+
             // a CLI download in a process of its own, paused by SIGSTOP half-way so the kill lands mid-transfer
-            var cli = Cli.start("--port", Integer.toString(server.port()), "get", "big.bin",
-                    local.resolve("big.bin").toString());
-            var workers = server.workerPids();
+            var cli = Cli.start(environment, "--port", port, "get", "/big.bin", local.resolve("big.bin").toString());
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(5)).until(() -> partialFiles() > 0);
             ServerProcess.kill("STOP", cli.pid());
-            server.signal("KILL");
-            for (long worker : workers) {
-                ServerProcess.kill("KILL", worker);
-            }
+            server.killAll();
             ServerProcess.kill("CONT", cli.pid());
             assertThat(cli.waitFor(20, TimeUnit.SECONDS)).as("the client ends by itself").isTrue();
-            assertThat(cli.exitValue()).isEqualTo(8);
-            assertThat(new String(cli.getInputStream().readAllBytes())).contains("netdisk: ");
+            String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(cli.exitValue()).as(output).isEqualTo(8);
+            assertThat(output).contains("netdisk: ");
             assertThat(local.resolve("big.bin")).doesNotExist();
             assertThat(partialFiles()).isZero();
+
+            var ping = Cli.client("--port", port, "ping");
+            assertThat(ping.exitCode()).as(ping.output()).isEqualTo(3);
+            assertThat(ping.output()).contains("netdisk: cannot connect to 127.0.0.1:" + port);
         }
     }
 

@@ -146,14 +146,15 @@ public final class Accounts {
     }
 
     /**
-     * The logged-in user as stored now, if the account still exists: its quota may have changed, and a deleted
-     * account's id may even belong to a new user since (SQLite reuses the highest id), so the name and creation time
-     * must match too.
+     * The logged-in user as stored now, if the login still holds: the account still exists (a deleted account's id
+     * may even belong to a new user since, as SQLite reuses the highest id, so the name and creation time must match
+     * too) and its password was not changed since (a change ends every login). Its quota may have changed.
      */
     public Optional<User> current(User user) throws AuthException {
         try {
             return metadata.findUser(Name.of(user.name()))
-                    .filter(now -> now.id() == user.id() && now.createdAt().equals(user.createdAt()));
+                    .filter(now -> now.id() == user.id() && now.createdAt().equals(user.createdAt())
+                            && now.passwordHash().equals(user.passwordHash()));
         } catch (MetadataException e) {
             throw storageFailure(e);
         }

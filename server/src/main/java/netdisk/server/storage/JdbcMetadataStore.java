@@ -115,6 +115,10 @@ public final class JdbcMetadataStore implements MetadataStore {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(passwordHash, "passwordHash");
         return write(connection -> {
+            try (PreparedStatement revoke = connection.prepareStatement("DELETE FROM sessions WHERE user_id = ?")) {
+                revoke.setLong(1, user.id());
+                revoke.executeUpdate();
+            }
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE users SET password_hash = ? WHERE id = ? RETURNING " + USER_COLUMNS)) {
                 update.setString(1, passwordHash);

@@ -25,7 +25,11 @@ public interface MetadataStore extends AutoCloseable {
     /** Every user, by name. */
     List<User> listUsers() throws MetadataException;
 
-    /** Replaces the user's password hash; the user as now stored. NOT_FOUND if the user is gone. */
+    /**
+     * Replaces the user's password hash and, in the same transaction, revokes every login token of the user (a
+     * password change is what a user does when a device or a password was lost); the user as now stored. NOT_FOUND if
+     * the user is gone.
+     */
     User setPasswordHash(User user, String passwordHash) throws MetadataException;
 
     /**

@@ -88,7 +88,8 @@ final class RequestHandler {
                 }
                 if (user == null) {
                     token = null;
-                    io.reply(id, ErrorReply.of(ErrorCode.AUTH_REQUIRED, "the account no longer exists"));
+                    io.reply(id, ErrorReply.of(ErrorCode.AUTH_REQUIRED,
+                            "the login ended: the account was deleted or its password changed; log in again"));
                     return;
                 }
                 serve(id, message, io, who);

@@ -1,0 +1,100 @@
+package netdisk.it;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Big files that cost nothing to make: sparse (holes read as zeros) with a few marked bytes, so that misplaced or
+ * missing bytes change the SHA-256 and two files of different {@code tag}s have different contents. Their SHA-256 is
+ * computed from the same description in memory: reading a sparse file the first time costs the kernel more than
+ * hashing (page cache filled with zeros, ~0.7 GB/s here).
+ */
+final class Sparse {
+
+    private static final long MARK_EVERY = 64L << 20;
+
+    private record Mark(long at, byte[] bytes) {
+    }
+
+    private Sparse() {
+    }
+
+    static Path file(Path file, long size) throws IOException {
+        return file(file, size, "");
+    }
+
+    /**
+     * A sparse file of {@code size} bytes, marked with {@code tag} at its start, every 64 MiB, at each of
+     * {@code extraMarks} and at its end.
+     */
+    static Path file(Path file, long size, String tag, long... extraMarks) throws IOException {
+        try (var raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+        try (var out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            for (Mark mark : marks(size, tag, extraMarks)) {
+                ByteBuffer buffer = ByteBuffer.wrap(mark.bytes());
+                while (buffer.hasRemaining()) {
+                    out.write(buffer, mark.at() + buffer.position());
+                }
+            }
+        }
+        return file;
+    }
+
+    /** The SHA-256 of what {@link #file} writes for the same arguments, without reading a file. */
+    static String sha256(long size, String tag, long... extraMarks) {
+        List<Mark> marks = marks(size, tag, extraMarks);
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] chunk = new byte[1 << 20];
+        for (long from = 0; from < size; from += chunk.length) {
+            int length = (int) Math.min(chunk.length, size - from);
+            java.util.Arrays.fill(chunk, 0, length, (byte) 0);
+            for (Mark mark : marks) { // in the order file() writes them: a later mark overwrites an earlier one
+                long start = Math.max(from, mark.at());
+                long end = Math.min(from + length, mark.at() + mark.bytes().length);
+                if (start < end) {
+                    System.arraycopy(mark.bytes(), (int) (start - mark.at()), chunk, (int) (start - from),
+                            (int) (end - start));
+                }
+            }
+            digest.update(chunk, 0, length);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static List<Mark> marks(long size, String tag, long... extraMarks) {
+        List<Long> positions = new ArrayList<>();
+        for (long at = 0; at < size; at += MARK_EVERY) {
+            positions.add(at);
+        }
+        for (long at : extraMarks) {
+            positions.add(at);
+        }
+        positions.add(Math.max(0, size - 24));
+        List<Mark> marks = new ArrayList<>();
+        for (long at : positions) {
+            if (at < 0 || at >= size) {
+                continue;
+            }
+            byte[] text = ("@" + at + ":" + tag).getBytes(StandardCharsets.UTF_8);
+            marks.add(new Mark(at, java.util.Arrays.copyOf(text, (int) Math.min(text.length, size - at))));
+        }
+        return marks;
+    }
+}
