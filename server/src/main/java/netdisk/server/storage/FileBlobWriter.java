@@ -21,6 +21,8 @@ final class FileBlobWriter implements BlobWriter {
 
     private enum State { OPEN, SEALED, COMMITTED, ABORTED }
 
+    static final long BACKGROUND_HASHING_FROM = 4L << 20;
+
     private final FileBlobStore store;
     private final Path file;
     private final FileChannel channel;
@@ -30,6 +32,8 @@ final class FileBlobWriter implements BlobWriter {
     private BlobId sealed;
     /** Started once the blob is big enough for the final fsync to matter. */
     private WriteBehind writeBehind;
+    /** Started once the blob is big enough for hashing beside the writes to pay for a thread and its buffers. */
+    private BackgroundDigest background;
 
     FileBlobWriter(FileBlobStore store, Path file, FileChannel channel) {
         this.store = store;
@@ -44,8 +48,15 @@ final class FileBlobWriter implements BlobWriter {
         ByteBuffer written = source.duplicate();
         int count = channel.write(source);
         written.limit(written.position() + count);
-        digest.update(written);
         size += count;
+        if (background == null && size >= BACKGROUND_HASHING_FROM) {
+            background = new BackgroundDigest(digest);
+        }
+        if (background != null) {
+            background.update(written);
+        } else {
+            digest.update(written);
+        }
         if (writeBehind == null && size >= WriteBehind.STEP) {
             writeBehind = new WriteBehind(channel);
         }
@@ -78,7 +89,9 @@ final class FileBlobWriter implements BlobWriter {
             stopWriteBehind();
             channel.force(true);
             channel.close();
-            BlobId blob = BlobId.of(digest.digest(), size);
+            byte[] hash = background != null ? background.finish() : digest.digest();
+            background = null;
+            BlobId blob = BlobId.of(hash, size);
             if (expectedSha256.isPresent() && !expectedSha256.get().equalsIgnoreCase(blob.sha256())) {
                 throw new BlobHashMismatchException(expectedSha256.get(), blob.sha256());
             }
@@ -124,10 +137,18 @@ final class FileBlobWriter implements BlobWriter {
         }
         state = State.ABORTED;
         try {
+            stopHashing();
             stopWriteBehind();
             channel.close();
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    private void stopHashing() {
+        if (background != null) {
+            background.close();
+            background = null;
         }
     }
 
