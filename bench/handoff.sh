@@ -9,7 +9,8 @@
 #
 #   bench/handoff.sh
 #
-# A diagnostic target, process-warn-c2, runs the workers without -XX:TieredStopAtLevel=1 (C2 allowed), and a paced
+# A diagnostic target, process-warn-c1, runs the workers C1-only (-XX:TieredStopAtLevel=1, the defaults before uploads
+# were hashed), and a paced
 # pass (PACED_US µs of idle before every connection) shows the latency when the CPUs are idle between connections.
 #
 # Env (defaults): ROUNDS=5 COUNT=1000 WARMUP=3000 WORKERS=2 START_CYCLES=3 AOT=1 TRAIN_COUNT=500 PACED_US=1000
@@ -264,9 +265,9 @@ DEFAULT_WORKER_OPTS=$("$JAVA" -cp "$SERVER_CP" "$tmp/PrintWorkerOptions.java")
 # be used at the same time with -Xshare:on, -Xshare:auto, ..."), so the AOT runs drop it.
 AOT_BASE_OPTS=$(tr ' ' '\n' <<<"$DEFAULT_WORKER_OPTS" | grep -v '^-Xshare:' | tr '\n' ' ')
 AOT_BASE_OPTS=${AOT_BASE_OPTS% }
-# Diagnostic: the default worker options without the C1-only JIT limit (C2 needs more than one compiler thread).
-C2_WORKER_OPTS=$(tr ' ' '\n' <<<"$DEFAULT_WORKER_OPTS" | grep -v -e '^-XX:TieredStopAtLevel=' -e '^-XX:CICompilerCount=' | tr '\n' ' ')
-C2_WORKER_OPTS=${C2_WORKER_OPTS% }
+# Diagnostic: the default worker options made C1-only, as they were before uploads were hashed (one compiler thread).
+C1_WORKER_OPTS="$(tr ' ' '\n' <<<"$DEFAULT_WORKER_OPTS" | grep -v -e '^-XX:CICompilerCount=' | tr '\n' ' ')"
+C1_WORKER_OPTS="${C1_WORKER_OPTS% } -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
 
 # ---- AOT cache for the workers: training run (1 worker, TRAIN_COUNT connections, graceful stop writes the cache)
 
@@ -328,7 +329,7 @@ done
 
 # ---- the benchmark servers, started one after another
 
-TARGETS=(baseline thread-info thread-warn process-info process-warn process-warn-c2)
+TARGETS=(baseline thread-info thread-warn process-info process-warn process-warn-c1)
 ((aot_ok)) && TARGETS+=(process-aot)
 say "starting ${TARGETS[*]}..."
 start_baseline
@@ -336,7 +337,7 @@ start_server thread-info thread "$WORKERS" ""
 start_server thread-warn thread "$WORKERS" "-Dnetdisk.log.level=WARN"
 start_server process-info process "$WORKERS" ""
 start_server process-warn process "$WORKERS" "-Dnetdisk.log.level=WARN"
-start_server process-warn-c2 process "$WORKERS" "-Dnetdisk.log.level=WARN" --worker-jvm-options "$C2_WORKER_OPTS"
+start_server process-warn-c1 process "$WORKERS" "-Dnetdisk.log.level=WARN" --worker-jvm-options "$C1_WORKER_OPTS"
 if ((aot_ok)); then
   start_server process-aot process "$WORKERS" "" --worker-jvm-options "$AOT_WORKER_OPTS"
 fi
@@ -393,7 +394,7 @@ describe() {
     process-info) echo "process mode, INFO log (default)" ;;
     process-warn) echo "process mode, WARN log" ;;
     process-aot) echo "process mode, INFO, AOT-cached workers" ;;
-    process-warn-c2) echo "process mode, WARN, workers with C2 (diagnostic)" ;;
+    process-warn-c1) echo "process mode, WARN, workers C1-only (diagnostic)" ;;
   esac
 }
 
