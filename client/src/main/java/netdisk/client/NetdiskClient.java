@@ -131,9 +131,40 @@ public final class NetdiskClient implements AutoCloseable {
         }
     }
 
-    /** Whether the connection is still open on this side (a cancel, a timeout or a broken transfer closes it). */
+    /**
+     * Whether the connection can take another request: not closed on this side (a cancel, a timeout or a broken
+     * transfer closes it), and not closed or about to be closed by the server (an idle session, a server stopping).
+     * For use between requests.
+     */
     public boolean isOpen() {
-        return channel.isOpen();
+        if (!channel.isOpen()) {
+            return false;
+        }
+        if (serverClosedOrSpoke()) {
+            closeQuietly();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Between requests the server says nothing, except a notice just before it closes the session (idle timeout,
+     * shutdown): any byte, or the end of the stream, means the connection is done for. Looks without waiting.
+     */
+    private boolean serverClosedOrSpoke() {
+        if (reader.buffered() > 0) {
+            return true;
+        }
+        try {
+            channel.configureBlocking(false);
+            try {
+                return channel.read(ByteBuffer.allocate(1)) != 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** What the server said in its Welcome: its version, and which worker serves this session. */

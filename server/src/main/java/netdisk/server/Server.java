@@ -100,8 +100,8 @@ public final class Server {
     }
 
     private static WorkerLauncher launcher(ServerConfig config) {
-        var settings = new WorkerSettings(config.handshakeTimeout(), config.dataDir(), config.serveFile(),
-                config.sessionLifetime(), config.allowRegister());
+        var settings = new WorkerSettings(config.handshakeTimeout(), config.idleTimeout(), config.dataDir(),
+                config.serveFile(), config.sessionLifetime(), config.allowRegister());
         return switch (config.mode()) {
             case PROCESS -> new ProcessWorkerLauncher(WorkerCommandLine.prefix(config.workerJvmOptions()),
                     WorkerCommandLine.suffix(settings));

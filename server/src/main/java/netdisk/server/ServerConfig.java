@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param queueTimeout how long a connection may wait in that queue before it gets "server busy"
  * @param drainTimeout how long a graceful stop lets in-flight work finish
  * @param handshakeTimeout how long a new connection may take to say Hello
+ * @param idleTimeout how long a session may wait between requests before the server closes it; a session with a
+ *     request or transfer in progress is never idle
  * @param workerHeartbeat how often the master asks each worker whether it is alive; three missed answers in a row and
  *     the worker is killed and replaced
  * @param allowRegister whether clients may create their own accounts (otherwise only the administrator does)
@@ -38,6 +40,7 @@ public record ServerConfig(
         Duration queueTimeout,
         Duration drainTimeout,
         Duration handshakeTimeout,
+        Duration idleTimeout,
         Duration workerHeartbeat,
         boolean allowRegister,
         Duration sessionLifetime,
@@ -52,6 +55,8 @@ public record ServerConfig(
     public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** As ProFTPD's TimeoutIdle: long enough for someone reading a listing, short enough to free abandoned sessions. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration DEFAULT_WORKER_HEARTBEAT = Duration.ofSeconds(5);
     /** Accounts are made by the administrator unless self-registration is turned on. */
     public static final boolean DEFAULT_ALLOW_REGISTER = false;
@@ -76,6 +81,7 @@ public record ServerConfig(
         Objects.requireNonNull(queueTimeout, "queueTimeout");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(workerHeartbeat, "workerHeartbeat");
         Objects.requireNonNull(sessionLifetime, "sessionLifetime");
         workerJvmOptions = List.copyOf(Objects.requireNonNull(workerJvmOptions, "workerJvmOptions"));
@@ -88,6 +94,7 @@ public record ServerConfig(
         require(queueTimeout.isPositive(), "queue timeout must be positive");
         require(!drainTimeout.isNegative(), "drain timeout must not be negative");
         require(handshakeTimeout.isPositive(), "handshake timeout must be positive");
+        require(idleTimeout.isPositive(), "idle timeout must be positive");
         require(workerHeartbeat.toMillis() >= 100, "worker heartbeat must be at least 100 ms");
         require(sessionLifetime.compareTo(MIN_SESSION_LIFETIME) >= 0
                 && sessionLifetime.compareTo(MAX_SESSION_LIFETIME) <= 0,
@@ -112,7 +119,7 @@ public record ServerConfig(
     public static ServerConfig defaults(String host, int port, Path dataDir) {
         return new ServerConfig(host, port, defaultWorkers(), WorkerMode.platformDefault(), dataDir,
                 DEFAULT_SESSIONS_PER_WORKER, DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT,
-                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_ALLOW_REGISTER, DEFAULT_SESSION_LIFETIME,
+                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_ALLOW_REGISTER, DEFAULT_SESSION_LIFETIME,
                 DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
     }
 

@@ -65,6 +65,12 @@ final class ServeOptions {
             description = "How long a new connection may take to say Hello (default: ${DEFAULT-VALUE}).")
     Duration handshakeTimeout;
 
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "How long a session may wait between requests before it is closed; a session with a "
+                    + "request or transfer in progress is never idle (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
     @Option(names = "--worker-heartbeat", paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class,
             description = "How often each worker is asked whether it is alive; one that misses 3 answers in a row "
@@ -113,7 +119,7 @@ final class ServeOptions {
             }
             WorkerMode m = mode == null ? WorkerMode.platformDefault() : parseMode(mode);
             return new ServerConfig(h, p, w, m, data.resolve(), sessionsPerWorker, queue,
-                    queueTimeout, drainTimeout, handshakeTimeout, workerHeartbeat, allowRegister, sessionLifetime,
+                    queueTimeout, drainTimeout, handshakeTimeout, idleTimeout, workerHeartbeat, allowRegister, sessionLifetime,
                     workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());

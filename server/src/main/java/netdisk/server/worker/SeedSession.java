@@ -97,8 +97,8 @@ final class SeedSession implements ServedConnection {
         }
     }
 
-    /** The tutorial's clients say nothing: there is no handshake to time out. */
+    /** The tutorial's clients say nothing, and get their file at once: no handshake or idle wait to time out. */
     @Override
-    public void expireHandshake(long nowNanos) {
+    public void enforceTimeouts(long nowNanos) {
     }
 }

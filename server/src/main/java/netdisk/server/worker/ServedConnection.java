@@ -18,6 +18,9 @@ interface ServedConnection extends Runnable {
     /** Cuts the connection now. */
     void abort(String reason);
 
-    /** Ends the connection if it has not said Hello in time (at {@code nowNanos}). */
-    void expireHandshake(long nowNanos);
+    /**
+     * Ends the connection if, at {@code nowNanos}, it has not said Hello in time or has waited between requests for
+     * longer than the idle timeout. Called by the worker's timer every {@value Worker#TIMEOUT_SWEEP_MILLIS} ms.
+     */
+    void enforceTimeouts(long nowNanos);
 }

@@ -51,6 +51,8 @@ final class Session implements ServedConnection {
     private boolean greetedEarly;
     private String earlyOutcome;
     private volatile String closeReason;
+    /** When the session last became IDLE; meaningful only while it is. */
+    private volatile long idleSinceNanos;
     private int requests;
 
     /**
@@ -234,15 +236,23 @@ final class Session implements ServedConnection {
         return null;
     }
 
-    /** Ends the session with TIMEOUT if it still has not said Hello at {@code nowNanos}; called by the worker. */
+    /**
+     * Ends the session with TIMEOUT if at {@code nowNanos} it still has not said Hello, or has been waiting for a
+     * request (IDLE) for longer than the idle timeout. A session serving a request, a transfer included, is BUSY and
+     * never idle.
+     */
     @Override
-    public void expireHandshake(long nowNanos) {
-        if (nowNanos - startNanos < settings.handshakeTimeout().toNanos()) {
-            return;
-        }
-        if (state.compareAndSet(State.HANDSHAKE, State.CLOSING)) {
+    public void enforceTimeouts(long nowNanos) {
+        if (nowNanos - startNanos >= settings.handshakeTimeout().toNanos()
+                && state.compareAndSet(State.HANDSHAKE, State.CLOSING)) {
             endWithNotice(ErrorCode.TIMEOUT, "no Hello within " + settings.handshakeTimeout().toMillis() + " ms",
                     "no Hello within " + settings.handshakeTimeout().toMillis() + " ms");
+            return;
+        }
+        if (nowNanos - idleSinceNanos >= settings.idleTimeout().toNanos()
+                && state.compareAndSet(State.IDLE, State.CLOSING)) {
+            String idle = "idle for " + settings.idleTimeout().toSeconds() + " s";
+            endWithNotice(ErrorCode.TIMEOUT, "closed after being " + idle, idle);
         }
     }
 
@@ -276,7 +286,7 @@ final class Session implements ServedConnection {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            if (reader.buffered() == 0 && state.compareAndSet(State.BUSY, State.IDLE)
+            if (reader.buffered() == 0 && becomeIdle()
                     && draining && state.compareAndSet(State.IDLE, State.CLOSING)) {
                 endWithNotice(ErrorCode.SHUTTING_DOWN, "server is shutting down", "server stopping");
                 throw new AsynchronousCloseException();
@@ -286,6 +296,11 @@ final class Session implements ServedConnection {
                 throw new AsynchronousCloseException();
             }
             return n;
+        }
+
+        private boolean becomeIdle() {
+            idleSinceNanos = System.nanoTime(); // before the state change, so a sweep never sees IDLE with an old time
+            return state.compareAndSet(State.BUSY, State.IDLE);
         }
 
         @Override

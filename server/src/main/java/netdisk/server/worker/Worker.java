@@ -34,7 +34,7 @@ public final class Worker {
      * sessions, rather than a timer per connection: scheduling a timer wakes the timer thread, and on the way to
      * the first answer that wake-up costs more than the check.
      */
-    private static final long HANDSHAKE_SWEEP_MILLIS = 250;
+    static final long TIMEOUT_SWEEP_MILLIS = 250;
 
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
@@ -63,7 +63,7 @@ public final class Worker {
     /** Serves until stopped or detached; returns how it ended, for the log. */
     public String run() throws IOException {
         master.send(new ControlMessage.Ready(identity.pid()));
-        timers.scheduleWithFixedDelay(this::expireHandshakes, HANDSHAKE_SWEEP_MILLIS, HANDSHAKE_SWEEP_MILLIS,
+        timers.scheduleWithFixedDelay(this::enforceTimeouts, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS,
                 TimeUnit.MILLISECONDS);
         try {
             while (true) {
@@ -133,10 +133,10 @@ public final class Worker {
         }
     }
 
-    private void expireHandshakes() {
+    private void enforceTimeouts() {
         long now = System.nanoTime();
         for (ServedConnection session : sessions.values()) {
-            session.expireHandshake(now);
+            session.enforceTimeouts(now);
         }
     }
 

@@ -11,15 +11,18 @@ import java.util.Optional;
  * What a worker needs to know beyond its identity; the master passes it to worker processes on their command line.
  *
  * @param handshakeTimeout how long a new connection may take to send its Hello
+ * @param idleTimeout how long a session may wait between requests before it is closed
  * @param dataDir the server's data directory (the files area is {@code DATA/files})
  * @param serveFile for {@code serve-file}: the one file every connection gets, in the tutorial's format
  * @param sessionLifetime how long a login token lives without use
  * @param allowRegister whether clients may create accounts themselves
  */
-public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<Path> serveFile,
+public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Path dataDir,
+                             Optional<Path> serveFile,
                              Duration sessionLifetime, boolean allowRegister) {
 
     private static final String HANDSHAKE = "--handshake-timeout-ms=";
+    private static final String IDLE = "--idle-timeout-ms=";
     private static final String DATA = "--data=";
     private static final String SERVE_FILE = "--serve-file=";
     private static final String SESSION_LIFETIME = "--session-lifetime-ms=";
@@ -27,11 +30,15 @@ public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<P
 
     public WorkerSettings {
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(serveFile, "serveFile");
         Objects.requireNonNull(sessionLifetime, "sessionLifetime");
         if (!sessionLifetime.isPositive()) {
             throw new IllegalArgumentException("session lifetime must be positive: " + sessionLifetime);
+        }
+        if (!idleTimeout.isPositive()) {
+            throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
         }
         if (!handshakeTimeout.isPositive()) {
             throw new IllegalArgumentException("handshake timeout must be positive: " + handshakeTimeout);
@@ -41,7 +48,8 @@ public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<P
     /** The worker command-line arguments that carry these settings (after the worker number). */
     public List<String> toArguments() {
         List<String> arguments = new ArrayList<>(List.of(HANDSHAKE + handshakeTimeout.toMillis(),
-                DATA + dataDir.toAbsolutePath(), SESSION_LIFETIME + sessionLifetime.toMillis()));
+                IDLE + idleTimeout.toMillis(), DATA + dataDir.toAbsolutePath(),
+                SESSION_LIFETIME + sessionLifetime.toMillis()));
         serveFile.ifPresent(file -> arguments.add(SERVE_FILE + file.toAbsolutePath()));
         if (allowRegister) {
             arguments.add(ALLOW_REGISTER);
@@ -52,6 +60,7 @@ public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<P
     /** Reads what {@link #toArguments()} wrote. */
     public static WorkerSettings fromArguments(List<String> arguments) {
         Duration handshake = null;
+        Duration idle = null;
         Path data = null;
         Path serveFile = null;
         Duration sessionLifetime = null;
@@ -59,6 +68,8 @@ public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<P
         for (String argument : arguments) {
             if (argument.startsWith(HANDSHAKE)) {
                 handshake = Duration.ofMillis(Long.parseLong(argument.substring(HANDSHAKE.length())));
+            } else if (argument.startsWith(IDLE)) {
+                idle = Duration.ofMillis(Long.parseLong(argument.substring(IDLE.length())));
             } else if (argument.startsWith(DATA)) {
                 data = Path.of(argument.substring(DATA.length()));
             } else if (argument.startsWith(SERVE_FILE)) {
@@ -71,10 +82,11 @@ public record WorkerSettings(Duration handshakeTimeout, Path dataDir, Optional<P
                 throw new IllegalArgumentException("unknown worker argument: " + argument);
             }
         }
-        if (handshake == null || data == null || sessionLifetime == null) {
-            throw new IllegalArgumentException("missing "
-                    + (handshake == null ? HANDSHAKE : data == null ? DATA : SESSION_LIFETIME));
+        if (handshake == null || idle == null || data == null || sessionLifetime == null) {
+            throw new IllegalArgumentException("missing " + (handshake == null ? HANDSHAKE : idle == null ? IDLE
+                    : data == null ? DATA : SESSION_LIFETIME));
         }
-        return new WorkerSettings(handshake, data, Optional.ofNullable(serveFile), sessionLifetime, allowRegister);
+        return new WorkerSettings(handshake, idle, data, Optional.ofNullable(serveFile), sessionLifetime,
+                allowRegister);
     }
 }

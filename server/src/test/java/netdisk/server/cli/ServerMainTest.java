@@ -93,6 +93,7 @@ class ServerMainTest {
                 queue-timeout = 45s
                 drain-timeout = 2m
                 handshake-timeout = 1500ms
+                idle-timeout = 90s
                 worker-heartbeat = 1h
                 allow-register = true
                 session-lifetime = 7d
@@ -102,7 +103,8 @@ class ServerMainTest {
         ServerConfig config = config("--config", file.toString());
 
         assertThat(config).isEqualTo(new ServerConfig("::1", 7000, 3, WorkerMode.THREAD, data.resolve("网盘"), 64, 8,
-                Duration.ofSeconds(45), Duration.ofMinutes(2), Duration.ofMillis(1500), Duration.ofHours(1), true,
+                Duration.ofSeconds(45), Duration.ofMinutes(2), Duration.ofMillis(1500), Duration.ofSeconds(90),
+                Duration.ofHours(1), true,
                 Duration.ofDays(7), List.of("-Xmx1g", "-Xss1m"), Optional.empty()));
     }
 
