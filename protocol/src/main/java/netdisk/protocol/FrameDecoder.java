@@ -38,6 +38,8 @@ public final class FrameDecoder {
 
     /** The smallest encoded {@link Entry}: two empty strings, a kind, a size and a time. */
     private static final int MIN_ENTRY_BYTES = 2 + 1 + 8 + 8 + 2;
+    private static final int MIN_RANGE_BYTES = 8 + 8;
+    private static final int MIN_STRING_BYTES = 2;
 
     private FrameDecoder() {
     }
@@ -140,6 +142,20 @@ public final class FrameDecoder {
             case COPY_REQUEST -> new CopyRequest(p.string("source"), p.string("target"));
             case USAGE_REQUEST -> new UsageRequest();
             case USAGE_REPLY -> usage(p);
+            case PUT_FILE -> new PutFile(p.string("path"), p.size("size"), p.string("sha256"));
+            case PROVE_CONTENT -> proveContent(p);
+            case CONTENT_PROOF -> contentProof(p);
+            case PUT_STORED -> new PutStored(p.size("size"), p.string("sha256"), p.bool("instant"));
+            case GET_FILE -> new GetFile(p.string("path"), p.size("offset"));
+            case FILE_INFO -> {
+                String name = p.string("name");
+                long size = p.size("size");
+                long offset = p.size("offset");
+                if (offset > size) {
+                    throw p.malformed("offset " + offset + " is past the size " + size);
+                }
+                yield new FileInfo(name, size, offset, p.string("sha256"));
+            }
         };
         p.end();
         return message;
@@ -147,16 +163,31 @@ public final class FrameDecoder {
 
     private static Listing listing(PayloadReader p) throws MalformedFrameException {
         boolean last = p.bool("last");
-        long count = Integer.toUnsignedLong(p.u32());
-        // Each entry takes at least 22 bytes, so a count the payload cannot hold is refused before any allocation.
-        if (count > Frame.MAX_FRAME_LENGTH / MIN_ENTRY_BYTES) {
-            throw p.malformed("entry count " + count + " cannot fit in a frame");
-        }
+        long count = p.count("entry", MIN_ENTRY_BYTES);
         List<Entry> entries = new ArrayList<>((int) count);
         for (long i = 0; i < count; i++) {
             entries.add(p.entry());
         }
         return new Listing(last, entries);
+    }
+
+    private static ProveContent proveContent(PayloadReader p) throws MalformedFrameException {
+        String nonce = p.string("nonce");
+        long count = p.count("range", MIN_RANGE_BYTES);
+        List<ProveContent.Range> ranges = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            ranges.add(new ProveContent.Range(p.size("offset"), p.size("length")));
+        }
+        return new ProveContent(nonce, ranges);
+    }
+
+    private static ContentProof contentProof(PayloadReader p) throws MalformedFrameException {
+        long count = p.count("hash", MIN_STRING_BYTES);
+        List<String> hashes = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            hashes.add(p.string("hash"));
+        }
+        return new ContentProof(hashes);
     }
 
     private static UsageReply usage(PayloadReader p) throws MalformedFrameException {

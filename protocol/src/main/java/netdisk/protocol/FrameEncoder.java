@@ -95,6 +95,19 @@ public final class FrameEncoder {
             case RemoveRequest remove -> buffer.string(remove.path(), "path").bool(remove.recursive());
             case MoveRequest move -> buffer.string(move.source(), "source").string(move.target(), "target");
             case CopyRequest copy -> buffer.string(copy.source(), "source").string(copy.target(), "target");
+            case PutFile put -> buffer.string(put.path(), "path").u64(put.size()).string(put.sha256(), "sha256");
+            case ProveContent prove -> {
+                buffer.string(prove.nonce(), "nonce").u32(prove.ranges().size());
+                prove.ranges().forEach(range -> buffer.u64(range.offset()).u64(range.length()));
+            }
+            case ContentProof proof -> {
+                buffer.u32(proof.hashes().size());
+                proof.hashes().forEach(hash -> buffer.string(hash, "hash"));
+            }
+            case PutStored stored -> buffer.u64(stored.size()).string(stored.sha256(), "sha256").bool(stored.instant());
+            case GetFile get -> buffer.string(get.path(), "path").u64(get.offset());
+            case FileInfo info -> buffer.string(info.name(), "name").u64(info.size()).u64(info.offset())
+                    .string(info.sha256(), "sha256");
             case UsageReply usage -> buffer.u64(usage.used()).u64(usage.files()).bool(usage.hasQuota())
                     .u64(usage.hasQuota() ? usage.quota() : 0).u64(usage.serverFree());
         }

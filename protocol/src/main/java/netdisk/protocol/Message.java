@@ -10,7 +10,8 @@ package netdisk.protocol;
  */
 public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong, GetRequest, FileHeader, PutRequest, PutReady,
         PutDone, Login, LoginOk, Register, Logout, Done, ListRequest, Listing, StatRequest, EntryReply, MkdirRequest,
-        RemoveRequest, MoveRequest, CopyRequest, UsageRequest, UsageReply {
+        RemoveRequest, MoveRequest, CopyRequest, UsageRequest, UsageReply, PutFile, ProveContent, ContentProof, PutStored,
+        GetFile, FileInfo {
 
     /**
      * The type this message travels as.
@@ -44,6 +45,12 @@ public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong, 
             case CopyRequest _ -> MessageType.COPY_REQUEST;
             case UsageRequest _ -> MessageType.USAGE_REQUEST;
             case UsageReply _ -> MessageType.USAGE_REPLY;
+            case PutFile _ -> MessageType.PUT_FILE;
+            case ProveContent _ -> MessageType.PROVE_CONTENT;
+            case ContentProof _ -> MessageType.CONTENT_PROOF;
+            case PutStored _ -> MessageType.PUT_STORED;
+            case GetFile _ -> MessageType.GET_FILE;
+            case FileInfo _ -> MessageType.FILE_INFO;
         };
     }
 }

@@ -85,7 +85,25 @@ public enum MessageType {
     USAGE_REQUEST(24, UsageRequest.class),
 
     /** {@link UsageReply}: server → client, usage and quota. */
-    USAGE_REPLY(25, UsageReply.class);
+    USAGE_REPLY(25, UsageReply.class),
+
+    /** {@link PutFile}: client → server, upload verified by SHA-256, instantly if the content is stored (1.2). */
+    PUT_FILE(26, PutFile.class),
+
+    /** {@link ProveContent}: server → client, prove you hold the content (hashes of random ranges). */
+    PROVE_CONTENT(27, ProveContent.class),
+
+    /** {@link ContentProof}: client → server, the answer to {@link ProveContent}. */
+    CONTENT_PROOF(28, ContentProof.class),
+
+    /** {@link PutStored}: server → client, the {@link PutFile} is verified, stored and visible. */
+    PUT_STORED(29, PutStored.class),
+
+    /** {@link GetFile}: client → server, download with the file's SHA-256. */
+    GET_FILE(30, GetFile.class),
+
+    /** {@link FileInfo}: server → client, name, size and SHA-256; raw content follows. */
+    FILE_INFO(31, FileInfo.class);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -38,6 +38,18 @@ final class PayloadReader {
         return value == 1;
     }
 
+    /**
+     * A u32 count of items that take at least {@code minBytes} each: a count the frame cannot hold is refused before
+     * anything is allocated for it.
+     */
+    long count(String item, int minBytes) throws MalformedFrameException {
+        long count = Integer.toUnsignedLong(u32());
+        if (count > (long) Frame.MAX_FRAME_LENGTH / minBytes) {
+            throw malformed(item + " count " + count + " cannot fit in a frame");
+        }
+        return count;
+    }
+
     /** An {@link Entry}, laid out as drawn on its record. */
     Entry entry() throws MalformedFrameException {
         String name = string("name");

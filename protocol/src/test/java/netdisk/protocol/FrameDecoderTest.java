@@ -132,7 +132,7 @@ class FrameDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 26, 27, 127, 128, 255})
+    @ValueSource(ints = {0, 32, 33, 127, 128, 255})
     void unknownTypeConsumesTheFrameAndTheNextOneStillDecodes(int type) throws ProtocolException {
         Frame next = new Frame(8, new Ping(8));
         ByteBuffer in = ByteBuffer.wrap(TestFrames.concat(raw(type, 77, hex("01 02 03")), TestFrames.bytes(next)));
@@ -191,6 +191,9 @@ class FrameDecoderTest {
     @Test
     void anEntryCountTheFrameCannotHoldIsRefusedBeforeAllocating() throws ProtocolException {
         assertMalformed(raw(17, 31, hex("01  FF FF FF FF")), MessageType.LISTING, "entry count 4294967295 cannot fit");
+        assertMalformed(raw(27, 31, hex("00 00  00 10 00 00")), MessageType.PROVE_CONTENT,
+                "range count 1048576 cannot fit");
+        assertMalformed(raw(28, 31, hex("FF FF FF FF")), MessageType.CONTENT_PROOF, "hash count 4294967295 cannot fit");
         assertMalformed(raw(17, 31, hex("01  00 00 00 02")), MessageType.LISTING, "payload ends before");
     }
 

@@ -392,7 +392,7 @@ final class RandomFrames {
 
     /** A message of any type with edge-biased fields. */
     static Message message(RandomGenerator random) {
-        return switch (random.nextInt(25)) {
+        return switch (random.nextInt(31)) {
             case 0 -> new Hello(u16(random), u16(random), text(random));
             case 1 -> new Welcome(u16(random), u16(random), text(random), int32(random), int64(random));
             case 2 -> new ErrorReply(int32(random), text(random));
@@ -421,9 +421,36 @@ final class RandomFrames {
             case 21 -> new MoveRequest(text(random), text(random));
             case 22 -> new CopyRequest(text(random), text(random));
             case 23 -> new UsageRequest();
+            case 24 -> new PutFile(text(random), size(random), text(random));
+            case 25 -> new ProveContent(text(random), ranges(random));
+            case 26 -> new ContentProof(texts(random));
+            case 27 -> new PutStored(size(random), text(random), random.nextBoolean());
+            case 28 -> new GetFile(text(random), size(random));
+            case 29 -> {
+                long size = size(random);
+                long offset = size == 0 || random.nextInt(4) == 0 ? size : random.nextLong(size);
+                yield new FileInfo(text(random), size, offset, text(random));
+            }
             default -> new UsageReply(size(random), size(random),
                     random.nextBoolean() ? UsageReply.NO_QUOTA : size(random), size(random));
         };
+    }
+
+    private static List<ProveContent.Range> ranges(RandomGenerator random) {
+        List<ProveContent.Range> ranges = new ArrayList<>();
+        for (int i = random.nextInt(6); i > 0; i--) {
+            ranges.add(new ProveContent.Range(size(random), size(random)));
+        }
+        return ranges;
+    }
+
+    /** Up to four strings: few enough that they always fit in one frame. */
+    private static List<String> texts(RandomGenerator random) {
+        List<String> texts = new ArrayList<>();
+        for (int i = random.nextInt(5); i > 0; i--) {
+            texts.add(text(random));
+        }
+        return texts;
     }
 
     /** Up to four entries: few enough that their random strings always fit in one frame. */

@@ -68,7 +68,20 @@ final class TestFrames {
                 new Frame(43, new CopyRequest("/文档/a.txt", "/备份")),
                 new Frame(44, new UsageRequest()),
                 new Frame(45, new UsageReply(0, 0, UsageReply.NO_QUOTA, 0)),
-                new Frame(46, new UsageReply(Long.MAX_VALUE, 7, 10L << 30, 123_456_789)));
+                new Frame(46, new UsageReply(Long.MAX_VALUE, 7, 10L << 30, 123_456_789)),
+                new Frame(47, new PutFile("/文档/a.iso", 5L << 30, "ab".repeat(32))),
+                new Frame(48, new PutFile("", 0, "")),
+                new Frame(49, new ProveContent("00ff".repeat(8), List.of(new ProveContent.Range(0, 65536),
+                        new ProveContent.Range(Long.MAX_VALUE, 0)))),
+                new Frame(50, new ProveContent("", List.of())),
+                new Frame(51, new ContentProof(List.of("cd".repeat(32), ""))),
+                new Frame(52, new ContentProof(List.of())),
+                new Frame(53, new PutStored(5L << 30, "ab".repeat(32), true)),
+                new Frame(54, new PutStored(0, "", false)),
+                new Frame(55, new GetFile("/报告.pdf", 0)),
+                new Frame(56, new GetFile("", Long.MAX_VALUE)),
+                new Frame(57, new FileInfo("报告.pdf", 5L << 30, 1, "ef".repeat(32))),
+                new Frame(58, new FileInfo("", Long.MAX_VALUE, Long.MAX_VALUE, "")));
     }
 
     /** Frames whose encoding is large enough to make a reader grow its buffer. */
