@@ -3,6 +3,7 @@ package netdisk.server.disk;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import netdisk.protocol.EntryReply;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.UsageReply;
 import netdisk.server.ByteSizes;
+import netdisk.server.storage.BlobHashMismatchException;
 import netdisk.server.storage.BlobId;
 import netdisk.server.storage.BlobLock;
 import netdisk.server.storage.BlobStore;
@@ -173,18 +175,7 @@ public final class Disk implements AutoCloseable {
      * {@link Upload#commit()}.
      */
     public Upload beginUpload(User user, DiskPath path, long size) throws DiskException {
-        if (path.isRoot()) {
-            throw new DiskException(ErrorCode.IS_A_DIRECTORY, "/ is a directory");
-        }
-        Node directory = existing(user, path.parent());
-        if (!directory.isDirectory()) {
-            throw new DiskException(ErrorCode.NOT_A_DIRECTORY, path.parent() + " is not a directory");
-        }
-        Optional<Node> existing = call(() -> metadata.lookup(user, path.names()));
-        if (existing.isPresent() && existing.get().isDirectory()) {
-            throw new DiskException(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
-        }
-        checkQuota(user, path, size, existing.map(Node::size).orElse(0L));
+        Node directory = checkNewFile(user, path, size);
         long free = freeSpace();
         if (size > free) {
             throw new DiskException(ErrorCode.NO_SPACE, "cannot store " + path + ": it needs " + size
@@ -197,6 +188,72 @@ public final class Disk implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks that a file of {@code size} bytes may be stored as {@code path} (the directory exists, no directory is in
+     * the way, the quota allows it); returns the directory.
+     */
+    private Node checkNewFile(User user, DiskPath path, long size) throws DiskException {
+        if (path.isRoot()) {
+            throw new DiskException(ErrorCode.IS_A_DIRECTORY, "/ is a directory");
+        }
+        Node directory = existing(user, path.parent());
+        if (!directory.isDirectory()) {
+            throw new DiskException(ErrorCode.NOT_A_DIRECTORY, path.parent() + " is not a directory");
+        }
+        Optional<Node> existing = call(() -> metadata.lookup(user, path.names()));
+        if (existing.isPresent() && existing.get().isDirectory()) {
+            throw new DiskException(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
+        }
+        checkQuota(user, path, size, existing.map(Node::size).orElse(0L));
+        return directory;
+    }
+
+    /**
+     * Content already stored under this hash and size, if any, for an instant upload. Any user's files count: the
+     * uploader must still prove they hold the bytes ({@link ContentChallenge}), so a hash alone reveals nothing.
+     */
+    public Optional<BlobId> storedContent(String sha256, long size) throws DiskException {
+        return call(() -> metadata.findBlob(sha256)).filter(blob -> blob.size() == size);
+    }
+
+    /** A challenge on stored content: random ranges and a nonce, answerable only with the bytes. */
+    public ContentChallenge challenge(BlobId blob) {
+        return ContentChallenge.random(blob);
+    }
+
+    /** Whether {@code answers} prove possession of the blob's content; false also when the blob has gone. */
+    public boolean verify(ContentChallenge challenge, List<String> answers) throws DiskException {
+        try (FileChannel content = blobs.open(challenge.blob())) {
+            return challenge.isAnsweredBy(answers, content);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot read stored content: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Adds the file {@code path} with content that is already stored (an instant upload, after its proof), under the
+     * blob lock so that the content cannot be deleted in between; empty if it was deleted before (then the client
+     * must send the content after all).
+     */
+    public Optional<Node> addStoredContent(User user, DiskPath path, BlobId blob) throws DiskException {
+        Node directory = checkNewFile(user, path, blob.size());
+        Change<Node> change;
+        try (BlobLock.Held held = blobLock.lock()) {
+            if (!blobs.exists(blob)) {
+                return Optional.empty();
+            }
+            change = metadata.addFile(directory, path.name(), blob);
+        } catch (MetadataException e) {
+            throw about(path, e);
+        } catch (IOException e) {
+            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot store " + path + ": " + e.getMessage(), e);
+        }
+        deleteOrphans(change.orphanedBlobs());
+        return Optional.of(change.value());
+    }
+
     private void checkQuota(User user, DiskPath path, long size, long replaced) throws DiskException {
         OptionalLong remaining = call(() -> metadata.remainingQuota(user));
         if (remaining.isPresent() && size - replaced > remaining.getAsLong()) {
@@ -207,14 +264,24 @@ public final class Disk implements AutoCloseable {
         }
     }
 
-    /** Called by {@link Upload#commit()}: makes the blob visible and the file refer to it, under the blob lock. */
-    Node publish(User user, Node directory, DiskPath path, BlobWriter writer) throws DiskException, IOException {
-        writer.seal(Optional.empty());
+    /**
+     * Called by {@link Upload#commit}: checks the content's hash against {@code expectedSha256} if given, then makes
+     * the blob visible and the file refer to it, under the blob lock.
+     */
+    Node publish(User user, Node directory, DiskPath path, BlobWriter writer, Optional<String> expectedSha256)
+            throws DiskException, IOException {
+        try {
+            writer.seal(expectedSha256);
+        } catch (BlobHashMismatchException e) {
+            throw new DiskException(ErrorCode.TRANSFER_FAILED, path + ": the content received does not match the "
+                    + "SHA-256 the client announced (announced " + expectedSha256.orElseThrow() + ", received "
+                    + e.actual() + "); nothing was stored", e);
+        }
         DiskException refusal = null;
         Change<Node> change;
         BlobId blob;
         try (BlobLock.Held held = blobLock.lock()) {
-            blob = writer.commit(Optional.empty());
+            blob = writer.commit(expectedSha256);
             try {
                 change = metadata.addFile(directory, path.name(), blob);
             } catch (MetadataException e) {

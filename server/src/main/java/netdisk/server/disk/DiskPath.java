@@ -90,7 +90,7 @@ public record DiskPath(List<Name> names) {
     }
 
     /** For messages: quoted, with control characters made visible, so a hostile name cannot garble a line. */
-    static String quoted(String text) {
+    public static String quoted(String text) {
         StringBuilder out = new StringBuilder("'");
         text.codePoints().limit(200).forEach(c -> {
             if (c < 0x20 || c == 0x7F) {

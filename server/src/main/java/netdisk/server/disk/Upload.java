@@ -3,6 +3,7 @@ package netdisk.server.disk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
+import java.util.Optional;
 
 import netdisk.protocol.ErrorCode;
 import netdisk.server.storage.BlobWriter;
@@ -58,15 +59,17 @@ public final class Upload implements AutoCloseable {
     /**
      * Makes the received content the file at {@link #path()}: durable (fsynced), deduplicated, then visible.
      *
-     * @throws DiskException the file cannot be added (the quota was reached meanwhile, the directory is gone)
+     * @param expectedSha256 what the content must hash to, if the client said (else it is only stored by its hash)
+     * @throws DiskException the file cannot be added (the content does not match {@code expectedSha256}, the quota
+     *     was reached meanwhile, the directory is gone); nothing was stored
      * @throws IOException the content could not be made durable
      */
-    public Node commit() throws DiskException, IOException {
+    public Node commit(Optional<String> expectedSha256) throws DiskException, IOException {
         if (writer.size() != size) {
             throw new DiskException(ErrorCode.TRANSFER_FAILED,
                     path + ": received " + writer.size() + " of " + size + " bytes");
         }
-        return disk.publish(user, directory, path, writer);
+        return disk.publish(user, directory, path, writer, expectedSha256);
     }
 
     @Override

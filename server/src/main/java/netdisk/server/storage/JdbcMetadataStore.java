@@ -395,6 +395,22 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<BlobId> findBlob(String sha256) throws MetadataException {
+        Objects.requireNonNull(sha256, "sha256");
+        if (!BlobId.isSha256Hex(sha256)) {
+            return Optional.empty();
+        }
+        return read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT size FROM blobs WHERE sha256 = ?")) {
+                select.setString(1, sha256);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(new BlobId(sha256, rows.getLong(1))) : Optional.<BlobId>empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public void close() {
         try {
             owned.close();

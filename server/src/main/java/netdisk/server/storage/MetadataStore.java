@@ -97,6 +97,9 @@ public interface MetadataStore extends AutoCloseable {
     /** Whether any file refers to the blob with this hash; for start-up reconciliation with the blob store. */
     boolean isReferenced(String sha256) throws MetadataException;
 
+    /** The blob with this hash, if some file (of any user) refers to it: content that need not be sent again. */
+    Optional<BlobId> findBlob(String sha256) throws MetadataException;
+
     @Override
     void close();
 }

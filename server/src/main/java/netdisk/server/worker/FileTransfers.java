@@ -4,16 +4,25 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Optional;
 
+import netdisk.protocol.ContentProof;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileHeader;
+import netdisk.protocol.FileInfo;
+import netdisk.protocol.Frame;
 import netdisk.protocol.PutDone;
+import netdisk.protocol.ProveContent;
+import netdisk.protocol.PutFile;
 import netdisk.protocol.PutReady;
+import netdisk.protocol.PutStored;
+import netdisk.server.disk.ContentChallenge;
 import netdisk.server.disk.Disk;
 import netdisk.server.disk.DiskException;
 import netdisk.server.disk.DiskPath;
 import netdisk.server.disk.Upload;
+import netdisk.server.storage.BlobId;
 import netdisk.server.storage.Node;
 import netdisk.server.storage.User;
 
@@ -46,16 +55,19 @@ final class FileTransfers {
      * @throws DiskException refused before anything was sent (the session answers it)
      * @throws TransferAbortedException the content broke off (the session must end)
      */
-    long download(int requestId, User user, DiskPath path, long offset, SessionIo io, String who)
+    long download(int requestId, User user, DiskPath path, long offset, boolean withHash, SessionIo io, String who)
             throws DiskException, IOException {
         Disk.Download download = disk.openForDownload(user, path);
         try (FileChannel file = download.content()) {
-            long size = download.node().size();
+            Node node = download.node();
+            long size = node.size();
             if (offset > size) {
                 throw new DiskException(ErrorCode.TRANSFER_FAILED,
                         "offset " + offset + " is past the end of " + path + " (" + size + " bytes)");
             }
-            io.reply(requestId, new FileHeader(download.node().name(), size, offset));
+            io.reply(requestId, withHash
+                    ? new FileInfo(node.name(), size, offset, node.blob().orElseThrow().sha256())
+                    : new FileHeader(node.name(), size, offset));
             long start = System.nanoTime();
             var sender = new FileSender();
             long reached;
@@ -82,8 +94,8 @@ final class FileTransfers {
      *     stream is in step and the session answers it)
      * @throws TransferAbortedException the client stopped sending (the session must end)
      */
-    Node upload(int requestId, User user, DiskPath path, long size, SessionIo io, String who)
-            throws DiskException, IOException {
+    Node upload(int requestId, User user, DiskPath path, long size, Optional<String> sha256, SessionIo io,
+            String who) throws DiskException, IOException {
         if (io.reader().buffered() > 0) {
             throw new TransferAbortedException("the client sent content before PutReady");
         }
@@ -97,15 +109,64 @@ final class FileTransfers {
             }
             Node stored;
             try {
-                stored = upload.commit();
+                stored = upload.commit(sha256);
             } catch (IOException e) {
                 throw storageError(path, e);
             }
-            io.reply(requestId, new PutDone(size));
+            io.reply(requestId, sha256.isPresent()
+                    ? new PutStored(size, stored.blob().orElseThrow().sha256(), false)
+                    : new PutDone(size));
             log.info("{} {} upload of {}: {} bytes in {} ms", identity, who, path, size,
                     (System.nanoTime() - start) / 1_000_000);
             return stored;
         }
+    }
+
+    /**
+     * A {@link PutFile}: an instant upload if the content is stored and the client proves it holds it (a
+     * {@link ProveContent} / {@link ContentProof} exchange), else an upload whose content must hash to the announced
+     * SHA-256 before it becomes visible. Returns the stored file and whether it was instant.
+     *
+     * @throws DiskException refused (the session answers it), including a failed proof ({@code TRANSFER_FAILED})
+     * @throws TransferAbortedException the client stopped sending or broke the exchange (the session must end)
+     */
+    Stored putFile(int requestId, User user, DiskPath path, PutFile put, SessionIo io, String who)
+            throws DiskException, IOException {
+        if (!BlobId.isSha256Hex(put.sha256())) {
+            throw new DiskException(ErrorCode.TRANSFER_FAILED,
+                    "not a SHA-256 (64 lower-case hex digits): " + DiskPath.quoted(put.sha256()));
+        }
+        Optional<BlobId> stored = put.size() == 0 ? Optional.empty() : disk.storedContent(put.sha256(), put.size());
+        if (stored.isPresent()) {
+            ContentChallenge challenge = disk.challenge(stored.get());
+            io.reply(requestId, challenge.message());
+            Frame answer = io.reader().read();
+            if (answer == null) {
+                throw new TransferAbortedException("the client left instead of proving it holds " + path);
+            }
+            if (!(answer.message() instanceof ContentProof proof) || answer.requestId() != requestId) {
+                throw new TransferAbortedException("expected ContentProof for request " + requestId + ", got "
+                        + answer.message().type() + " for request " + answer.requestId());
+            }
+            if (!disk.verify(challenge, proof.hashes())) {
+                log.warn("{} {} failed the content proof for {} ({})", identity, who, path, put.sha256());
+                throw new DiskException(ErrorCode.TRANSFER_FAILED, path + ": the content proof is wrong: the client"
+                        + " does not hold this content; nothing was stored");
+            }
+            Optional<Node> added = disk.addStoredContent(user, path, stored.get());
+            if (added.isPresent()) {
+                io.reply(requestId, new PutStored(put.size(), put.sha256(), true));
+                log.info("{} {} instant upload of {}: {} bytes, content already stored", identity, who, path,
+                        put.size());
+                return new Stored(added.get(), true);
+            }
+            // the stored copy was deleted in between: the content must come after all
+        }
+        return new Stored(upload(requestId, user, path, put.size(), Optional.of(put.sha256()), io, who), false);
+    }
+
+    /** What a {@link #putFile} stored. */
+    record Stored(Node node, boolean instant) {
     }
 
     /**

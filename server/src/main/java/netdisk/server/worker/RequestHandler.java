@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import netdisk.protocol.CopyRequest;
 import netdisk.protocol.Done;
@@ -15,6 +16,7 @@ import netdisk.protocol.EntryReply;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.Frame;
+import netdisk.protocol.GetFile;
 import netdisk.protocol.GetRequest;
 import netdisk.protocol.Hello;
 import netdisk.protocol.ListRequest;
@@ -27,6 +29,7 @@ import netdisk.protocol.MkdirRequest;
 import netdisk.protocol.MoveRequest;
 import netdisk.protocol.Ping;
 import netdisk.protocol.Pong;
+import netdisk.protocol.PutFile;
 import netdisk.protocol.PutRequest;
 import netdisk.protocol.Register;
 import netdisk.protocol.RemoveRequest;
@@ -149,31 +152,17 @@ final class RequestHandler {
                     io.reply(id, services.disk().usage(user));
                     audit(operation, List.of(), AuditEvent.OK, Map.of());
                 }
-                case GetRequest get -> {
-                    paths = List.of(get.path());
-                    DiskPath path = DiskPath.parse(get.path());
-                    paths = List.of(path.toString());
-                    long sent;
-                    try {
-                        sent = services.transfers().download(id, user, path, get.offset(), io, who);
-                    } catch (TransferAbortedException e) {
-                        audit(operation, paths, "aborted", Map.of());
-                        throw e;
-                    }
-                    audit(operation, paths, AuditEvent.OK, Map.of("bytes", String.valueOf(sent)));
-                }
-                case PutRequest put -> {
-                    paths = List.of(put.path());
-                    DiskPath path = DiskPath.parse(put.path());
-                    paths = List.of(path.toString());
-                    try {
-                        services.transfers().upload(id, user, path, put.size(), io, who);
-                    } catch (TransferAbortedException e) {
-                        audit(operation, paths, "aborted", Map.of());
-                        throw e;
-                    }
-                    audit(operation, paths, AuditEvent.OK, Map.of("bytes", String.valueOf(put.size())));
-                }
+                case GetRequest get -> transfer(id, operation, get.path(), io, path -> Map.of("bytes", String.valueOf(
+                        services.transfers().download(id, user, path, get.offset(), false, io, who))));
+                case GetFile get -> transfer(id, operation, get.path(), io, path -> Map.of("bytes", String.valueOf(
+                        services.transfers().download(id, user, path, get.offset(), true, io, who))));
+                case PutRequest put -> transfer(id, operation, put.path(), io, path -> {
+                    services.transfers().upload(id, user, path, put.size(), Optional.empty(), io, who);
+                    return Map.of("bytes", String.valueOf(put.size()));
+                });
+                case PutFile put -> transfer(id, operation, put.path(), io, path -> Map.of(
+                        "bytes", String.valueOf(put.size()),
+                        "instant", String.valueOf(services.transfers().putFile(id, user, path, put, io, who).instant())));
                 case Logout logout -> {
                     boolean revoked = token != null && services.accounts().logout(token);
                     audit(operation, List.of(), AuditEvent.OK, Map.of());
@@ -185,11 +174,36 @@ final class RequestHandler {
                         message.getClass().getSimpleName() + " is not a request a client can send"));
             }
         } catch (DiskException e) {
-            if (!e.isAnswered()) {
-                io.reply(id, ErrorReply.of(e.code(), e.getMessage()));
-            }
-            audit(operation, paths, e.code().name(), Map.of());
+            refused(id, operation, paths, e, io);
         }
+    }
+
+    /** A download or upload: what it moved goes into its audit line, and so does a break in its content. */
+    private interface Transfer {
+        Map<String, String> run(DiskPath path) throws DiskException, IOException;
+    }
+
+    private void transfer(int id, String operation, String wirePath, SessionIo io, Transfer transfer)
+            throws IOException {
+        List<String> paths = List.of(wirePath);
+        try {
+            DiskPath path = DiskPath.parse(wirePath);
+            paths = List.of(path.toString());
+            audit(operation, paths, AuditEvent.OK, transfer.run(path));
+        } catch (TransferAbortedException e) {
+            audit(operation, paths, "aborted", Map.of());
+            throw e;
+        } catch (DiskException e) {
+            refused(id, operation, paths, e, io);
+        }
+    }
+
+    private void refused(int id, String operation, List<String> paths, DiskException e, SessionIo io)
+            throws IOException {
+        if (!e.isAnswered()) {
+            io.reply(id, ErrorReply.of(e.code(), e.getMessage()));
+        }
+        audit(operation, paths, e.code().name(), Map.of());
     }
 
     private void login(int id, Login login, SessionIo io) throws IOException {
@@ -245,8 +259,8 @@ final class RequestHandler {
             case MoveRequest _ -> "mv";
             case CopyRequest _ -> "cp";
             case UsageRequest _ -> "df";
-            case GetRequest _ -> "get";
-            case PutRequest _ -> "put";
+            case GetRequest _, GetFile _ -> "get";
+            case PutRequest _, PutFile _ -> "put";
             case Logout _ -> "logout";
             default -> message.type().name().toLowerCase(Locale.ROOT);
         };

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -159,7 +160,7 @@ class DiskTest {
         assertThat(disk.list(alice, DiskPath.ROOT)).isEmpty();
         try (Upload upload = disk.beginUpload(alice, path("/short.bin"), 100)) {
             upload.content().write(ByteBuffer.wrap(new byte[99]));
-            assertThatThrownBy(upload::commit).isInstanceOfSatisfying(DiskException.class,
+            assertThatThrownBy(() -> upload.commit(Optional.empty())).isInstanceOfSatisfying(DiskException.class,
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.TRANSFER_FAILED));
         }
         assertThat(blobs.temporaryFileCount()).isZero();
@@ -227,18 +228,73 @@ class DiskTest {
         assertThat(blobFiles()).hasSize(1);
     }
 
+    @Test
+    void contentThatDoesNotHashToWhatTheClientAnnouncedIsNotStored() throws Exception {
+        byte[] bytes = "the real content".getBytes(StandardCharsets.UTF_8);
+        try (Upload upload = disk.beginUpload(alice, path("/claimed.txt"), bytes.length)) {
+            upload.content().write(ByteBuffer.wrap(bytes));
+            assertThatThrownBy(() -> upload.commit(Optional.of("0".repeat(64))))
+                    .isInstanceOfSatisfying(DiskException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.TRANSFER_FAILED))
+                    .hasMessageContaining("does not match the SHA-256 the client announced");
+        }
+        assertThat(disk.list(alice, DiskPath.ROOT)).isEmpty();
+        assertThat(blobFiles()).isEmpty();
+        assertThat(blobs.temporaryFileCount()).isZero();
+    }
+
+    @Test
+    void storedContentIsAddedOnlyForTheRightProof() throws Exception {
+        byte[] content = new byte[300_000];
+        new java.util.Random(7).nextBytes(content);
+        Path local = Files.write(data.resolve("local.bin"), content);
+        String sha256 = put(alice, "/original.bin", content).blob().orElseThrow().sha256();
+
+        var blob = disk.storedContent(sha256, content.length).orElseThrow();
+        assertThat(disk.storedContent(sha256, content.length + 1)).as("the size must match too").isEmpty();
+        assertThat(disk.storedContent("0".repeat(64), content.length)).isEmpty();
+
+        ContentChallenge challenge = disk.challenge(blob);
+        var ranges = challenge.message().ranges();
+        assertThat(ranges).hasSize(ContentChallenge.RANGES)
+                .allSatisfy(r -> assertThat(r.offset() + r.length()).isLessThanOrEqualTo(content.length));
+        byte[] nonce = java.util.HexFormat.of().parseHex(challenge.message().nonce());
+        List<String> right = new ArrayList<>();
+        try (var channel = java.nio.channels.FileChannel.open(local)) {
+            for (var range : ranges) {
+                right.add(ContentChallenge.answer(nonce, channel, range));
+            }
+        }
+        assertThat(disk.verify(challenge, List.of(sha256, sha256, sha256))).as("the hash alone").isFalse();
+        assertThat(disk.verify(challenge, right.subList(0, 2))).as("too few answers").isFalse();
+        assertThat(disk.verify(disk.challenge(blob), right)).as("answers to another challenge").isFalse();
+        assertThat(disk.verify(challenge, right)).isTrue();
+
+        assertThat(disk.addStoredContent(bob, path("/copy.bin"), blob)).isPresent();
+        assertThat(disk.stat(bob, path("/copy.bin")).entry().sha256()).isEqualTo(sha256);
+        assertThat(blobFiles()).hasSize(1);
+
+        disk.remove(alice, path("/original.bin"), false);
+        disk.remove(bob, path("/copy.bin"), false);
+        assertThat(disk.addStoredContent(bob, path("/late.bin"), blob)).as("the content is gone").isEmpty();
+        assertThat(disk.list(bob, DiskPath.ROOT)).isEmpty();
+    }
+
     private static DiskPath path(String wire) throws DiskException {
         return DiskPath.parse(wire);
     }
 
     private Node put(User user, String wire, String content) throws Exception {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        return put(user, wire, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Node put(User user, String wire, byte[] bytes) throws Exception {
         try (Upload upload = disk.beginUpload(user, path(wire), bytes.length)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 upload.content().write(buffer);
             }
-            return upload.commit();
+            return upload.commit(Optional.empty());
         }
     }
 
