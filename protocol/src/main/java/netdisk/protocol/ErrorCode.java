@@ -48,7 +48,10 @@ public enum ErrorCode {
     /** The server could not read or write its storage; the message says what. */
     STORAGE_ERROR(12),
 
-    /** The upload's content did not match what was announced. */
+    /**
+     * The transfer cannot be done as asked (an offset past the end), or the upload's content or content proof does not
+     * match what was announced; nothing was stored.
+     */
     TRANSFER_FAILED(13),
 
     /** The request needs a logged-in session ({@link Login}); nothing was done. Since 1.1. */
