@@ -42,7 +42,7 @@ class ShellPtyTest {
         server.file("alice", "/文档/年度报告.txt", "报告\n".getBytes(StandardCharsets.UTF_8));
         server.directory("alice", "/photos");
         shell = Pty.start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                         "-cp", System.getProperty("java.class.path"), ClientMain.class.getName(),
                         "--port", Integer.toString(server.port()), "--user", "alice"),
                 Map.of("NETDISK_PASSWORD", "pw", "HOME", home.toString(),
