@@ -69,8 +69,16 @@ import netdisk.protocol.Welcome;
  */
 public final class FakeServer implements AutoCloseable {
 
-    /** Content of a file, or {@code null} for a directory. */
-    private record Node(byte[] content, long modified) {
+    /** Content of a file and its SHA-256 (hashed once), or {@code null}s for a directory. */
+    private record Node(byte[] content, String sha256, long modified) {
+        static Node file(byte[] content, long modified) {
+            return new Node(content, FakeServer.sha256(content), modified);
+        }
+
+        static Node directory(long modified) {
+            return new Node(null, null, modified);
+        }
+
         boolean isDirectory() {
             return content == null;
         }
@@ -203,20 +211,20 @@ public final class FakeServer implements AutoCloseable {
     /** Puts a file straight into a user's tree (its directory must exist). */
     public void file(String user, String path, byte[] content) {
         synchronized (trees) {
-            trees.get(user).put(normalize(path), new Node(content, System.currentTimeMillis()));
+            trees.get(user).put(normalize(path), Node.file(content, System.currentTimeMillis()));
         }
     }
 
     /** Makes a directory straight in a user's tree. */
     public void directory(String user, String path) {
         synchronized (trees) {
-            trees.get(user).put(normalize(path), new Node(null, System.currentTimeMillis()));
+            trees.get(user).put(normalize(path), Node.directory(System.currentTimeMillis()));
         }
     }
 
     private static TreeMap<String, Node> newTree() {
         var tree = new TreeMap<String, Node>();
-        tree.put("/", new Node(null, 0));
+        tree.put("/", Node.directory(0));
         return tree;
     }
 
@@ -410,7 +418,7 @@ public final class FakeServer implements AutoCloseable {
                 mkdir(tree, parent, true);
             }
             directoryAt(tree, parent);
-            tree.put(path, new Node(null, System.currentTimeMillis()));
+            tree.put(path, Node.directory(System.currentTimeMillis()));
         }
 
         private long remove(TreeMap<String, Node> tree, String path, boolean recursive) throws Refusal {
@@ -456,16 +464,16 @@ public final class FakeServer implements AutoCloseable {
 
         private void get(int id, String rawPath, boolean verified) throws IOException, Refusal {
             String path = path(rawPath);
-            byte[] content;
+            Node node;
             synchronized (trees) {
-                Node node = existing(trees.get(user), path);
+                node = existing(trees.get(user), path);
                 if (node.isDirectory()) {
                     throw new Refusal(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
                 }
-                content = node.content();
             }
+            byte[] content = node.content();
             String name = path.substring(path.lastIndexOf('/') + 1);
-            reply(id, verified ? new FileInfo(name, content.length, 0, sha256(content))
+            reply(id, verified ? new FileInfo(name, content.length, 0, node.sha256())
                     : new FileHeader(name, content.length, 0));
             if (damageDownloads && content.length > 0) {
                 content = content.clone();
@@ -484,16 +492,16 @@ public final class FakeServer implements AutoCloseable {
             String path = uploadTarget(put.path());
             reply(id, new PutReady(0));
             byte[] content = receive(put.size());
-            store(path, content);
+            store(path, Node.file(content, System.currentTimeMillis()));
             reply(id, new PutDone(put.size()));
         }
 
         /** As the protocol says: proof when the content is stored (by anyone), else the content, checked. */
         private void putFile(int id, PutFile put) throws IOException, Refusal {
             String path = uploadTarget(put.path());
-            byte[] stored = stored(put.sha256(), put.size());
+            Node stored = stored(put.sha256(), put.size());
             if (stored != null) {
-                ProveContent challenge = challenge(stored.length);
+                ProveContent challenge = challenge(stored.content().length);
                 reply(id, challenge);
                 Frame answer = reader.read();
                 if (answer == null) {
@@ -502,13 +510,13 @@ public final class FakeServer implements AutoCloseable {
                 if (!(answer.message() instanceof ContentProof proof)) {
                     throw new Refusal(ErrorCode.PROTOCOL_ERROR, "a ContentProof was due, not " + answer.message());
                 }
-                if (!proof.hashes().equals(expectedProof(challenge, stored))) {
+                if (!proof.hashes().equals(expectedProof(challenge, stored.content()))) {
                     throw new Refusal(ErrorCode.TRANSFER_FAILED, "the proof of the content of " + path
                             + " is wrong");
                 }
                 if (!contentGoesAwayDuringProofs) {
-                    store(path, stored);
-                    reply(id, new PutStored(stored.length, put.sha256(), true));
+                    store(path, new Node(stored.content(), stored.sha256(), System.currentTimeMillis()));
+                    reply(id, new PutStored(put.size(), put.sha256(), true));
                     return;
                 }
             }
@@ -517,13 +525,13 @@ public final class FakeServer implements AutoCloseable {
             if (damageUploads && content.length > 0) {
                 content[0] ^= 1;
             }
-            String actual = sha256(content);
-            if (!actual.equals(put.sha256())) {
-                throw new Refusal(ErrorCode.TRANSFER_FAILED, path + ": the content's SHA-256 is " + actual
+            Node file = Node.file(content, System.currentTimeMillis());
+            if (!file.sha256().equals(put.sha256())) {
+                throw new Refusal(ErrorCode.TRANSFER_FAILED, path + ": the content's SHA-256 is " + file.sha256()
                         + ", not the announced " + put.sha256() + "; nothing stored");
             }
-            store(path, content);
-            reply(id, new PutStored(content.length, actual, false));
+            store(path, file);
+            reply(id, new PutStored(content.length, file.sha256(), false));
         }
 
         /** The path of an upload, checked as a put checks it: its directory exists, and it is no directory. */
@@ -558,9 +566,9 @@ public final class FakeServer implements AutoCloseable {
             return content;
         }
 
-        private void store(String path, byte[] content) {
+        private void store(String path, Node file) {
             synchronized (trees) {
-                trees.get(user).put(path, new Node(content, System.currentTimeMillis()));
+                trees.get(user).put(path, file);
             }
         }
 
@@ -620,16 +628,16 @@ public final class FakeServer implements AutoCloseable {
         if (node.isDirectory()) {
             return new Entry(name, Entry.DIRECTORY, 0, node.modified(), "");
         }
-        return new Entry(name, Entry.FILE, node.content().length, node.modified(), sha256(node.content()));
+        return new Entry(name, Entry.FILE, node.content().length, node.modified(), node.sha256());
     }
 
     /** Content with this hash and size in anyone's tree (the real server shares content across users too). */
-    private byte[] stored(String sha256, long size) {
+    private Node stored(String sha256, long size) {
         synchronized (trees) {
             for (TreeMap<String, Node> tree : trees.values()) {
                 for (Node node : tree.values()) {
-                    if (!node.isDirectory() && node.content().length == size && sha256(node.content()).equals(sha256)) {
-                        return node.content();
+                    if (!node.isDirectory() && node.content().length == size && node.sha256().equals(sha256)) {
+                        return node;
                     }
                 }
             }
