@@ -249,7 +249,7 @@ fi
 status=0
 (cd / && env -i HOME="$tmp" PATH="$pathdir" JAVA_HOME="$jdk25" NETDISK_SKIP_BUILD=1 NETDISK_CLIENT_AOT=0 \
   "$BASH" "$repo/bin/netdisk" ls '/x y') >"$tmp/out" 2>"$tmp/err" </dev/null || status=$?
-expected=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED "-Dnetdisk.home=$repo"
+expected=(-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "-Dnetdisk.home=$repo"
   -cp "$repo/client/target/netdisk-client.jar:$repo/client/target/lib/*"
   netdisk.client.cli.ClientMain ls '/x y')
 if [[ $status == 0 && $(out) == "$(printf '%s\n' "${expected[@]}")" && -z $(err) ]]; then

@@ -8,20 +8,24 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import netdisk.protocol.ContentProof;
 import netdisk.protocol.CopyRequest;
 import netdisk.protocol.Done;
 import netdisk.protocol.Entry;
 import netdisk.protocol.EntryReply;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileHeader;
+import netdisk.protocol.FileInfo;
 import netdisk.protocol.Frame;
 import netdisk.protocol.FrameReader;
 import netdisk.protocol.FrameWriter;
+import netdisk.protocol.GetFile;
 import netdisk.protocol.GetRequest;
 import netdisk.protocol.Hello;
 import netdisk.protocol.ListRequest;
@@ -37,9 +41,12 @@ import netdisk.protocol.Ping;
 import netdisk.protocol.Pong;
 import netdisk.protocol.ProtocolException;
 import netdisk.protocol.ProtocolVersion;
+import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutDone;
+import netdisk.protocol.PutFile;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutRequest;
+import netdisk.protocol.PutStored;
 import netdisk.protocol.Register;
 import netdisk.protocol.RemoveRequest;
 import netdisk.protocol.StatRequest;
@@ -66,6 +73,7 @@ public final class NetdiskClient implements AutoCloseable {
     public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(60);
     private static final int CONTENT_BUFFER = 1 << 20;
     private static final long UPLOAD_CHUNK = 16L << 20;
+    private static final int VERIFIED_TRANSFERS_MINOR = 2;
 
     private final SocketChannel channel;
     private final FrameReader reader;
@@ -297,8 +305,16 @@ public final class NetdiskClient implements AutoCloseable {
         return type.cast(answer);
     }
 
-    private void send(Message message) throws IOException {
-        writer.write(new Frame(nextRequestId++, message));
+    /** Sends {@code message} as a new request; returns its request id. */
+    private int send(Message message) throws IOException {
+        int id = nextRequestId++;
+        send(id, message);
+        return id;
+    }
+
+    /** Sends {@code message} under the id of the request it belongs to (a proof goes with its PutFile). */
+    private void send(int id, Message message) throws IOException {
+        writer.write(new Frame(id, message));
     }
 
     private Message request(Message message) throws IOException {
@@ -327,21 +343,56 @@ public final class NetdiskClient implements AutoCloseable {
     }
 
     /**
-     * Downloads {@code remotePath} into {@code sink}, from its first byte. The caller owns {@code sink}; on failure
-     * part of the content may have been written to it.
+     * Downloads {@code remotePath} into {@code sink}, verified: the bytes are hashed as they arrive, and compared at
+     * the end with the SHA-256 the server announced. The caller owns {@code sink}; on any failure, a mismatch
+     * included, part or all of the content may have been written to it, and must not be taken for the file.
+     *
+     * @return what the server announced (the file's name, size and SHA-256)
+     * @throws IntegrityException if the content does not hash to the announced SHA-256 (the session can go on)
+     * @throws ServerRefusedException if the server refuses (no such file, bad path...)
+     * @throws IncompatibleServerException if the server is older than protocol 1.2
+     * @throws TransferInterruptedException if the content stops before its end (the session is then closed)
+     */
+    public FileInfo getFile(String remotePath, WritableByteChannel sink, TransferListener listener)
+            throws IOException {
+        requireVerifiedTransfers("download");
+        FileInfo info = expect(request(new GetFile(remotePath, 0)), FileInfo.class, "GetFile");
+        if (info.offset() != 0) {
+            close(); // the content that follows is not what was asked for
+            throw new IOException("the server answered a download from byte 0 with one from byte " + info.offset());
+        }
+        listener.started(info.name(), info.size(), 0);
+        MessageDigest digest = ContentHash.newDigest();
+        receive(info.name(), info.size(), sink, listener, digest);
+        String received = ContentHash.hex(digest.digest());
+        if (!received.equals(info.sha256())) {
+            throw new IntegrityException(remotePath, info.sha256(), received);
+        }
+        return info;
+    }
+
+    /**
+     * Downloads {@code remotePath} into {@code sink} with protocol 1.1's {@link GetRequest}, which carries no
+     * SHA-256: nothing is verified. {@link #getFile} is the download to use; this one stays for talking to the
+     * server the way a 1.1 client does (the integration tests do). The caller owns {@code sink}; on failure part of
+     * the content may have been written to it.
      *
      * @return the header the server sent (the file's name and size)
      * @throws ServerRefusedException if the server refuses (no such file, bad path...)
      * @throws TransferInterruptedException if the content stops before its end (the session is then closed)
      */
     public FileHeader get(String remotePath, WritableByteChannel sink, TransferListener listener) throws IOException {
-        Message answer = request(new GetRequest(remotePath, 0));
-        if (!(answer instanceof FileHeader header)) {
-            throw new IOException("unexpected answer to GetRequest: " + answer);
-        }
+        FileHeader header = expect(request(new GetRequest(remotePath, 0)), FileHeader.class, "GetRequest");
         listener.started(header.name(), header.size(), header.offset());
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(CONTENT_BUFFER, Math.max(1, header.remaining())));
-        long left = header.remaining();
+        receive(header.name(), header.remaining(), sink, listener, null);
+        return header;
+    }
+
+    /** Reads {@code length} raw content bytes into {@code sink}, hashing them into {@code digest} unless null. */
+    private void receive(String name, long length, WritableByteChannel sink, TransferListener listener,
+            MessageDigest digest) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.clamp(length, 1, CONTENT_BUFFER));
+        long left = length;
         watchdog.waiting();
         try {
             while (left > 0) {
@@ -353,11 +404,14 @@ public final class NetdiskClient implements AutoCloseable {
                 if (n < 0) {
                     close();
                     throw new TransferInterruptedException("the server closed the connection after "
-                            + (header.remaining() - left) + " of " + header.remaining() + " bytes of "
-                            + header.name());
+                            + (length - left) + " of " + length + " bytes of " + name);
                 }
                 watchdog.touch();
                 buffer.flip();
+                if (digest != null) {
+                    digest.update(buffer);
+                    buffer.rewind();
+                }
                 while (buffer.hasRemaining()) {
                     sink.write(buffer);
                 }
@@ -369,19 +423,66 @@ public final class NetdiskClient implements AutoCloseable {
         } catch (IOException e) {
             close();
             if (watchdog.fired() || !channel.isOpen()) {
-                throw new TransferInterruptedException("download of " + header.name() + " stopped after "
-                        + (header.remaining() - left) + " of " + header.remaining() + " bytes: "
+                throw new TransferInterruptedException("download of " + name + " stopped after "
+                        + (length - left) + " of " + length + " bytes: "
                         + (watchdog.fired() ? "no data for " + ioTimeout.toSeconds() + " s" : e.getMessage()), e);
             }
             throw e;
         } finally {
             watchdog.idle();
         }
-        return header;
     }
 
     /**
-     * Uploads {@code size} bytes of {@code source} (from its position 0) as {@code remotePath}. The content goes with
+     * Uploads {@code size} bytes of {@code source} as {@code remotePath}, verified end to end: {@code sha256} is
+     * their SHA-256 ({@link ContentHash#of}), and the server checks the content against it before the file becomes
+     * visible. When the server already stores that content, it challenges the client to prove that it has the bytes
+     * (SHA-256 of a random nonce and random ranges, read from {@code source} by position) instead of asking for
+     * them, and the file is added at once ({@link PutStored#instant()}). Otherwise the content goes with
+     * {@code FileChannel.transferTo} (sendfile), from the offset the server asks for, and {@code listener} hears it;
+     * it hears nothing of an instant upload. The file is visible on the server once this returns.
+     *
+     * @return what the server stored, and whether the content had to be sent
+     * @throws ServerRefusedException {@code TRANSFER_FAILED} when the content or the proof did not match
+     *                                {@code sha256} (nothing is stored), or any refusal before or during the transfer
+     *                                (bad path, no space...)
+     * @throws IncompatibleServerException if the server is older than protocol 1.2
+     * @throws TransferInterruptedException if the connection breaks during the content (the session is then closed)
+     * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits
+     */
+    public PutStored putFile(FileChannel source, long size, String sha256, String remotePath,
+            TransferListener listener) throws IOException {
+        if (!ContentHash.isSha256(sha256)) {
+            throw new IllegalArgumentException("not a SHA-256 in lower-case hex: " + sha256);
+        }
+        requireVerifiedTransfers("upload");
+        int id = send(new PutFile(remotePath, size, sha256));
+        Message answer = answer("the upload of " + remotePath);
+        if (answer instanceof ProveContent challenge) {
+            ContentProof proof;
+            try {
+                proof = ContentHash.proof(source, size, challenge);
+            } catch (IOException e) {
+                close(); // the server waits for a proof that will not come
+                throw e;
+            }
+            send(id, proof);
+            answer = answer("the proof of " + remotePath);
+            if (answer instanceof PutStored stored) {
+                return stored;
+            }
+        }
+        if (!(answer instanceof PutReady ready)) {
+            throw new IOException("unexpected answer to PutFile: " + answer);
+        }
+        return expect(sendContent(source, size, ready.offset(), remotePath, listener), PutStored.class,
+                "the upload");
+    }
+
+    /**
+     * Uploads {@code size} bytes of {@code source} as {@code remotePath} with protocol 1.1's {@link PutRequest},
+     * which carries no SHA-256: nothing is verified. {@link #putFile} is the upload to use; this one stays for
+     * talking to the server the way a 1.1 client does (the integration tests do). The content goes with
      * {@code FileChannel.transferTo} (sendfile). The file is visible on the server once this returns.
      *
      * @throws ServerRefusedException if the server refuses before or during the transfer (bad path, no space...)
@@ -389,12 +490,23 @@ public final class NetdiskClient implements AutoCloseable {
      */
     public PutDone put(FileChannel source, long size, String remotePath, TransferListener listener)
             throws IOException {
-        Message answer = request(new PutRequest(remotePath, size));
-        if (!(answer instanceof PutReady ready)) {
-            throw new IOException("unexpected answer to PutRequest: " + answer);
+        PutReady ready = expect(request(new PutRequest(remotePath, size)), PutReady.class, "PutRequest");
+        return expect(sendContent(source, size, ready.offset(), remotePath, listener), PutDone.class, "the upload");
+    }
+
+    /**
+     * Sends bytes {@code offset} to {@code size - 1} of {@code source} raw, and returns the server's answer to them.
+     * The server may answer early, refusing the rest (no space...): then sending stops there, and since the rest was
+     * never sent the stream is out of step, so the session ends with the refusal.
+     */
+    private Message sendContent(FileChannel source, long size, long offset, String remotePath,
+            TransferListener listener) throws IOException {
+        if (offset > size) {
+            close(); // the server expects content that does not exist
+            throw new IOException("the server asked for " + remotePath + " from byte " + offset + " of " + size);
         }
-        listener.started(remotePath, size, ready.offset());
-        long position = ready.offset();
+        listener.started(remotePath, size, offset);
+        long position = offset;
         watchdog.waiting();
         try {
             while (position < size) {
@@ -421,19 +533,23 @@ public final class NetdiskClient implements AutoCloseable {
         } finally {
             watchdog.idle();
         }
-        Message done;
         try {
-            done = answer("the upload of " + remotePath);
+            return answer("the upload of " + remotePath);
         } catch (ServerRefusedException e) {
             if (position < size) {
                 close(); // the rest of the content was never sent: the stream is out of step
             }
             throw e;
         }
-        if (!(done instanceof PutDone putDone)) {
-            throw new IOException("unexpected answer after the upload: " + done);
+    }
+
+    /** Versions before 1.2 know neither {@link PutFile} nor {@link GetFile}; saying so beats their UNSUPPORTED. */
+    private void requireVerifiedTransfers(String what) throws IncompatibleServerException {
+        if (welcome.minor() < VERIFIED_TRANSFERS_MINOR) {
+            throw new IncompatibleServerException("the server speaks protocol " + welcome.major() + "."
+                    + welcome.minor() + ", and a verified " + what + " needs " + ProtocolVersion.MAJOR + "."
+                    + VERIFIED_TRANSFERS_MINOR + ": upgrade the server");
         }
-        return putDone;
     }
 
     /** Whether an answer is already waiting, without blocking. */

@@ -12,11 +12,13 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import netdisk.protocol.ContentProof;
 import netdisk.protocol.CopyRequest;
 import netdisk.protocol.Done;
 import netdisk.protocol.Entry;
@@ -24,9 +26,11 @@ import netdisk.protocol.EntryReply;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileHeader;
+import netdisk.protocol.FileInfo;
 import netdisk.protocol.Frame;
 import netdisk.protocol.FrameReader;
 import netdisk.protocol.FrameWriter;
+import netdisk.protocol.GetFile;
 import netdisk.protocol.GetRequest;
 import netdisk.protocol.Hello;
 import netdisk.protocol.ListRequest;
@@ -40,9 +44,12 @@ import netdisk.protocol.MoveRequest;
 import netdisk.protocol.Ping;
 import netdisk.protocol.Pong;
 import netdisk.protocol.ProtocolVersion;
+import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutDone;
+import netdisk.protocol.PutFile;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutRequest;
+import netdisk.protocol.PutStored;
 import netdisk.protocol.Register;
 import netdisk.protocol.RemoveRequest;
 import netdisk.protocol.StatRequest;
@@ -51,16 +58,27 @@ import netdisk.protocol.UsageRequest;
 import netdisk.protocol.Welcome;
 
 /**
- * A netdisk server in one test JVM, speaking protocol 1.1 over loopback with an in-memory tree per user, so that
+ * A netdisk server in one test JVM, speaking protocol 1.2 over loopback with an in-memory tree per user, so that
  * the client's commands and shell can be tested end to end before (and independently of) the real server. It
  * follows the protocol's rules as the protocol module documents them: logins, {@code AUTH_REQUIRED}, {@code .} and
  * {@code ..} refused, a put's directory must exist, mv/cp into an existing directory and never over an entry,
- * listings split over several frames ({@link #entriesPerFrame}).
+ * listings split over several frames ({@link #entriesPerFrame}); a {@link PutFile} is checked against its SHA-256,
+ * and content that any user already stores is challenged for a proof ({@link ProveContent}) instead of received.
+ * Knobs make it misbehave the ways the client must cope with: damaged content either way, the stored content going
+ * away during a proof, an older protocol version.
  */
 public final class FakeServer implements AutoCloseable {
 
-    /** Content of a file, or {@code null} for a directory. */
-    private record Node(byte[] content, long modified) {
+    /** Content of a file and its SHA-256 (hashed once), or {@code null}s for a directory. */
+    private record Node(byte[] content, String sha256, long modified) {
+        static Node file(byte[] content, long modified) {
+            return new Node(content, FakeServer.sha256(content), modified);
+        }
+
+        static Node directory(long modified) {
+            return new Node(null, null, modified);
+        }
+
         boolean isDirectory() {
             return content == null;
         }
@@ -76,6 +94,12 @@ public final class FakeServer implements AutoCloseable {
     private volatile int entriesPerFrame = 2;
     private volatile long pauseMillisPerChunk;
     private volatile long quota = UsageReply.NO_QUOTA;
+    private volatile int minor = ProtocolVersion.MINOR;
+    private volatile List<ProveContent.Range> proofRanges;
+    private volatile boolean contentGoesAwayDuringProofs;
+    private volatile boolean damageDownloads;
+    private volatile boolean damageUploads;
+    private final AtomicInteger contentReceived = new AtomicInteger();
 
     private FakeServer(ServerSocketChannel listener) {
         this.listener = listener;
@@ -124,6 +148,41 @@ public final class FakeServer implements AutoCloseable {
         return this;
     }
 
+    /** Announces this minor version in the Welcome, and refuses the messages added after it as UNSUPPORTED. */
+    public FakeServer speaksMinor(int version) {
+        minor = version;
+        return this;
+    }
+
+    /** Challenges proofs of possession with these ranges instead of random ones. */
+    public FakeServer proofRanges(ProveContent.Range... ranges) {
+        proofRanges = List.of(ranges);
+        return this;
+    }
+
+    /** After a right proof, answers PutReady: as if the stored content had been deleted meanwhile. */
+    public FakeServer contentGoesAwayDuringProofs(boolean away) {
+        contentGoesAwayDuringProofs = away;
+        return this;
+    }
+
+    /** Flips a bit of the first byte of every download's content (not of what the FileInfo announces). */
+    public FakeServer damageDownloads(boolean damage) {
+        damageDownloads = damage;
+        return this;
+    }
+
+    /** Flips a bit of the first byte of every upload's content as it arrives, before checking it. */
+    public FakeServer damageUploads(boolean damage) {
+        damageUploads = damage;
+        return this;
+    }
+
+    /** How many uploads sent their content (an instant upload sends none). */
+    public int contentReceived() {
+        return contentReceived.get();
+    }
+
     /** Revokes every token, as an expiry or a logout elsewhere would. */
     public void revokeTokens() {
         tokens.clear();
@@ -152,20 +211,20 @@ public final class FakeServer implements AutoCloseable {
     /** Puts a file straight into a user's tree (its directory must exist). */
     public void file(String user, String path, byte[] content) {
         synchronized (trees) {
-            trees.get(user).put(normalize(path), new Node(content, System.currentTimeMillis()));
+            trees.get(user).put(normalize(path), Node.file(content, System.currentTimeMillis()));
         }
     }
 
     /** Makes a directory straight in a user's tree. */
     public void directory(String user, String path) {
         synchronized (trees) {
-            trees.get(user).put(normalize(path), new Node(null, System.currentTimeMillis()));
+            trees.get(user).put(normalize(path), Node.directory(System.currentTimeMillis()));
         }
     }
 
     private static TreeMap<String, Node> newTree() {
         var tree = new TreeMap<String, Node>();
-        tree.put("/", new Node(null, 0));
+        tree.put("/", Node.directory(0));
         return tree;
     }
 
@@ -195,7 +254,7 @@ public final class FakeServer implements AutoCloseable {
             if (hello == null || !(hello.message() instanceof Hello)) {
                 return;
             }
-            writer.write(new Frame(hello.requestId(), new Welcome(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
+            writer.write(new Frame(hello.requestId(), new Welcome(ProtocolVersion.MAJOR, minor,
                     "netdisk-server/fake", 0, ProcessHandle.current().pid())));
             new Session(channel, reader, writer).run();
         } catch (IOException e) {
@@ -237,16 +296,16 @@ public final class FakeServer implements AutoCloseable {
                     if (user == null) {
                         throw new Refusal(ErrorCode.AUTH_REQUIRED, "log in first");
                     }
-                    synchronized (trees) {
-                        if (!(message instanceof GetRequest) && !(message instanceof PutRequest)) {
-                            handleTree(id, message, trees.get(user));
-                            return;
+                    switch (message) {
+                        case GetRequest get -> get(id, get.path(), false);
+                        case PutRequest put -> put(id, put);
+                        case GetFile get when minor >= 2 -> get(id, get.path(), true);
+                        case PutFile put when minor >= 2 -> putFile(id, put);
+                        default -> {
+                            synchronized (trees) {
+                                handleTree(id, message, trees.get(user));
+                            }
                         }
-                    }
-                    if (message instanceof GetRequest get) {
-                        get(id, get.path());
-                    } else if (message instanceof PutRequest put) {
-                        put(id, put);
                     }
                 }
             }
@@ -359,7 +418,7 @@ public final class FakeServer implements AutoCloseable {
                 mkdir(tree, parent, true);
             }
             directoryAt(tree, parent);
-            tree.put(path, new Node(null, System.currentTimeMillis()));
+            tree.put(path, Node.directory(System.currentTimeMillis()));
         }
 
         private long remove(TreeMap<String, Node> tree, String path, boolean recursive) throws Refusal {
@@ -403,17 +462,23 @@ public final class FakeServer implements AutoCloseable {
             return new EntryReply(destination, entry(destination, node));
         }
 
-        private void get(int id, String rawPath) throws IOException, Refusal {
+        private void get(int id, String rawPath, boolean verified) throws IOException, Refusal {
             String path = path(rawPath);
-            byte[] content;
+            Node node;
             synchronized (trees) {
-                Node node = existing(trees.get(user), path);
+                node = existing(trees.get(user), path);
                 if (node.isDirectory()) {
                     throw new Refusal(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
                 }
-                content = node.content();
             }
-            reply(id, new FileHeader(path.substring(path.lastIndexOf('/') + 1), content.length, 0));
+            byte[] content = node.content();
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            reply(id, verified ? new FileInfo(name, content.length, 0, node.sha256())
+                    : new FileHeader(name, content.length, 0));
+            if (damageDownloads && content.length > 0) {
+                content = content.clone();
+                content[0] ^= 1;
+            }
             for (int from = 0; from < content.length; from += 1 << 16) {
                 ByteBuffer chunk = ByteBuffer.wrap(content, from, Math.min(1 << 16, content.length - from));
                 while (chunk.hasRemaining()) {
@@ -424,7 +489,54 @@ public final class FakeServer implements AutoCloseable {
         }
 
         private void put(int id, PutRequest put) throws IOException, Refusal {
-            String path = path(put.path());
+            String path = uploadTarget(put.path());
+            reply(id, new PutReady(0));
+            byte[] content = receive(put.size());
+            store(path, Node.file(content, System.currentTimeMillis()));
+            reply(id, new PutDone(put.size()));
+        }
+
+        /** As the protocol says: proof when the content is stored (by anyone), else the content, checked. */
+        private void putFile(int id, PutFile put) throws IOException, Refusal {
+            String path = uploadTarget(put.path());
+            Node stored = stored(put.sha256(), put.size());
+            if (stored != null) {
+                ProveContent challenge = challenge(stored.content().length);
+                reply(id, challenge);
+                Frame answer = reader.read();
+                if (answer == null) {
+                    throw new IOException("the client went away instead of proving");
+                }
+                if (!(answer.message() instanceof ContentProof proof)) {
+                    throw new Refusal(ErrorCode.PROTOCOL_ERROR, "a ContentProof was due, not " + answer.message());
+                }
+                if (!proof.hashes().equals(expectedProof(challenge, stored.content()))) {
+                    throw new Refusal(ErrorCode.TRANSFER_FAILED, "the proof of the content of " + path
+                            + " is wrong");
+                }
+                if (!contentGoesAwayDuringProofs) {
+                    store(path, new Node(stored.content(), stored.sha256(), System.currentTimeMillis()));
+                    reply(id, new PutStored(put.size(), put.sha256(), true));
+                    return;
+                }
+            }
+            reply(id, new PutReady(0));
+            byte[] content = receive(put.size());
+            if (damageUploads && content.length > 0) {
+                content[0] ^= 1;
+            }
+            Node file = Node.file(content, System.currentTimeMillis());
+            if (!file.sha256().equals(put.sha256())) {
+                throw new Refusal(ErrorCode.TRANSFER_FAILED, path + ": the content's SHA-256 is " + file.sha256()
+                        + ", not the announced " + put.sha256() + "; nothing stored");
+            }
+            store(path, file);
+            reply(id, new PutStored(content.length, file.sha256(), false));
+        }
+
+        /** The path of an upload, checked as a put checks it: its directory exists, and it is no directory. */
+        private String uploadTarget(String rawPath) throws Refusal {
+            String path = path(rawPath);
             synchronized (trees) {
                 var tree = trees.get(user);
                 directoryAt(tree, parentOf(path));
@@ -433,8 +545,11 @@ public final class FakeServer implements AutoCloseable {
                     throw new Refusal(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
                 }
             }
-            reply(id, new PutReady(0));
-            byte[] content = new byte[Math.toIntExact(put.size())];
+            return path;
+        }
+
+        private byte[] receive(long size) throws IOException {
+            byte[] content = new byte[Math.toIntExact(size)];
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 ByteBuffer chunk = buffer.slice(buffer.position(), Math.min(1 << 16, buffer.remaining()));
@@ -447,10 +562,14 @@ public final class FakeServer implements AutoCloseable {
                 buffer.position(buffer.position() + chunk.capacity());
                 pause();
             }
+            contentReceived.incrementAndGet();
+            return content;
+        }
+
+        private void store(String path, Node file) {
             synchronized (trees) {
-                trees.get(user).put(path, new Node(content, System.currentTimeMillis()));
+                trees.get(user).put(path, file);
             }
-            reply(id, new PutDone(put.size()));
         }
 
         private void pause() throws IOException {
@@ -509,9 +628,56 @@ public final class FakeServer implements AutoCloseable {
         if (node.isDirectory()) {
             return new Entry(name, Entry.DIRECTORY, 0, node.modified(), "");
         }
+        return new Entry(name, Entry.FILE, node.content().length, node.modified(), node.sha256());
+    }
+
+    /** Content with this hash and size in anyone's tree (the real server shares content across users too). */
+    private Node stored(String sha256, long size) {
+        synchronized (trees) {
+            for (TreeMap<String, Node> tree : trees.values()) {
+                for (Node node : tree.values()) {
+                    if (!node.isDirectory() && node.content().length == size && node.sha256().equals(sha256)) {
+                        return node;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private ProveContent challenge(int size) {
+        var random = new Random();
+        byte[] nonce = new byte[16];
+        random.nextBytes(nonce);
+        List<ProveContent.Range> ranges = proofRanges;
+        if (ranges == null) {
+            ranges = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int offset = random.nextInt(size + 1);
+                ranges.add(new ProveContent.Range(offset, random.nextInt(size - offset + 1)));
+            }
+        }
+        return new ProveContent(HexFormat.of().formatHex(nonce), ranges);
+    }
+
+    private static List<String> expectedProof(ProveContent challenge, byte[] content) {
+        List<String> hashes = new ArrayList<>();
+        for (ProveContent.Range range : challenge.ranges()) {
+            MessageDigest digest = digest();
+            digest.update(HexFormat.of().parseHex(challenge.nonce()));
+            digest.update(content, (int) range.offset(), (int) range.length());
+            hashes.add(HexFormat.of().formatHex(digest.digest()));
+        }
+        return hashes;
+    }
+
+    private static String sha256(byte[] content) {
+        return HexFormat.of().formatHex(digest().digest(content));
+    }
+
+    private static MessageDigest digest() {
         try {
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(node.content()));
-            return new Entry(name, Entry.FILE, node.content().length, node.modified(), sha);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -59,7 +59,7 @@ final class Cli {
     private static List<String> command(String main, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main));
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), main));
         command.addAll(List.of(args));
         return command;
     }

@@ -14,10 +14,13 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
+import netdisk.client.ContentHash;
 import netdisk.client.NetdiskClient;
 import netdisk.client.TransferListener;
 import netdisk.protocol.Entry;
+import netdisk.protocol.FileInfo;
 import netdisk.protocol.PutDone;
+import netdisk.protocol.PutStored;
 
 /** Logged-in client sessions and the transfers tests do again and again. */
 final class Clients {
@@ -63,6 +66,23 @@ final class Clients {
             return put(client, file, remote);
         } finally {
             Files.delete(file);
+        }
+    }
+
+    /** Uploads the local file {@code source} as {@code remote}, verified: hashed first, as {@code netdisk put} does. */
+    static PutStored putFile(NetdiskClient client, Path source, String remote) throws IOException {
+        try (var in = FileChannel.open(source)) {
+            long size = in.size();
+            return client.putFile(in, size, ContentHash.of(in, size, ContentHash.Progress.NONE), remote,
+                    TransferListener.NONE);
+        }
+    }
+
+    /** Downloads {@code remote} into the local file {@code target} (replaced), verified against its SHA-256. */
+    static FileInfo getFile(NetdiskClient client, String remote, Path target) throws IOException {
+        try (var out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            return client.getFile(remote, out, TransferListener.NONE);
         }
     }
 

@@ -1,6 +1,7 @@
 package netdisk.client.cli;
 
 import netdisk.client.IncompatibleServerException;
+import netdisk.client.IntegrityException;
 import netdisk.client.InvalidRemotePathException;
 import netdisk.client.ServerRefusedException;
 import netdisk.client.ServerUnreachableException;
@@ -31,13 +32,15 @@ final class ExitCodes {
     static final int QUOTA_EXCEEDED = 15;
     static final int REGISTRATION_CLOSED = 16;
     static final int INVALID_OPERATION = 17;
+    static final int INTEGRITY = 18;
 
     static final String SUMMARY = "0 ok, 1 failure, 2 usage error, 3 server unreachable, "
             + "4 server busy or shutting down, 5 not a compatible netdisk server, 6 no such remote file or refused "
             + "remote path, 7 local file problem, 8 transfer interrupted, 9 server storage error (e.g. no space), "
             + "10 not logged in or login failed, 11 too many login attempts, 12 already exists, "
             + "13 not a directory or is a directory, 14 directory not empty, 15 quota exceeded, "
-            + "16 registration closed or refused, 17 invalid operation (e.g. a directory into itself).";
+            + "16 registration closed or refused, 17 invalid operation (e.g. a directory into itself), "
+            + "18 content did not match its SHA-256.";
 
     private ExitCodes() {
     }
@@ -59,6 +62,7 @@ final class ExitCodes {
             case ServerUnreachableException u -> UNREACHABLE;
             case IncompatibleServerException i -> INCOMPATIBLE;
             case TransferInterruptedException t -> INTERRUPTED;
+            case IntegrityException i -> INTEGRITY;
             case LocalFileException l -> LOCAL_FILE;
             case InvalidRemotePathException p -> REMOTE_PATH;
             case NotLoggedInException n -> NOT_LOGGED_IN;
@@ -66,7 +70,8 @@ final class ExitCodes {
                 case SERVER_BUSY, SHUTTING_DOWN -> BUSY;
                 case VERSION_MISMATCH -> INCOMPATIBLE;
                 case NOT_FOUND, BAD_PATH -> REMOTE_PATH;
-                case NO_SPACE, STORAGE_ERROR, TRANSFER_FAILED -> SERVER_STORAGE;
+                case NO_SPACE, STORAGE_ERROR -> SERVER_STORAGE;
+                case TRANSFER_FAILED -> INTEGRITY; // an upload, or its proof, did not match its SHA-256
                 case AUTH_REQUIRED, LOGIN_FAILED -> NOT_LOGGED_IN;
                 case TOO_MANY_ATTEMPTS -> TOO_MANY_ATTEMPTS;
                 case ALREADY_EXISTS -> ALREADY_EXISTS;

@@ -20,7 +20,7 @@ import netdisk.client.progress.Units;
 import netdisk.protocol.Entry;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
-import netdisk.protocol.FileHeader;
+import netdisk.protocol.FileInfo;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,9 +29,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code get [-r] REMOTE [LOCAL]}: downloads into a temporary file beside its target and renames it into place only
- * when complete, so that a failed or cancelled download never leaves a file that looks whole. LOCAL may be a
- * directory (the remote name is kept), {@code -} for stdout, or a device such as {@code /dev/null} (written directly).
- * With {@code -r}, a remote directory comes down as a local one, file by file the same way.
+ * when complete and verified (its SHA-256 is the one the server announced), so that a failed, cancelled or damaged
+ * download never leaves a file that looks whole. LOCAL may be a directory (the remote name is kept), {@code -} for
+ * stdout, or a device such as {@code /dev/null} (written directly: a mismatch can then only be reported, by the exit
+ * code). With {@code -r}, a remote directory comes down as a local one, file by file the same way.
  */
 @Command(name = "get", mixinStandardHelpOptions = true,
         description = "Downloads REMOTE into LOCAL (default: its name, in the local working directory).")
@@ -69,7 +70,7 @@ final class GetCommand implements Callable<Integer> {
         NetdiskClient client = remote.client();
         if ("-".equals(local)) {
             try (var progress = progress()) {
-                client.get(path, Channels.newChannel(System.out), progress);
+                client.getFile(path, Channels.newChannel(System.out), progress);
                 System.out.flush();
                 progress.finish();
             }
@@ -89,7 +90,7 @@ final class GetCommand implements Callable<Integer> {
         if (Files.exists(target) && !Files.isRegularFile(target)) {
             try (FileChannel device = FileChannel.open(target, StandardOpenOption.WRITE);
                  var progress = progress()) {
-                client.get(path, device, progress);
+                client.getFile(path, device, progress);
                 progress.finish();
             }
             return ExitCodes.OK;
@@ -153,12 +154,12 @@ final class GetCommand implements Callable<Integer> {
         }
         boolean complete = false;
         try (out; var progress = progress()) {
-            FileHeader header = remote.client().get(path, out, progress);
+            FileInfo info = remote.client().getFile(path, out, progress); // a mismatch throws: the partial file goes
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             complete = true;
             progress.finish();
             files++;
-            bytes += header.size();
+            bytes += info.size();
         } finally {
             if (!complete) {
                 Files.deleteIfExists(partial);

@@ -13,9 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.Callable;
 
-import netdisk.client.NetdiskClient;
+import netdisk.client.ContentHash;
 import netdisk.client.RemotePath;
+import netdisk.client.progress.ProgressBar;
 import netdisk.client.progress.Units;
+import netdisk.protocol.PutStored;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,10 +25,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code put [-r] LOCAL [REMOTE]}: uploads a file, or with {@code -r} a directory tree. The server keeps each file out
- * of sight until it is complete and flushed, then renames it into place, replacing a file of the same name. In a
- * tree, directories are made with {@code mkdir -p}, and symbolic links and special files are skipped with a warning
- * (a link could point anywhere, including outside the tree).
+ * {@code put [-r] LOCAL [REMOTE]}: uploads a file, or with {@code -r} a directory tree. Each file is hashed (SHA-256)
+ * before it is sent, so that the server can check what it receives and keep nothing that does not match, and can
+ * add content it already stores without receiving it again (an instant upload, said in the summary). The server keeps
+ * each file out of sight until it is complete, verified and flushed, then renames it into place, replacing a file of
+ * the same name. In a tree, directories are made with {@code mkdir -p}, and symbolic links and special files are
+ * skipped with a warning (a link could point anywhere, including outside the tree).
  */
 @Command(name = "put", mixinStandardHelpOptions = true,
         description = {"Uploads LOCAL into the remote working directory, or as REMOTE.",
@@ -48,9 +52,13 @@ final class PutCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "REMOTE", description = "Remote path or directory.")
     String target;
 
+    /** From this size on, hashing takes long enough (tens of ms and up) to deserve a bar of its own. */
+    private static final long HASHING_SHOWN_FROM = 64L << 20;
+
     private final Remote remote;
     private long files;
     private long bytes;
+    private long instant;
 
     PutCommand(Remote remote) {
         this.remote = remote;
@@ -60,6 +68,7 @@ final class PutCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         files = 0;
         bytes = 0;
+        instant = 0;
         Path source = remote.local(local);
         if (!Files.exists(source)) {
             throw new LocalFileException("no such file: " + source);
@@ -73,10 +82,11 @@ final class PutCommand implements Callable<Integer> {
                 throw new LocalFileException(source + " is a directory: use put -r");
             }
             Files.walkFileTree(source, new Uploader(source, destination));
-            summary(source, destination, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes));
+            summary(source, destination, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes)
+                    + (instant > 0 ? ", " + instant + " instant" : ""));
         } else {
             upload(source, destination);
-            summary(source, destination, Units.bytes(bytes));
+            summary(source, destination, Units.bytes(bytes) + (instant > 0 ? ", instant" : ""));
         }
         return ExitCodes.OK;
     }
@@ -95,13 +105,36 @@ final class PutCommand implements Callable<Integer> {
 
     private void upload(Path file, String destination) throws IOException {
         FileChannel channel = open(file);
-        NetdiskClient client = remote.client();
         try (channel; var progress = new ProgressListener("put", quiet, spec.commandLine().getErr())) {
             long size = channel.size();
-            client.put(channel, size, destination, progress);
+            String sha256 = hash(file, channel, size);
+            PutStored stored = remote.client().putFile(channel, size, sha256, destination, progress);
             progress.finish();
             files++;
             bytes += size;
+            if (stored.instant()) {
+                instant++;
+            }
+        }
+    }
+
+    /**
+     * The file's SHA-256, before anything is sent; the connection is asked for only afterwards, so that one the
+     * server closed as idle during a long hash is replaced. Big files show a bar while they are hashed, which the
+     * transfer's bar then replaces; Ctrl-C in the shell stops the hashing too.
+     */
+    private String hash(Path file, FileChannel channel, long size) throws IOException {
+        if (size < HASHING_SHOWN_FROM) {
+            return ContentHash.of(channel, size, hashed -> remote.checkCancelled());
+        }
+        try (var bar = ProgressBar.create("hash " + file.getFileName(), size, 0, ProgressBar.styleFor(quiet),
+                spec.commandLine().getErr())) {
+            String sha256 = ContentHash.of(channel, size, hashed -> {
+                remote.checkCancelled();
+                bar.advance(hashed);
+            });
+            bar.clear();
+            return sha256;
         }
     }
 

@@ -260,7 +260,8 @@ final class Remote implements AutoCloseable {
         }
     }
 
-    private void checkCancelled() throws CancelledException {
+    /** Throws if {@link #cancel} was called: for long local work (hashing a file) that no closed socket interrupts. */
+    void checkCancelled() throws CancelledException {
         if (cancelled) {
             throw new CancelledException();
         }

@@ -123,6 +123,18 @@ public final class ProgressBar implements AutoCloseable {
         print(line, true);
     }
 
+    /**
+     * Takes the bar away instead of finishing it: a phase that is over and that the next bar replaces (hashing
+     * before an upload). A terminal line is blanked; plain lines already written stay.
+     */
+    public void clear() {
+        if (!finished && style == Style.TERMINAL && lastWidth > 0) {
+            out.print("\r" + " ".repeat(lastWidth) + "\r");
+            out.flush();
+        }
+        finished = true;
+    }
+
     /** Leaves the line as it is (a failed transfer): the terminal gets its newline back. */
     @Override
     public void close() {

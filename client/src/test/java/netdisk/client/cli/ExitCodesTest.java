@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import netdisk.client.IncompatibleServerException;
+import netdisk.client.IntegrityException;
 import netdisk.client.InvalidRemotePathException;
 import netdisk.client.ServerRefusedException;
 import netdisk.client.ServerUnreachableException;
@@ -37,7 +38,7 @@ class ExitCodesTest {
         expected.put(ErrorCode.IS_A_DIRECTORY, 13);
         expected.put(ErrorCode.NO_SPACE, 9);
         expected.put(ErrorCode.STORAGE_ERROR, 9);
-        expected.put(ErrorCode.TRANSFER_FAILED, 9);
+        expected.put(ErrorCode.TRANSFER_FAILED, 18);
         expected.put(ErrorCode.AUTH_REQUIRED, 10);
         expected.put(ErrorCode.LOGIN_FAILED, 10);
         expected.put(ErrorCode.TOO_MANY_ATTEMPTS, 11);
@@ -64,15 +65,16 @@ class ExitCodesTest {
         assertThat(ExitCodes.of(new InvalidRemotePathException("x"))).isEqualTo(6);
         assertThat(ExitCodes.of(new LocalFileException("x"))).isEqualTo(7);
         assertThat(ExitCodes.of(new TransferInterruptedException("x"))).isEqualTo(8);
+        assertThat(ExitCodes.of(new IntegrityException("/f", "a", "b"))).isEqualTo(18);
         assertThat(ExitCodes.of(new NotLoggedInException("x"))).isEqualTo(10);
         assertThat(ExitCodes.of(new IOException("x"))).isEqualTo(1);
     }
 
     @Test
     void theSummaryInHelpNamesEveryCodeOnce() {
-        for (int code = 0; code <= ExitCodes.INVALID_OPERATION; code++) {
+        for (int code = 0; code <= ExitCodes.INTEGRITY; code++) {
             assertThat(ExitCodes.SUMMARY).contains((code == 0 ? "" : ", ") + code + " ");
         }
-        assertThat(ExitCodes.SUMMARY).doesNotContain(", " + (ExitCodes.INVALID_OPERATION + 1) + " ");
+        assertThat(ExitCodes.SUMMARY).doesNotContain(", " + (ExitCodes.INTEGRITY + 1) + " ");
     }
 }

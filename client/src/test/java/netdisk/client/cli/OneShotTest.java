@@ -234,7 +234,7 @@ class OneShotTest {
         assertThat(put.out()).isEmpty();
         assertThat(server.content("alice", "/目录/数据 (final).bin")).isEqualTo(content);
         assertThat(ok("put", original.toString()).out()).isEqualTo("put: " + original + " -> /数据 (final).bin ("
-                + "293 KiB)\n");
+                + "293 KiB, instant)\n"); // the server has that content already
 
         Path copy = local.resolve("copy.bin");
         ok("get", "目录/数据 (final).bin", copy.toString());
@@ -242,6 +242,71 @@ class OneShotTest {
         Files.createDirectory(local.resolve("into"));
         ok("get", "-q", "/目录/数据 (final).bin", local.resolve("into").toString());
         assertThat(local.resolve("into/数据 (final).bin")).hasBinaryContent(content);
+    }
+
+    @Test
+    void putSaysInstantWhenTheServerHadTheContentAlready() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        byte[] content = new byte[300_000];
+        new Random(8).nextBytes(content);
+        Path file = Files.write(local.resolve("a.bin"), content);
+        assertThat(ok("--user", "alice", "put", file.toString(), "/a.bin").out())
+                .isEqualTo("put: " + file + " -> /a.bin (293 KiB)\n");
+        assertThat(ok("put", file.toString(), "/b.bin").out())
+                .isEqualTo("put: " + file + " -> /b.bin (293 KiB, instant)\n");
+        assertThat(server.content("alice", "/b.bin")).isEqualTo(content);
+        assertThat(server.contentReceived()).isEqualTo(1);
+
+        Path tree = Files.createDirectories(local.resolve("tree"));
+        Files.write(tree.resolve("same.bin"), content);
+        Files.writeString(tree.resolve("new.txt"), "new");
+        assertThat(ok("put", "-r", tree.toString(), "/").out())
+                .isEqualTo("put: " + tree + " -> /tree (2 files, 293 KiB, 1 instant)\n");
+    }
+
+    @Test
+    void anUploadTheServerFindsDamagedIsExit18AndNothingIsStored() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        Path file = Files.writeString(local.resolve("f.txt"), "some content");
+        server.damageUploads(true);
+        Run put = run("--user", "alice", "put", file.toString());
+        assertThat(put.exitCode()).isEqualTo(18);
+        assertThat(put.err()).startsWith("netdisk: transfer failed: /f.txt: the content's SHA-256 is ");
+        assertThat(server.exists("alice", "/f.txt")).isFalse();
+    }
+
+    @Test
+    void aDownloadThatDoesNotMatchItsSha256IsExit18AndLeavesNoFile() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        server.file("alice", "/f.bin", "the real content".getBytes(StandardCharsets.UTF_8));
+        server.damageDownloads(true);
+        Path target = local.resolve("f.bin");
+        Run get = run("--user", "alice", "get", "/f.bin", target.toString());
+        assertThat(get.exitCode()).isEqualTo(18);
+        assertThat(get.err()).startsWith("netdisk: /f.bin did not match its SHA-256: the server announced ");
+        assertThat(local).isEmptyDirectory(); // neither the file nor its temporary file
+
+        Files.writeString(target, "an older copy");
+        assertThat(run("get", "/f.bin", target.toString()).exitCode()).isEqualTo(18);
+        assertThat(target).hasContent("an older copy");
+        try (var files = Files.list(local)) {
+            assertThat(files).containsExactly(target);
+        }
+
+        Path tree = local.resolve("tree");
+        assertThat(run("get", "-r", "/", tree.toString()).exitCode()).isEqualTo(18);
+        assertThat(tree).isEmptyDirectory();
+    }
+
+    @Test
+    void putAndGetNeedAServerThatVerifies() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        server.speaksMinor(1);
+        Path file = Files.writeString(local.resolve("f.txt"), "x");
+        Run put = run("--user", "alice", "put", file.toString());
+        assertThat(put.exitCode()).isEqualTo(5);
+        assertThat(put.err()).isEqualTo("netdisk: the server speaks protocol 1.1, and a verified upload needs 1.2: "
+                + "upgrade the server\n");
     }
 
     @Test
@@ -332,6 +397,7 @@ class OneShotTest {
                 "login", "logout", "register", "ping", "help")) {
             assertThat(help).contains("\n  " + command + " ");
         }
-        assertThat(help.replaceAll("\\s+", " ")).contains("16 registration closed or refused, 17 invalid operation");
+        assertThat(help.replaceAll("\\s+", " ")).contains("16 registration closed or refused, 17 invalid operation",
+                "18 content did not match its SHA-256.");
     }
 }

@@ -1,5 +1,6 @@
 package netdisk.client.cli;
 
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class ShellPtyTest {
         server.file("alice", "/文档/年度报告.txt", "报告\n".getBytes(StandardCharsets.UTF_8));
         server.directory("alice", "/photos");
         shell = Pty.start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                         "-cp", System.getProperty("java.class.path"), ClientMain.class.getName(),
                         "--port", Integer.toString(server.port()), "--user", "alice"),
                 Map.of("NETDISK_PASSWORD", "pw", "HOME", home.toString(),
@@ -121,6 +122,27 @@ class ShellPtyTest {
         shell.awaitInOrder(mark, WAIT, "big.bin", "alice@127.0.0.1:/> ");
         assertThat(server.logins()).as("logged in again with the token").isEqualTo(logins + 1);
         shell.type("quit\r");
+        assertThat(shell.waitFor(WAIT)).isZero();
+    }
+
+    @Test
+    void ctrlCWhileAFileIsHashedStopsThePutBeforeItSendsAnything() throws Exception {
+        try (var sparse = new RandomAccessFile(local.resolve("huge.bin").toFile(), "rw")) {
+            sparse.setLength(8L << 30); // seconds of hashing, nothing stored locally
+        }
+        int mark = shell.mark();
+        shell.type("put huge.bin\r");
+        shell.await(mark, "hash huge.bin", WAIT);
+        shell.type(Pty.CTRL_C);
+        shell.awaitInOrder(mark, WAIT, "cancelled", "alice@127.0.0.1:/> ");
+        assertThat(shell.text().substring(mark)).doesNotContain("put /huge.bin");
+
+        mark = shell.mark();
+        shell.type("ls\r");
+        shell.awaitInOrder(mark, WAIT, "文档/", "alice@127.0.0.1:/> ");
+        assertThat(server.exists("alice", "/huge.bin")).isFalse();
+        assertThat(server.contentReceived()).isZero();
+        shell.type("exit\r");
         assertThat(shell.waitFor(WAIT)).isZero();
     }
 }

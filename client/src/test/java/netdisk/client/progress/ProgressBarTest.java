@@ -78,6 +78,18 @@ class ProgressBarTest {
     }
 
     @Test
+    void aClearedTerminalBarLeavesABlankLineForTheNextOneAndNoNewline() {
+        var hashing = ProgressBar.create("hash big.iso", 100, 0, ProgressBar.Style.TERMINAL, out, clock::get);
+        tick(1000);
+        hashing.advance(50);
+        int width = lastLine().length();
+        hashing.clear();
+        hashing.close();
+        assertThat(text.toString()).doesNotContain(System.lineSeparator());
+        assertThat(text.toString()).endsWith("\r" + " ".repeat(width) + "\r");
+    }
+
+    @Test
     void unitsReadLikeLsDashH() {
         assertThat(Units.bytes(0)).isEqualTo("0 B");
         assertThat(Units.bytes(1023)).isEqualTo("1023 B");

@@ -1,0 +1,122 @@
+package netdisk.client;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import netdisk.protocol.ContentProof;
+import netdisk.protocol.ProveContent;
+
+/**
+ * SHA-256 of local content, as {@link NetdiskClient#putFile} needs it: the whole content's, announced before an
+ * upload so that the server can check what it receives and recognise content it already stores, and the hashes of a
+ * {@link ProveContent} challenge. The content is read by position through one buffer of at most 1 MiB: never the
+ * whole file in memory, and the channel's own position is left alone (the upload reads the same channel).
+ */
+public final class ContentHash {
+
+    /** Hears how far hashing got; may throw to stop it (a cancel). */
+    @FunctionalInterface
+    public interface Progress {
+
+        /** Does nothing. */
+        Progress NONE = bytes -> {
+        };
+
+        /** {@code bytes} more were hashed. */
+        void hashed(long bytes) throws IOException;
+    }
+
+    private static final int BUFFER = 1 << 20;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private ContentHash() {
+    }
+
+    /**
+     * The SHA-256 of bytes 0 to {@code size - 1} of {@code source}, in lower-case hex.
+     *
+     * @throws IOException if the file cannot be read, or ends before {@code size} bytes (it shrank)
+     */
+    public static String of(FileChannel source, long size, Progress progress) throws IOException {
+        MessageDigest digest = newDigest();
+        update(digest, source, 0, size, buffer(size), progress);
+        return HEX.formatHex(digest.digest());
+    }
+
+    /** Whether {@code text} is a SHA-256 as the protocol writes it: 64 lower-case hex digits. */
+    public static boolean isSha256(String text) {
+        return text.length() == 64 && text.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+    }
+
+    /**
+     * The answer to {@code challenge} for the first {@code size} bytes of {@code source}: for each range,
+     * SHA-256(nonce ‖ the range's bytes).
+     *
+     * @throws IOException if the challenge is not one this content can answer (a nonce that is not hex, a range past
+     *                     {@code size}), or the file cannot be read or ends early
+     */
+    static ContentProof proof(FileChannel source, long size, ProveContent challenge) throws IOException {
+        byte[] nonce;
+        try {
+            nonce = HEX.parseHex(challenge.nonce());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the server's proof challenge has a nonce that is not hex: " + challenge.nonce(), e);
+        }
+        long longest = 0;
+        for (ProveContent.Range range : challenge.ranges()) {
+            if (range.offset() > size || range.length() > size - range.offset()) {
+                throw new IOException("the server asked to prove bytes " + range.offset() + " to "
+                        + (range.offset() + range.length() - 1) + " of content of " + size + " bytes");
+            }
+            longest = Math.max(longest, range.length());
+        }
+        ByteBuffer buffer = buffer(longest);
+        List<String> hashes = new ArrayList<>(challenge.ranges().size());
+        for (ProveContent.Range range : challenge.ranges()) {
+            MessageDigest digest = newDigest();
+            digest.update(nonce);
+            update(digest, source, range.offset(), range.length(), buffer, Progress.NONE);
+            hashes.add(HEX.formatHex(digest.digest()));
+        }
+        return new ContentProof(hashes);
+    }
+
+    static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    static String hex(byte[] digest) {
+        return HEX.formatHex(digest);
+    }
+
+    /** A direct buffer: the channel reads into it without a copy of its own. */
+    private static ByteBuffer buffer(long needed) {
+        return ByteBuffer.allocateDirect((int) Math.clamp(needed, 1, BUFFER));
+    }
+
+    private static void update(MessageDigest digest, FileChannel source, long from, long length, ByteBuffer buffer,
+            Progress progress) throws IOException {
+        long end = from + length;
+        for (long position = from; position < end; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+            int n = source.read(buffer, position);
+            if (n < 0) {
+                throw new IOException("the local file ended at byte " + position + " of " + end
+                        + ": it shrank while being read");
+            }
+            digest.update(buffer.flip());
+            position += n;
+            progress.hashed(n);
+        }
+    }
+}

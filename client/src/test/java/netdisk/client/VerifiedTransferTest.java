@@ -1,0 +1,250 @@
+package netdisk.client;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+import netdisk.protocol.ErrorCode;
+import netdisk.protocol.FileInfo;
+import netdisk.protocol.ProveContent.Range;
+import netdisk.protocol.PutStored;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link NetdiskClient#putFile} and {@link NetdiskClient#getFile} against {@link FakeServer}: the content checked
+ * against its SHA-256 both ways, instant uploads proven by hashes of ranges, and each way the server can answer.
+ */
+class VerifiedTransferTest {
+
+    private static final int SIZE = 300_000;
+
+    @TempDir
+    Path local;
+
+    private final FakeServer server = FakeServer.start().addUser("alice", "s3cret").addUser("bob", "pw");
+    private final byte[] content = random(SIZE, 1);
+    private final String sha256 = sha256(content);
+
+    VerifiedTransferTest() throws IOException {
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String sha256(byte[] bytes) {
+        return ContentHash.hex(ContentHash.newDigest().digest(bytes));
+    }
+
+    private NetdiskClient login() throws IOException {
+        NetdiskClient client = NetdiskClient.connect("127.0.0.1", server.port(), Duration.ofSeconds(5));
+        client.login("alice", "s3cret".toCharArray());
+        return client;
+    }
+
+    /** Uploads {@code bytes} (through a local file) announcing {@code announced} as their SHA-256. */
+    private PutStored putFile(NetdiskClient client, byte[] bytes, String announced, String remote,
+            TransferListener listener) throws IOException {
+        Path file = Files.write(local.resolve("upload.bin"), bytes);
+        try (var in = FileChannel.open(file)) {
+            return client.putFile(in, bytes.length, announced, remote, listener);
+        }
+    }
+
+    /** Counts what a listener hears. */
+    private static final class Heard implements TransferListener {
+        long size = -1;
+        long offset = -1;
+        final AtomicLong moved = new AtomicLong();
+
+        @Override
+        public void started(String name, long total, long from) {
+            size = total;
+            offset = from;
+        }
+
+        @Override
+        public void advanced(long bytes) {
+            moved.addAndGet(bytes);
+        }
+    }
+
+    @Test
+    void newContentIsSentAndStoredAsVerified() throws Exception {
+        var heard = new Heard();
+        try (var client = login()) {
+            PutStored stored = putFile(client, content, sha256, "/new.bin", heard);
+            assertThat(stored).isEqualTo(new PutStored(SIZE, sha256, false));
+        }
+        assertThat(server.content("alice", "/new.bin")).isEqualTo(content);
+        assertThat(server.contentReceived()).isEqualTo(1);
+        assertThat(heard.size).isEqualTo(SIZE);
+        assertThat(heard.offset).isZero();
+        assertThat(heard.moved).hasValue(SIZE);
+    }
+
+    @Test
+    void storedContentIsProvenByRangesIncludingTheLastByteAndEmptyOnesAndNotSent() throws Exception {
+        server.file("bob", "/theirs.bin", content); // any user's copy counts, as on the real server
+        server.proofRanges(new Range(0, 0), new Range(SIZE - 1, 1), new Range(SIZE, 0), new Range(0, SIZE),
+                new Range(4096, 70_000));
+        var heard = new Heard();
+        try (var client = login()) {
+            PutStored stored = putFile(client, content, sha256, "/copy.bin", heard);
+            assertThat(stored).isEqualTo(new PutStored(SIZE, sha256, true));
+            client.ping(); // in step after the proof
+        }
+        assertThat(server.content("alice", "/copy.bin")).isEqualTo(content);
+        assertThat(server.contentReceived()).isZero();
+        assertThat(heard.size).as("no transfer to show").isEqualTo(-1);
+    }
+
+    @Test
+    void randomChallengesAreAnsweredEveryTime() throws Exception {
+        server.file("alice", "/original.bin", content);
+        try (var client = login()) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(putFile(client, content, sha256, "/copy" + i, TransferListener.NONE).instant()).isTrue();
+            }
+        }
+        assertThat(server.contentReceived()).isZero();
+    }
+
+    @Test
+    void aClientThatHasOtherBytesCannotProveTheStoredContent() throws Exception {
+        server.file("bob", "/theirs.bin", content);
+        server.proofRanges(new Range(0, SIZE));
+        byte[] guess = random(SIZE, 2); // the right size and hash announced, not the right bytes
+        try (var client = login()) {
+            assertThatThrownBy(() -> putFile(client, guess, sha256, "/stolen.bin", TransferListener.NONE))
+                    .isInstanceOfSatisfying(ServerRefusedException.class,
+                            e -> assertThat(e.code()).contains(ErrorCode.TRANSFER_FAILED));
+            client.ping();
+        }
+        assertThat(server.exists("alice", "/stolen.bin")).isFalse();
+        assertThat(server.contentReceived()).isZero();
+    }
+
+    @Test
+    void contentThatWentAwayDuringTheProofIsSentAfterAll() throws Exception {
+        server.file("alice", "/original.bin", content);
+        server.contentGoesAwayDuringProofs(true);
+        var heard = new Heard();
+        try (var client = login()) {
+            assertThat(putFile(client, content, sha256, "/again.bin", heard)).isEqualTo(
+                    new PutStored(SIZE, sha256, false));
+        }
+        assertThat(server.content("alice", "/again.bin")).isEqualTo(content);
+        assertThat(server.contentReceived()).isEqualTo(1);
+        assertThat(heard.moved).hasValue(SIZE);
+    }
+
+    @Test
+    void contentThatDoesNotHashToTheAnnouncedSha256IsRefusedAndNothingIsStored() throws Exception {
+        try (var client = login()) {
+            String other = sha256(random(SIZE, 3));
+            assertThatThrownBy(() -> putFile(client, content, other, "/wrong.bin", TransferListener.NONE))
+                    .isInstanceOfSatisfying(ServerRefusedException.class, e -> {
+                        assertThat(e.code()).contains(ErrorCode.TRANSFER_FAILED);
+                        assertThat(e.getMessage()).contains(other);
+                    });
+            client.ping(); // all the content went: the session goes on
+            server.damageUploads(true);
+            assertThatThrownBy(() -> putFile(client, content, sha256, "/damaged.bin", TransferListener.NONE))
+                    .isInstanceOfSatisfying(ServerRefusedException.class,
+                            e -> assertThat(e.code()).contains(ErrorCode.TRANSFER_FAILED));
+        }
+        assertThat(server.exists("alice", "/wrong.bin")).isFalse();
+        assertThat(server.exists("alice", "/damaged.bin")).isFalse();
+    }
+
+    @Test
+    void aDownloadIsVerifiedAgainstTheAnnouncedSha256() throws Exception {
+        server.file("alice", "/f.bin", content);
+        var out = new ByteArrayOutputStream();
+        var heard = new Heard();
+        try (var client = login()) {
+            FileInfo info = client.getFile("/f.bin", Channels.newChannel(out), heard);
+            assertThat(info).isEqualTo(new FileInfo("f.bin", SIZE, 0, sha256));
+        }
+        assertThat(out.toByteArray()).isEqualTo(content);
+        assertThat(heard.moved).hasValue(SIZE);
+    }
+
+    @Test
+    void aDamagedDownloadIsAnIntegrityExceptionNamingThePathAndBothHashes() throws Exception {
+        server.file("alice", "/f.bin", content);
+        server.damageDownloads(true);
+        byte[] damaged = content.clone();
+        damaged[0] ^= 1;
+        try (var client = login()) {
+            assertThatThrownBy(() -> client.getFile("/f.bin", Channels.newChannel(new ByteArrayOutputStream()),
+                    TransferListener.NONE))
+                    .isInstanceOfSatisfying(IntegrityException.class, e -> {
+                        assertThat(e.path()).isEqualTo("/f.bin");
+                        assertThat(e.expected()).isEqualTo(sha256);
+                        assertThat(e.actual()).isEqualTo(sha256(damaged));
+                        assertThat(e.getMessage()).contains("/f.bin", sha256, sha256(damaged));
+                    });
+            server.damageDownloads(false);
+            var out = new ByteArrayOutputStream();
+            client.getFile("/f.bin", Channels.newChannel(out), TransferListener.NONE); // the session goes on
+            assertThat(out.toByteArray()).isEqualTo(content);
+        }
+    }
+
+    @Test
+    void aServerOlderThanOnePointTwoIsToldApartBeforeAnythingIsSent() throws Exception {
+        server.speaksMinor(1);
+        server.file("alice", "/f.bin", content);
+        try (var client = login()) {
+            assertThatThrownBy(() -> putFile(client, content, sha256, "/g.bin", TransferListener.NONE))
+                    .isInstanceOf(IncompatibleServerException.class)
+                    .hasMessage("the server speaks protocol 1.1, and a verified upload needs 1.2: upgrade the server");
+            assertThatThrownBy(() -> client.getFile("/f.bin", Channels.newChannel(new ByteArrayOutputStream()),
+                    TransferListener.NONE)).isInstanceOf(IncompatibleServerException.class);
+            client.ping();
+        }
+        assertThat(server.contentReceived()).isZero();
+    }
+
+    @Test
+    void aChallengeOutsideTheFileEndsTheSession() throws Exception {
+        server.file("alice", "/original.bin", content);
+        server.proofRanges(new Range(SIZE, 1));
+        try (var client = login()) {
+            assertThatThrownBy(() -> putFile(client, content, sha256, "/copy.bin", TransferListener.NONE))
+                    .hasMessageContaining("asked to prove bytes");
+            assertThat(client.isOpen()).isFalse();
+        }
+        assertThat(server.exists("alice", "/copy.bin")).isFalse();
+    }
+
+    @Test
+    void anAnnouncedHashThatIsNoSha256IsAProgrammingError() throws Exception {
+        try (var client = login()) {
+            assertThatThrownBy(() -> putFile(client, content, sha256.toUpperCase(), "/f.bin", TransferListener.NONE))
+                    .isInstanceOf(IllegalArgumentException.class);
+            client.ping();
+        }
+    }
+}
