@@ -8,12 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import netdisk.protocol.BackgroundDigest;
 import netdisk.protocol.ContentProof;
 import netdisk.protocol.CopyRequest;
 import netdisk.protocol.Done;
@@ -362,9 +362,11 @@ public final class NetdiskClient implements AutoCloseable {
             throw new IOException("the server answered a download from byte 0 with one from byte " + info.offset());
         }
         listener.started(info.name(), info.size(), 0);
-        MessageDigest digest = ContentHash.newDigest();
-        receive(info.name(), info.size(), sink, listener, digest);
-        String received = ContentHash.hex(digest.digest());
+        String received;
+        try (BackgroundDigest digest = new BackgroundDigest(ContentHash.newDigest())) {
+            receive(info.name(), info.size(), sink, listener, digest);
+            received = ContentHash.hex(digest.finish());
+        }
         if (!received.equals(info.sha256())) {
             throw new IntegrityException(remotePath, info.sha256(), received);
         }
@@ -388,9 +390,12 @@ public final class NetdiskClient implements AutoCloseable {
         return header;
     }
 
-    /** Reads {@code length} raw content bytes into {@code sink}, hashing them into {@code digest} unless null. */
+    /**
+     * Reads {@code length} raw content bytes into {@code sink}, hashing them into {@code digest} unless null (on its
+     * own thread: hashing beside the receiving loop keeps a fast download fast).
+     */
     private void receive(String name, long length, WritableByteChannel sink, TransferListener listener,
-            MessageDigest digest) throws IOException {
+            BackgroundDigest digest) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.clamp(length, 1, CONTENT_BUFFER));
         long left = length;
         watchdog.waiting();

@@ -12,6 +12,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
+import netdisk.protocol.BackgroundDigest;
+
 /**
  * A {@link BlobWriter} for {@link FileBlobStore}: hashes exactly the bytes that reached the temporary file.
  *

@@ -1,4 +1,4 @@
-package netdisk.server.storage;
+package netdisk.protocol;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package netdisk.server.storage;
+package netdisk.protocol;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -8,18 +8,21 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Feeds a {@link MessageDigest} on a thread of its own, so that hashing an upload runs beside receiving and writing
- * it instead of after each piece. On the benchmark machine (2 cores, SHA instructions) hashing on the receiving thread
- * took an upload to tmpfs from ~1.5 to ~0.75 GiB/s.
+ * Feeds a {@link MessageDigest} on a thread of its own, so that hashing transferred content (the SHA-256 that
+ * verified transfers compare, see {@link PutFile} and {@link FileInfo}) runs beside receiving and writing it instead
+ * of after each piece. Used by the server for uploads and by the client for downloads. On the benchmark machine
+ * (2 cores, SHA instructions) hashing on the receiving thread took an upload to tmpfs from ~1.5 to ~0.75 GiB/s.
  *
  * <p>{@link #update} copies the bytes into one of {@value #DEPTH} buffers of {@value #CHUNK} bytes (a memory copy
  * costs a fraction of hashing) and returns; it waits only when the hasher is that far behind. Bytes are hashed in the
  * order given. Not thread-safe: one writer calls {@code update} and then {@link #finish}, or {@link #close}.
  */
-final class BackgroundDigest implements AutoCloseable {
+public final class BackgroundDigest implements AutoCloseable {
 
-    static final int CHUNK = 1 << 20;
-    static final int DEPTH = 4;
+    /** The size of one queued piece. */
+    public static final int CHUNK = 1 << 20;
+    /** How many pieces may wait for the hasher before {@link #update} waits. */
+    public static final int DEPTH = 4;
 
     private static final Chunk END = new Chunk(new byte[0]);
 
@@ -39,7 +42,7 @@ final class BackgroundDigest implements AutoCloseable {
     }
 
     /** Takes over {@code digest}, which may already hold a prefix of the content. */
-    BackgroundDigest(MessageDigest digest) {
+    public BackgroundDigest(MessageDigest digest) {
         this.digest = digest;
         for (int i = 0; i < DEPTH; i++) {
             free.add(new Chunk(new byte[CHUNK]));
@@ -48,7 +51,7 @@ final class BackgroundDigest implements AutoCloseable {
     }
 
     /** Queues the bytes from {@code source}'s position to its limit, and consumes them. */
-    void update(ByteBuffer source) throws IOException {
+    public void update(ByteBuffer source) throws IOException {
         while (source.hasRemaining()) {
             Chunk chunk = take(free);
             chunk.length = Math.min(CHUNK, source.remaining());
@@ -58,7 +61,7 @@ final class BackgroundDigest implements AutoCloseable {
     }
 
     /** Waits until everything queued is hashed; returns the digest. */
-    byte[] finish() throws IOException {
+    public byte[] finish() throws IOException {
         put(END);
         join();
         if (failure != null) {
