@@ -20,8 +20,8 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import netdisk.server.MutableClock;
 import netdisk.server.storage.JdbcMetadataStore;
-import netdisk.server.storage.MetadataDatabase;
 import netdisk.server.storage.Name;
+import netdisk.server.storage.TestDatabase;
 
 class LoginThrottleTest {
 
@@ -29,6 +29,7 @@ class LoginThrottleTest {
     Path data;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T22:00:00Z"));
+    private TestDatabase db;
     private HikariDataSource dataSource;
     private LoginThrottle throttle;
     private InetAddress home;
@@ -36,15 +37,16 @@ class LoginThrottleTest {
 
     @BeforeEach
     void open() throws Exception {
-        dataSource = MetadataDatabase.openSqlite(data);
+        db = TestDatabase.open(data);
+        dataSource = db.migrated();
         throttle = new LoginThrottle(dataSource, clock, ThrottlePolicy.DEFAULT);
         home = InetAddress.getByName("192.0.2.10");
         elsewhere = InetAddress.getByName("198.51.100.7");
     }
 
     @AfterEach
-    void close() {
-        dataSource.close();
+    void close() throws Exception {
+        db.close();
     }
 
     @Test

@@ -27,9 +27,9 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import netdisk.server.MutableClock;
 import netdisk.server.storage.JdbcMetadataStore;
-import netdisk.server.storage.MetadataDatabase;
 import netdisk.server.storage.MetadataException;
 import netdisk.server.storage.Name;
+import netdisk.server.storage.TestDatabase;
 import netdisk.server.storage.User;
 
 class SessionTokensTest {
@@ -40,6 +40,7 @@ class SessionTokensTest {
     Path data;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T22:00:00Z"));
+    private TestDatabase db;
     private HikariDataSource dataSource;
     private JdbcMetadataStore store;
     private SessionTokens tokens;
@@ -48,7 +49,8 @@ class SessionTokensTest {
 
     @BeforeEach
     void open() throws Exception {
-        dataSource = MetadataDatabase.openSqlite(data);
+        db = TestDatabase.open(data);
+        dataSource = db.migrated();
         store = JdbcMetadataStore.create(dataSource, clock);
         tokens = new SessionTokens(dataSource, clock);
         alice = store.createUser(Name.of("alice"), "h", OptionalLong.empty());
@@ -56,8 +58,8 @@ class SessionTokensTest {
     }
 
     @AfterEach
-    void close() {
-        dataSource.close();
+    void close() throws Exception {
+        db.close();
     }
 
     @Test
