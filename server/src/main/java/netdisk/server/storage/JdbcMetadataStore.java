@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
@@ -43,13 +44,19 @@ import netdisk.server.storage.MetadataException.Reason;
  *       blobs, so changes of different users meet there, and taking those rows in one order keeps them from
  *       deadlocking, and keeps a reference count from changing between reading it and writing it.</li>
  * </ol>
- * On SQLite these locks change nothing and cost one row update each (its writers exclude each other anyway).
+ * On SQLite these locks change nothing and cost one row update each (its writers exclude each other anyway). What
+ * they cannot order (a blob row that a concurrent change creates after this one looked) PostgreSQL may still resolve
+ * by aborting a transaction as a deadlock or serialization failure; {@link #write} then runs the whole change again,
+ * up to {@value #WRITE_ATTEMPTS} times.
  */
 public final class JdbcMetadataStore implements MetadataStore {
 
     private static final String NODE_COLUMNS =
             "id, owner_id, parent_id, name, kind, size, blob_sha256, created_at, modified_at";
     private static final String USER_COLUMNS = "id, name, password_hash, quota_bytes, created_at";
+
+    /** How many times {@link #write} runs a change that the database aborted as a deadlock or serialization failure. */
+    static final int WRITE_ATTEMPTS = 5;
 
     private final DataSource dataSource;
     private final AutoCloseable owned;
@@ -448,20 +455,45 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. A transaction that the
+     * database aborted as a deadlock or serialization failure (PostgreSQL does, SQLite never) is rolled back and
+     * {@code work} run again in a new one, after a short random pause, up to {@value #WRITE_ATTEMPTS} times in all.
+     */
     private <T> T write(Work<T> work) throws MetadataException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | MetadataException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | MetadataException | RuntimeException e) {
+                    rollback(connection, e);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (attempt >= WRITE_ATTEMPTS || !isTransient(e)) {
+                    throw translate(e);
+                }
+                pauseBeforeAttempt(attempt + 1, e);
             }
-        } catch (SQLException e) {
-            throw translate(e);
+        }
+    }
+
+    /** SQLState 40001 (serialization failure) or 40P01 (deadlock detected): nothing was wrong but the timing. */
+    private static boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    /** Sleeps 1 to 5 * 2^(attempt - 1) ms, so that the transactions that collided do not collide again in step. */
+    private static void pauseBeforeAttempt(int attempt, SQLException cause) throws MetadataException {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 1 + (5L << (attempt - 1))));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw translate(cause);
         }
     }
 
