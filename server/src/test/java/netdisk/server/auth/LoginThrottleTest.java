@@ -141,6 +141,24 @@ class LoginThrottleTest {
         assertThat(LoginThrottle.userKey("文档")).isEqualTo("user:文档");
         String emoji = "\ud83d\ude00";
         assertThat(LoginThrottle.userKey(emoji.repeat(300))).isEqualTo("user:" + emoji.repeat(255));
+        assertThat(LoginThrottle.userKey("al\0ice")).isEqualTo("user:al\ufffdice");
+    }
+
+    /** A NUL is valid UTF-8, so a client can send one in a user name; it is counted like any other name. */
+    @Test
+    void aNameWithANulIsThrottledLikeAnyOther() throws Exception {
+        String name = "al\0ice";
+        for (int i = 0; i < 5; i++) {
+            throttle.recordFailure(name, home);
+            assertThat(throttle.blockedFor(name, home)).isEmpty();
+        }
+
+        throttle.recordFailure(name, home);
+
+        assertThat(throttle.blockedFor(name, elsewhere)).contains(Duration.ofSeconds(2));
+        assertThat(throttle.blockedFor("alice", elsewhere)).as("another name").isEmpty();
+        throttle.recordSuccess(name, home);
+        assertThat(throttle.blockedFor(name, elsewhere)).isEmpty();
     }
 
     @Test
