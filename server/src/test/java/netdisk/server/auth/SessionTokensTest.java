@@ -179,6 +179,33 @@ class SessionTokensTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * A user deleted by a transaction that commits while {@code issue} runs: on SQLite {@code issue} waits for the
+     * writer and then finds no user; on PostgreSQL it finds the user, its insert waits on the row, and the foreign key
+     * then fails. Either way the answer is NOT_FOUND.
+     */
+    @Test
+    void issuingForAUserDeletedMeanwhileFindsNoUser() throws Exception {
+        try (Connection deleting = dataSource.getConnection();
+             var threads = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            deleting.setAutoCommit(false);
+            for (String sql : List.of("DELETE FROM nodes WHERE owner_id = ?", "DELETE FROM users WHERE id = ?")) {
+                try (PreparedStatement delete = deleting.prepareStatement(sql)) {
+                    delete.setLong(1, bob.id());
+                    delete.executeUpdate();
+                }
+            }
+            var issuing = threads.submit(() -> tokens.issue(bob.id(), TEN_DAYS));
+            db.awaitSomeoneWaitingForALock();
+            deleting.commit();
+            deleting.close(); // sqlite-jdbc begins the next transaction (IMMEDIATE: the write lock) right after a commit
+
+            assertThatThrownBy(issuing::get).cause().isInstanceOfSatisfying(MetadataException.class,
+                    e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(MetadataException.Reason.NOT_FOUND));
+        }
+        assertThat(storedHashes()).isEmpty();
+    }
+
     @Test
     void malformedTokensAreInvalidWithoutAnException() throws Exception {
         String valid = tokens.issue(alice.id(), TEN_DAYS).token();

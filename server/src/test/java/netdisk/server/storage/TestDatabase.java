@@ -103,6 +103,31 @@ public final class TestDatabase implements AutoCloseable {
         return JdbcMetadataStore.create(migrated(), Clock.systemUTC());
     }
 
+    /**
+     * Returns once some transaction waits for a lock that another holds: on PostgreSQL, when {@code pg_locks} shows a
+     * lock not granted (or after 10 s); on SQLite, which shows no such thing (a waiting writer sleeps and retries
+     * inside {@code busy_timeout}), after 300 ms. Tests use it to let a change run into a lock before releasing it.
+     */
+    public void awaitSomeoneWaitingForALock() throws SQLException, InterruptedException {
+        if (!isPostgres()) {
+            Thread.sleep(300);
+            return;
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        try (Connection admin = DriverManager.getConnection(postgresUrl);
+             Statement select = admin.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (var rows = select.executeQuery("SELECT COUNT(*) FROM pg_locks WHERE NOT granted")) {
+                    rows.next();
+                    if (rows.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
     private HikariDataSource track(HikariDataSource pool) {
         synchronized (pools) {
             pools.add(pool);
