@@ -144,6 +144,51 @@ class LoginThrottleTest {
         assertThat(LoginThrottle.userKey("al\0ice")).isEqualTo("user:al\ufffdice");
     }
 
+    /**
+     * Workers record failures at the same time, on their own pools: every failure counts, whichever keys they share
+     * (on PostgreSQL the upsert of a key's row waits for the other transaction instead of losing its count).
+     */
+    @Test
+    void failuresRecordedAtOnceFromTwoPoolsAllCount() throws Exception {
+        LoginThrottle other = new LoginThrottle(db.migrated(), clock, ThrottlePolicy.DEFAULT);
+        List<String> names = List.of("alice", "bob");
+        List<InetAddress> addresses = List.of(home, elsewhere);
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                LoginThrottle throttleOfThisWorker = t % 2 == 0 ? throttle : other;
+                String name = names.get(t % 2);
+                InetAddress address = addresses.get(t / 2 % 2);
+                results.add(threads.submit(() -> {
+                    for (int i = 0; i < 15; i++) {
+                        throttleOfThisWorker.recordFailure(name, address);
+                    }
+                    return null;
+                }));
+            }
+            for (var result : results) {
+                result.get();
+            }
+        }
+
+        assertThat(failures(LoginThrottle.userKey("alice"))).isEqualTo(60);
+        assertThat(failures(LoginThrottle.userKey("bob"))).isEqualTo(60);
+        assertThat(failures(LoginThrottle.addressKey(home))).isEqualTo(60);
+        assertThat(failures(LoginThrottle.addressKey(elsewhere))).isEqualTo(60);
+        assertThat(throttle.blockedFor("alice", InetAddress.getByName("203.0.113.1")))
+                .contains(ThrottlePolicy.DEFAULT.lockAfter(60, ThrottlePolicy.DEFAULT.freeUserFailures()));
+    }
+
+    private long failures(String key) throws Exception {
+        try (var connection = dataSource.getConnection();
+             var select = connection.prepareStatement("SELECT failures FROM login_failures WHERE throttle_key = ?")) {
+            select.setString(1, key);
+            try (var rows = select.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
     /** A NUL is valid UTF-8, so a client can send one in a user name; it is counted like any other name. */
     @Test
     void aNameWithANulIsThrottledLikeAnyOther() throws Exception {
