@@ -29,7 +29,9 @@ import netdisk.server.storage.MetadataException;
  *   <li>{@code user:<name>}, the name exactly as the client sent it, whether or not such a user exists: an unknown
  *       name is counted and locked like a real one, so the throttle's answers do not tell which names exist. Names
  *       are cut to {@value #MAX_NAME_CHARS} characters; no account name is longer (see
- *       {@link netdisk.server.storage.Name}).</li>
+ *       {@link netdisk.server.storage.Name}). A NUL, which is valid UTF-8 but which no account name has and no
+ *       PostgreSQL text can hold, is kept as U+FFFD: such a name then shares its count with the one spelled with
+ *       U+FFFD, which only ever throttles more, never less.</li>
  *   <li>{@code addr:<IPv4 address>}, and for IPv6 {@code addr:<first 64 bits>::/64}: one IPv6 host usually has a
  *       whole /64 to itself and could otherwise rotate through addresses for free. An IPv4-mapped IPv6 address
  *       counts as its IPv4 address.</li>
@@ -146,7 +148,7 @@ public final class LoginThrottle {
         String name = userName.codePointCount(0, userName.length()) > MAX_NAME_CHARS
                 ? userName.substring(0, userName.offsetByCodePoints(0, MAX_NAME_CHARS))
                 : userName;
-        return "user:" + name;
+        return "user:" + name.replace('\0', '\ufffd');
     }
 
     static String addressKey(InetAddress address) {

@@ -5,6 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,7 @@ public final class SessionTokens {
     public static final int TOKEN_LENGTH = 43;
 
     private static final int TOKEN_BYTES = 32;
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     /** A new token and when it expires unless it is used (and so renewed) before. */
@@ -103,6 +105,13 @@ public final class SessionTokens {
                 insert.setLong(4, expiresAt);
                 insert.setLong(5, now);
                 return insert.executeUpdate();
+            } catch (SQLException e) {
+                if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
+                    // PostgreSQL: the user was deleted between the check above and this insert (reads do not lock);
+                    // on SQLite the check and the insert are one writer's, so the check is the last word
+                    throw new MetadataException(Reason.NOT_FOUND, "no such user: " + userId);
+                }
+                throw e;
             }
         });
         return new Issued(ENCODER.encodeToString(secret), Instant.ofEpochMilli(expiresAt));

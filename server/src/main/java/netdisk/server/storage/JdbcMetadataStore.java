@@ -9,6 +9,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
@@ -27,12 +30,33 @@ import netdisk.server.storage.MetadataException.Reason;
  * through {@link #create}. Every statement is a prepared statement; every change runs in one transaction
  * ({@link #write}), and checks inside it that the nodes it was given still exist, belong to the same user, and are
  * of the right kind, because a {@link Node} is only a snapshot.
+ *
+ * <p>Those checks only hold if no other change gets in between them and the commit. SQLite sees to it by having one
+ * writer at a time ({@code BEGIN IMMEDIATE}, see {@link MetadataDatabase}). PostgreSQL runs writers side by side, each
+ * statement seeing what was committed when it started (READ COMMITTED), so the store does it with row locks, taken
+ * first, in the same order by every change:
+ * <ol>
+ *   <li>the owner's {@code users} row ({@link #lockOwner}), first thing in every change of a user's tree: changes of
+ *       one user then run one after the other, as on SQLite, and each sees everything the one before committed. Two
+ *       crossed moves can no longer make a cycle, two {@code mkdir -p} of one path both get the one directory, two
+ *       uploads under one name replace each other, two uploads cannot share the same quota headroom;</li>
+ *   <li>the {@code blobs} rows the change will count up or down, in hash order ({@link #lockBlobs}): users share
+ *       blobs, so changes of different users meet there, and taking those rows in one order keeps them from
+ *       deadlocking, and keeps a reference count from changing between reading it and writing it.</li>
+ * </ol>
+ * On SQLite these locks change nothing and cost one row update each (its writers exclude each other anyway). What
+ * they cannot order (a blob row that a concurrent change creates after this one looked) PostgreSQL may still resolve
+ * by aborting a transaction as a deadlock or serialization failure; {@link #write} then runs the whole change again,
+ * up to {@value #WRITE_ATTEMPTS} times.
  */
 public final class JdbcMetadataStore implements MetadataStore {
 
     private static final String NODE_COLUMNS =
             "id, owner_id, parent_id, name, kind, size, blob_sha256, created_at, modified_at";
     private static final String USER_COLUMNS = "id, name, password_hash, quota_bytes, created_at";
+
+    /** How many times {@link #write} runs a change that the database aborted as a deadlock or serialization failure. */
+    static final int WRITE_ATTEMPTS = 5;
 
     private final DataSource dataSource;
     private final AutoCloseable owned;
@@ -146,6 +170,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     public Change<User> deleteUser(User user) throws MetadataException {
         Objects.requireNonNull(user, "user");
         return write(connection -> {
+            lockOwner(connection, user.id());
             Node root = root(connection, user.id());
             Removal removal = deleteSubtree(connection, root.id());
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
@@ -169,6 +194,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         Objects.requireNonNull(user, "user");
         List<Name> names = List.copyOf(path);
         return write(connection -> {
+            lockOwner(connection, user.id());
             Node current = root(connection, user.id());
             if (names.isEmpty() && !parents) {
                 throw new MetadataException(Reason.ALREADY_EXISTS, "the root directory exists");
@@ -237,12 +263,17 @@ public final class JdbcMetadataStore implements MetadataStore {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(blob, "blob");
         return write(connection -> {
+            Optional<Owner> owner = lockOwner(connection, directory.ownerId());
             Node parent = directory(connection, directory);
             Optional<Node> existing = child(connection, parent, name);
             if (existing.isPresent() && existing.get().isDirectory()) {
                 throw new MetadataException(Reason.IS_A_DIRECTORY, name + " is a directory");
             }
-            checkQuota(connection, parent.ownerId(), blob.size(), existing.map(Node::size).orElse(0L));
+            List<String> counted = new ArrayList<>(List.of(blob.sha256()));
+            existing.flatMap(Node::blob).ifPresent(old -> counted.add(old.sha256()));
+            lockBlobs(connection, counted);
+            checkQuota(connection, owner.orElseThrow(JdbcMetadataStore::noSuchUser), blob.size(),
+                    existing.map(Node::size).orElse(0L));
             retain(connection, blob);
             if (existing.isEmpty()) {
                 return new Change<>(insertNode(connection, parent, name, Node.Kind.FILE, blob.size(), blob), List.of());
@@ -269,6 +300,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         Objects.requireNonNull(targetDirectory, "targetDirectory");
         Objects.requireNonNull(newName, "newName");
         return write(connection -> {
+            lockOwner(connection, source.ownerId());
             Node moving = existing(connection, source);
             if (moving.isRoot()) {
                 throw new MetadataException(Reason.INVALID_OPERATION, "the root directory cannot be moved");
@@ -308,6 +340,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         Objects.requireNonNull(targetDirectory, "targetDirectory");
         Objects.requireNonNull(newName, "newName");
         return write(connection -> {
+            Optional<Owner> owner = lockOwner(connection, file.ownerId());
             Node original = existing(connection, file);
             if (original.isDirectory()) {
                 throw new MetadataException(Reason.IS_A_DIRECTORY, original.name() + " is a directory");
@@ -320,7 +353,8 @@ public final class JdbcMetadataStore implements MetadataStore {
                 throw new MetadataException(Reason.ALREADY_EXISTS, newName + " exists");
             }
             BlobId blob = original.blob().orElseThrow();
-            checkQuota(connection, original.ownerId(), blob.size(), 0);
+            lockBlobs(connection, List.of(blob.sha256()));
+            checkQuota(connection, owner.orElseThrow(JdbcMetadataStore::noSuchUser), blob.size(), 0);
             retain(connection, blob);
             return insertNode(connection, target, newName, Node.Kind.FILE, blob.size(), blob);
         });
@@ -330,6 +364,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     public Change<Integer> delete(Node node, boolean recursive) throws MetadataException {
         Objects.requireNonNull(node, "node");
         return write(connection -> {
+            lockOwner(connection, node.ownerId());
             Node doomed = existing(connection, node);
             if (doomed.isRoot()) {
                 throw new MetadataException(Reason.INVALID_OPERATION, "the root directory cannot be deleted");
@@ -436,20 +471,45 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. A transaction that the
+     * database aborted as a deadlock or serialization failure (PostgreSQL does, SQLite never) is rolled back and
+     * {@code work} run again in a new one, after a short random pause, up to {@value #WRITE_ATTEMPTS} times in all.
+     */
     private <T> T write(Work<T> work) throws MetadataException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | MetadataException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | MetadataException | RuntimeException e) {
+                    rollback(connection, e);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (attempt >= WRITE_ATTEMPTS || !isTransient(e)) {
+                    throw translate(e);
+                }
+                pauseBeforeAttempt(attempt + 1, e);
             }
-        } catch (SQLException e) {
-            throw translate(e);
+        }
+    }
+
+    /** SQLState 40001 (serialization failure) or 40P01 (deadlock detected): nothing was wrong but the timing. */
+    private static boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    /** Sleeps 1 to 5 * 2^(attempt - 1) ms, so that the transactions that collided do not collide again in step. */
+    private static void pauseBeforeAttempt(int attempt, SQLException cause) throws MetadataException {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 1 + (5L << (attempt - 1))));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw translate(cause);
         }
     }
 
@@ -500,28 +560,65 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
+    /** A user whose row this transaction has locked, and their quota as it is now. */
+    private record Owner(long id, OptionalLong quota) {
+    }
+
+    private static MetadataException noSuchUser() {
+        return new MetadataException(Reason.NOT_FOUND, "no such user");
+    }
+
+    /**
+     * Locks the row of user {@code ownerId} (a no-op {@code UPDATE}) and reads their quota with it; empty if there is
+     * no such user. First thing in every change of a user's tree: on PostgreSQL a second change of the same user
+     * waits here until the first has committed, and every statement it runs after that sees what the first did (see
+     * the class comment). SQLite has no {@code SELECT ... FOR UPDATE}; there the update costs one row write in a
+     * transaction that already holds the database's write lock.
+     */
+    private static Optional<Owner> lockOwner(Connection connection, long ownerId) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "UPDATE users SET quota_bytes = quota_bytes WHERE id = ? RETURNING quota_bytes")) {
+            lock.setLong(1, ownerId);
+            try (ResultSet rows = lock.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                long quota = rows.getLong(1);
+                return Optional.of(new Owner(ownerId, rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(quota)));
+            }
+        }
+    }
+
+    /**
+     * Locks the {@code blobs} rows of {@code sha256s} that exist, in hash order, before their reference counts are
+     * read or changed: two changes that count the same blobs up and down then take them one after the other instead
+     * of each holding one row and waiting for the other's.
+     */
+    private static void lockBlobs(Connection connection, Collection<String> sha256s) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "UPDATE blobs SET refs = refs WHERE sha256 = ?")) {
+            for (String sha256 : new TreeSet<>(sha256s)) {
+                lock.setString(1, sha256);
+                lock.executeUpdate();
+            }
+        }
+    }
+
     /**
      * Refuses (QUOTA_EXCEEDED) a change that adds a file of {@code adding} bytes, replacing one of {@code removing}
      * bytes, if it would take the owner over their quota. A change that does not grow the usage always passes, so a
      * user whose quota was lowered below their usage can still replace a file with a smaller one.
      *
-     * <p>The quota is read with a no-op {@code UPDATE} of the user's row: on PostgreSQL that takes the row's lock, so
-     * two concurrent changes of one owner check one after the other and cannot both fit into the same headroom (in
-     * READ COMMITTED each would miss the other's new file). SQLite's write transactions exclude each other anyway
-     * ({@code BEGIN IMMEDIATE}), and it has no {@code SELECT ... FOR UPDATE}.
+     * <p>{@code owner} is from {@link #lockOwner}, taken before anything else in this transaction: two concurrent
+     * changes of one owner check one after the other and cannot both fit into the same headroom.
      */
-    private static void checkQuota(Connection connection, long ownerId, long adding, long removing)
+    private static void checkQuota(Connection connection, Owner owner, long adding, long removing)
             throws SQLException, MetadataException {
-        OptionalLong quota;
-        try (PreparedStatement lock = connection.prepareStatement(
-                "UPDATE users SET quota_bytes = quota_bytes WHERE id = ? RETURNING quota_bytes")) {
-            lock.setLong(1, ownerId);
-            quota = quota(lock);
-        }
+        OptionalLong quota = owner.quota();
         if (quota.isEmpty() || adding <= removing) {
             return;
         }
-        long used = usage(connection, ownerId);
+        long used = usage(connection, owner.id());
         if (adding - removing > quota.getAsLong() - used) {
             throw new MetadataException(Reason.QUOTA_EXCEEDED, "quota exceeded: " + ByteSizes.format(used)
                     + " used of " + ByteSizes.format(quota.getAsLong()) + ", the file needs "
@@ -652,7 +749,8 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     /**
      * Drops {@code counts.get(sha)} references from each blob; rows reaching zero are deleted and returned. Callers
-     * remove or repoint the nodes first, since a blob row cannot go while a node still refers to it.
+     * remove or repoint the nodes first, since a blob row cannot go while a node still refers to it, and have locked
+     * the rows ({@link #lockBlobs}), so that no other transaction changes a count between its read and its write.
      */
     private static List<BlobId> release(Connection connection, Map<String, Long> counts) throws SQLException {
         List<BlobId> orphans = new ArrayList<>();
@@ -713,6 +811,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 }
             }
         }
+        lockBlobs(connection, blobCounts.keySet());
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM nodes WHERE id = ?")) {
             for (long doomed : ids) {
                 delete.setLong(1, doomed);

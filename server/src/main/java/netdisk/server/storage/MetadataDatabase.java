@@ -38,7 +38,10 @@ import com.zaxxer.hikari.HikariDataSource;
  * would only add waiting writers.
  *
  * <p>Migrations are Flyway's {@code classpath:db/migration}; the SQL is PostgreSQL-compatible except for the
- * auto-generated id column, supplied as the placeholder {@code id_column} for the database at hand.
+ * auto-generated id column, supplied as the placeholder {@code id_column} for the database at hand. {@link #migrate}
+ * works on a PostgreSQL data source when the PostgreSQL JDBC driver and Flyway's {@code flyway-database-postgresql}
+ * module are on the class path (Flyway answers "Unsupported Database" otherwise); today only the tests put them there
+ * ({@code bench/postgres-check.sh} runs the storage and auth tests on PostgreSQL).
  */
 public final class MetadataDatabase {
 

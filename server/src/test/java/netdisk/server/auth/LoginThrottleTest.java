@@ -20,8 +20,8 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import netdisk.server.MutableClock;
 import netdisk.server.storage.JdbcMetadataStore;
-import netdisk.server.storage.MetadataDatabase;
 import netdisk.server.storage.Name;
+import netdisk.server.storage.TestDatabase;
 
 class LoginThrottleTest {
 
@@ -29,6 +29,7 @@ class LoginThrottleTest {
     Path data;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T22:00:00Z"));
+    private TestDatabase db;
     private HikariDataSource dataSource;
     private LoginThrottle throttle;
     private InetAddress home;
@@ -36,15 +37,16 @@ class LoginThrottleTest {
 
     @BeforeEach
     void open() throws Exception {
-        dataSource = MetadataDatabase.openSqlite(data);
+        db = TestDatabase.open(data);
+        dataSource = db.migrated();
         throttle = new LoginThrottle(dataSource, clock, ThrottlePolicy.DEFAULT);
         home = InetAddress.getByName("192.0.2.10");
         elsewhere = InetAddress.getByName("198.51.100.7");
     }
 
     @AfterEach
-    void close() {
-        dataSource.close();
+    void close() throws Exception {
+        db.close();
     }
 
     @Test
@@ -139,6 +141,69 @@ class LoginThrottleTest {
         assertThat(LoginThrottle.userKey("文档")).isEqualTo("user:文档");
         String emoji = "\ud83d\ude00";
         assertThat(LoginThrottle.userKey(emoji.repeat(300))).isEqualTo("user:" + emoji.repeat(255));
+        assertThat(LoginThrottle.userKey("al\0ice")).isEqualTo("user:al\ufffdice");
+    }
+
+    /**
+     * Workers record failures at the same time, on their own pools: every failure counts, whichever keys they share
+     * (on PostgreSQL the upsert of a key's row waits for the other transaction instead of losing its count).
+     */
+    @Test
+    void failuresRecordedAtOnceFromTwoPoolsAllCount() throws Exception {
+        LoginThrottle other = new LoginThrottle(db.migrated(), clock, ThrottlePolicy.DEFAULT);
+        List<String> names = List.of("alice", "bob");
+        List<InetAddress> addresses = List.of(home, elsewhere);
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                LoginThrottle throttleOfThisWorker = t % 2 == 0 ? throttle : other;
+                String name = names.get(t % 2);
+                InetAddress address = addresses.get(t / 2 % 2);
+                results.add(threads.submit(() -> {
+                    for (int i = 0; i < 15; i++) {
+                        throttleOfThisWorker.recordFailure(name, address);
+                    }
+                    return null;
+                }));
+            }
+            for (var result : results) {
+                result.get();
+            }
+        }
+
+        assertThat(failures(LoginThrottle.userKey("alice"))).isEqualTo(60);
+        assertThat(failures(LoginThrottle.userKey("bob"))).isEqualTo(60);
+        assertThat(failures(LoginThrottle.addressKey(home))).isEqualTo(60);
+        assertThat(failures(LoginThrottle.addressKey(elsewhere))).isEqualTo(60);
+        assertThat(throttle.blockedFor("alice", InetAddress.getByName("203.0.113.1")))
+                .contains(ThrottlePolicy.DEFAULT.lockAfter(60, ThrottlePolicy.DEFAULT.freeUserFailures()));
+    }
+
+    private long failures(String key) throws Exception {
+        try (var connection = dataSource.getConnection();
+             var select = connection.prepareStatement("SELECT failures FROM login_failures WHERE throttle_key = ?")) {
+            select.setString(1, key);
+            try (var rows = select.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** A NUL is valid UTF-8, so a client can send one in a user name; it is counted like any other name. */
+    @Test
+    void aNameWithANulIsThrottledLikeAnyOther() throws Exception {
+        String name = "al\0ice";
+        for (int i = 0; i < 5; i++) {
+            throttle.recordFailure(name, home);
+            assertThat(throttle.blockedFor(name, home)).isEmpty();
+        }
+
+        throttle.recordFailure(name, home);
+
+        assertThat(throttle.blockedFor(name, elsewhere)).contains(Duration.ofSeconds(2));
+        assertThat(throttle.blockedFor("alice", elsewhere)).as("another name").isEmpty();
+        throttle.recordSuccess(name, home);
+        assertThat(throttle.blockedFor(name, elsewhere)).isEmpty();
     }
 
     @Test

@@ -27,9 +27,9 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import netdisk.server.MutableClock;
 import netdisk.server.storage.JdbcMetadataStore;
-import netdisk.server.storage.MetadataDatabase;
 import netdisk.server.storage.MetadataException;
 import netdisk.server.storage.Name;
+import netdisk.server.storage.TestDatabase;
 import netdisk.server.storage.User;
 
 class SessionTokensTest {
@@ -40,6 +40,7 @@ class SessionTokensTest {
     Path data;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T22:00:00Z"));
+    private TestDatabase db;
     private HikariDataSource dataSource;
     private JdbcMetadataStore store;
     private SessionTokens tokens;
@@ -48,7 +49,8 @@ class SessionTokensTest {
 
     @BeforeEach
     void open() throws Exception {
-        dataSource = MetadataDatabase.openSqlite(data);
+        db = TestDatabase.open(data);
+        dataSource = db.migrated();
         store = JdbcMetadataStore.create(dataSource, clock);
         tokens = new SessionTokens(dataSource, clock);
         alice = store.createUser(Name.of("alice"), "h", OptionalLong.empty());
@@ -56,8 +58,8 @@ class SessionTokensTest {
     }
 
     @AfterEach
-    void close() {
-        dataSource.close();
+    void close() throws Exception {
+        db.close();
     }
 
     @Test
@@ -175,6 +177,33 @@ class SessionTokensTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> tokens.issue(alice.id(), Duration.ofNanos(999_999)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A user deleted by a transaction that commits while {@code issue} runs: on SQLite {@code issue} waits for the
+     * writer and then finds no user; on PostgreSQL it finds the user, its insert waits on the row, and the foreign key
+     * then fails. Either way the answer is NOT_FOUND.
+     */
+    @Test
+    void issuingForAUserDeletedMeanwhileFindsNoUser() throws Exception {
+        try (Connection deleting = dataSource.getConnection();
+             var threads = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            deleting.setAutoCommit(false);
+            for (String sql : List.of("DELETE FROM nodes WHERE owner_id = ?", "DELETE FROM users WHERE id = ?")) {
+                try (PreparedStatement delete = deleting.prepareStatement(sql)) {
+                    delete.setLong(1, bob.id());
+                    delete.executeUpdate();
+                }
+            }
+            var issuing = threads.submit(() -> tokens.issue(bob.id(), TEN_DAYS));
+            db.awaitSomeoneWaitingForALock();
+            deleting.commit();
+            deleting.close(); // sqlite-jdbc begins the next transaction (IMMEDIATE: the write lock) right after a commit
+
+            assertThatThrownBy(issuing::get).cause().isInstanceOfSatisfying(MetadataException.class,
+                    e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(MetadataException.Reason.NOT_FOUND));
+        }
+        assertThat(storedHashes()).isEmpty();
     }
 
     @Test

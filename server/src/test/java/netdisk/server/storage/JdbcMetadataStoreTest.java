@@ -27,18 +27,22 @@ class JdbcMetadataStoreTest {
     @TempDir
     Path data;
 
+    private TestDatabase db;
     private JdbcMetadataStore store;
     private User alice;
 
     @BeforeEach
     void open() throws Exception {
-        store = JdbcMetadataStore.openSqlite(data);
+        db = TestDatabase.open(data);
+        store = db.openStore();
         alice = store.createUser(Name.of("alice"), "$argon2id$hash", OptionalLong.empty());
     }
 
     @AfterEach
-    void close() {
-        store.close();
+    void close() throws Exception {
+        try (TestDatabase closing = db) {
+            store.close();
+        }
     }
 
     @Test
@@ -263,7 +267,7 @@ class JdbcMetadataStoreTest {
         store.addFile(store.mkdir(alice, path("keep"), false), Name.of("文件"), ONE);
         store.close();
 
-        store = JdbcMetadataStore.openSqlite(data);
+        store = db.openStore();
 
         assertThat(store.lookup(alice, path("keep", "文件")).orElseThrow().blob()).contains(ONE);
     }
@@ -271,7 +275,7 @@ class JdbcMetadataStoreTest {
     @Test
     void concurrentWritersFromTwoPoolsQueueInsteadOfFailing() throws Exception {
         Node root = store.root(alice);
-        try (JdbcMetadataStore second = JdbcMetadataStore.openSqlite(data);
+        try (JdbcMetadataStore second = db.openStore();
              var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
             List<java.util.concurrent.Future<?>> results = new java.util.ArrayList<>();
             for (int t = 0; t < 8; t++) {
@@ -461,7 +465,7 @@ class JdbcMetadataStoreTest {
         User bob = store.createUser(Name.of("bob"), "h", OptionalLong.of(10 * ONE.size()));
         Node root = store.root(bob);
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-        try (JdbcMetadataStore second = JdbcMetadataStore.openSqlite(data);
+        try (JdbcMetadataStore second = db.openStore();
              var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
             List<java.util.concurrent.Future<?>> results = new java.util.ArrayList<>();
             for (int t = 0; t < 8; t++) {
