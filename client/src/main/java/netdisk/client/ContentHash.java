@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 import netdisk.protocol.ContentProof;
 import netdisk.protocol.ProveContent;
+import netdisk.protocol.Sha256;
 
 /**
  * SHA-256 of local content, as {@link NetdiskClient#putFile} needs it: the whole content's, announced before an
@@ -33,7 +33,6 @@ public final class ContentHash {
     }
 
     private static final int BUFFER = 1 << 20;
-    private static final HexFormat HEX = HexFormat.of();
 
     private ContentHash() {
     }
@@ -46,12 +45,12 @@ public final class ContentHash {
     public static String of(FileChannel source, long size, Progress progress) throws IOException {
         MessageDigest digest = newDigest();
         update(digest, source, 0, size, buffer(size), progress);
-        return HEX.formatHex(digest.digest());
+        return Sha256.hex(digest.digest());
     }
 
     /** Whether {@code text} is a SHA-256 as the protocol writes it: 64 lower-case hex digits. */
     public static boolean isSha256(String text) {
-        return text.length() == 64 && text.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+        return Sha256.isHex(text);
     }
 
     /**
@@ -64,7 +63,7 @@ public final class ContentHash {
     static ContentProof proof(FileChannel source, long size, ProveContent challenge) throws IOException {
         byte[] nonce;
         try {
-            nonce = HEX.parseHex(challenge.nonce());
+            nonce = HexFormat.of().parseHex(challenge.nonce());
         } catch (IllegalArgumentException e) {
             throw new IOException("the server's proof challenge has a nonce that is not hex: " + challenge.nonce(), e);
         }
@@ -79,24 +78,17 @@ public final class ContentHash {
         ByteBuffer buffer = buffer(longest);
         List<String> hashes = new ArrayList<>(challenge.ranges().size());
         for (ProveContent.Range range : challenge.ranges()) {
-            MessageDigest digest = newDigest();
-            digest.update(nonce);
-            update(digest, source, range.offset(), range.length(), buffer, Progress.NONE);
-            hashes.add(HEX.formatHex(digest.digest()));
+            hashes.add(Sha256.rangeProof(nonce, source, range, buffer));
         }
         return new ContentProof(hashes);
     }
 
     static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Sha256.newDigest();
     }
 
     static String hex(byte[] digest) {
-        return HEX.formatHex(digest);
+        return Sha256.hex(digest);
     }
 
     /** A direct buffer: the channel reads into it without a copy of its own. */

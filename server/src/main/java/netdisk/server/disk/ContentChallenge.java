@@ -1,18 +1,17 @@
 package netdisk.server.disk;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 import netdisk.protocol.ProveContent;
+import netdisk.protocol.Sha256;
 import netdisk.server.storage.BlobId;
 
 /**
@@ -79,26 +78,7 @@ public final class ContentChallenge {
 
     /** SHA-256(nonce ‖ content[range]) in lower-case hex: the answer for one range. */
     static String answer(byte[] nonce, FileChannel content, ProveContent.Range range) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-        digest.update(nonce);
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(range.length(), RANGE_BYTES));
-        long position = range.offset();
-        long end = range.offset() + range.length();
-        while (position < end) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
-            int n = content.read(buffer, position);
-            if (n < 0) {
-                throw new EOFException("stored content ends at " + position + ", before " + end);
-            }
-            buffer.flip();
-            digest.update(buffer);
-            position += n;
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.rangeProof(nonce, content, range,
+                ByteBuffer.allocate((int) Math.clamp(range.length(), 1, RANGE_BYTES)));
     }
 }

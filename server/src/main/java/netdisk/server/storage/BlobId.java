@@ -3,6 +3,8 @@ package netdisk.server.storage;
 import java.util.HexFormat;
 import java.util.Objects;
 
+import netdisk.protocol.Sha256;
+
 /**
  * The name of a blob: the SHA-256 of its contents as 64 lower-case hex digits, and its size in bytes.
  *
@@ -23,16 +25,7 @@ public record BlobId(String sha256, long size) {
 
     /** Whether {@code text} is 64 lower-case hex digits. */
     public static boolean isSha256Hex(String text) {
-        if (text.length() != 64) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
+        return Sha256.isHex(text);
     }
 
     static BlobId of(byte[] digest, long size) {

@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 import netdisk.protocol.BackgroundDigest;
+import netdisk.protocol.Sha256;
 
 /**
  * A {@link BlobWriter} for {@link FileBlobStore}: hashes exactly the bytes that reached the temporary file.
@@ -41,7 +41,7 @@ final class FileBlobWriter implements BlobWriter {
         this.store = store;
         this.file = file;
         this.channel = channel;
-        this.digest = sha256();
+        this.digest = Sha256.newDigest();
     }
 
     @Override
@@ -169,14 +169,6 @@ final class FileBlobWriter implements BlobWriter {
     private void ensureOpen() throws ClosedChannelException {
         if (state != State.OPEN) {
             throw new ClosedChannelException();
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 }

@@ -1,0 +1,71 @@
+package netdisk.protocol;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The SHA-256 that verified transfers use (see {@link PutFile}, {@link FileInfo}, {@link ProveContent}), written once
+ * for both sides: how a hash is spelled on the wire, and how one range of a content proof is answered.
+ */
+public final class Sha256 {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private Sha256() {
+    }
+
+    public static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** A digest as it travels: lower-case hex. */
+    public static String hex(byte[] digest) {
+        return HEX.formatHex(digest);
+    }
+
+    /** Whether {@code text} is a SHA-256 as it travels: 64 lower-case hex digits, so one hash has one spelling. */
+    public static boolean isHex(String text) {
+        if (text.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The answer for one range of a {@link ProveContent}: SHA-256(nonce ‖ content[range]) in hex, reading
+     * {@code content} by position through {@code buffer}.
+     *
+     * @throws EOFException if the content ends before the range does
+     */
+    public static String rangeProof(byte[] nonce, FileChannel content, ProveContent.Range range, ByteBuffer buffer)
+            throws IOException {
+        MessageDigest digest = newDigest();
+        digest.update(nonce);
+        long end = range.offset() + range.length();
+        for (long position = range.offset(); position < end; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+            int n = content.read(buffer, position);
+            if (n < 0) {
+                throw new EOFException("the content ends at byte " + position + ", before " + end);
+            }
+            digest.update(buffer.flip());
+            position += n;
+        }
+        return hex(digest.digest());
+    }
+}
