@@ -109,6 +109,18 @@ final class FrameBuffer {
         return this;
     }
 
+    /** A u32 byte count, then the bytes. */
+    FrameBuffer bytes(byte[] value, String name) {
+        if (value.length > Frame.MAX_FRAME_LENGTH) {
+            throw new IllegalArgumentException(name + " is " + value.length + " bytes, more than a frame holds");
+        }
+        u32(value.length);
+        ensure(value.length);
+        System.arraycopy(value, 0, bytes, size, value.length);
+        size += value.length;
+        return this;
+    }
+
     /** The encoded frame so far, position 0 and limit at its end, sharing this buffer's array. */
     ByteBuffer view() {
         return ByteBuffer.wrap(bytes, 0, size).slice();

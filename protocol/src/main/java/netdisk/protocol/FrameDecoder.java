@@ -156,6 +156,22 @@ public final class FrameDecoder {
                 }
                 yield new FileInfo(name, size, offset, p.string("sha256"));
             }
+            case PUT_RESUME -> new PutResume(p.size("offset"), p.string("prefixSha256"));
+            case RESUME_FROM -> new ResumeFrom(p.size("offset"), p.string("prefixSha256"));
+            case GET_FROM -> new GetFrom(p.string("path"), p.size("offset"), p.string("prefixSha256"));
+            case FILE_PART -> {
+                String name = p.string("name");
+                long size = p.size("size");
+                long offset = p.size("offset");
+                if (offset > size) {
+                    throw p.malformed("offset " + offset + " is past the size " + size);
+                }
+                yield new FilePart(name, size, offset, p.string("sha256"), p.string("prefixSha256"));
+            }
+            case TICKET_REQUEST -> new TicketRequest();
+            case TICKET -> new Ticket(p.string("ticket"), p.size("expires"));
+            case PUT_INLINE -> new PutInline(p.string("path"), p.string("sha256"),
+                    p.bytes("content", PutInline.MAX_CONTENT));
         };
         p.end();
         return message;

@@ -82,7 +82,7 @@ public final class FrameEncoder {
             case Login login -> buffer.string(login.user(), "user").u8(login.method()).string(login.secret(), "secret");
             case LoginOk ok -> buffer.string(ok.user(), "user").string(ok.token(), "token").u64(ok.tokenExpires());
             case Register register -> buffer.string(register.user(), "user").string(register.password(), "password");
-            case Logout _, UsageRequest _ -> { }
+            case Logout _, UsageRequest _, TicketRequest _ -> { }
             case Done done -> buffer.u64(done.count());
             case ListRequest list -> buffer.string(list.path(), "path");
             case Listing listing -> {
@@ -108,6 +108,15 @@ public final class FrameEncoder {
             case GetFile get -> buffer.string(get.path(), "path").u64(get.offset());
             case FileInfo info -> buffer.string(info.name(), "name").u64(info.size()).u64(info.offset())
                     .string(info.sha256(), "sha256");
+            case PutResume resume -> buffer.u64(resume.offset()).string(resume.prefixSha256(), "prefixSha256");
+            case ResumeFrom from -> buffer.u64(from.offset()).string(from.prefixSha256(), "prefixSha256");
+            case GetFrom get -> buffer.string(get.path(), "path").u64(get.offset())
+                    .string(get.prefixSha256(), "prefixSha256");
+            case FilePart part -> buffer.string(part.name(), "name").u64(part.size()).u64(part.offset())
+                    .string(part.sha256(), "sha256").string(part.prefixSha256(), "prefixSha256");
+            case Ticket ticket -> buffer.string(ticket.ticket(), "ticket").u64(ticket.expires());
+            case PutInline put -> buffer.string(put.path(), "path").string(put.sha256(), "sha256")
+                    .bytes(put.content(), "content");
             case UsageReply usage -> buffer.u64(usage.used()).u64(usage.files()).bool(usage.hasQuota())
                     .u64(usage.hasQuota() ? usage.quota() : 0).u64(usage.serverFree());
         }

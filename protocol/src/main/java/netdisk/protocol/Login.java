@@ -17,7 +17,7 @@ import java.util.Objects;
  * as the same or another user.
  *
  * @param user   the account name
- * @param method {@link #PASSWORD} or {@link #TOKEN}; other values are answered {@code UNSUPPORTED}
+ * @param method {@link #PASSWORD}, {@link #TOKEN} or {@link #TICKET}; other values are answered {@code UNSUPPORTED}
  * @param secret the password, or the token of {@link LoginOk#token()}; never logged by either side
  */
 public record Login(String user, int method, String secret) implements Message {
@@ -27,6 +27,12 @@ public record Login(String user, int method, String secret) implements Message {
 
     /** The secret is a token that an earlier {@link LoginOk} issued. */
     public static final int TOKEN = 2;
+
+    /**
+     * The secret is a transfer ticket that a {@link Ticket} issued (1.3): the connection may then transfer files, and
+     * nothing else, until the ticket expires.
+     */
+    public static final int TICKET = 3;
 
     /**
      * @throws IllegalArgumentException if {@code method} does not fit in a u8

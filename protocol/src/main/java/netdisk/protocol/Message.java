@@ -11,7 +11,7 @@ package netdisk.protocol;
 public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong, GetRequest, FileHeader, PutRequest, PutReady,
         PutDone, Login, LoginOk, Register, Logout, Done, ListRequest, Listing, StatRequest, EntryReply, MkdirRequest,
         RemoveRequest, MoveRequest, CopyRequest, UsageRequest, UsageReply, PutFile, ProveContent, ContentProof, PutStored,
-        GetFile, FileInfo {
+        GetFile, FileInfo, PutResume, ResumeFrom, GetFrom, FilePart, TicketRequest, Ticket, PutInline {
 
     /**
      * The type this message travels as.
@@ -51,6 +51,13 @@ public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong, 
             case PutStored _ -> MessageType.PUT_STORED;
             case GetFile _ -> MessageType.GET_FILE;
             case FileInfo _ -> MessageType.FILE_INFO;
+            case PutResume _ -> MessageType.PUT_RESUME;
+            case ResumeFrom _ -> MessageType.RESUME_FROM;
+            case GetFrom _ -> MessageType.GET_FROM;
+            case FilePart _ -> MessageType.FILE_PART;
+            case TicketRequest _ -> MessageType.TICKET_REQUEST;
+            case Ticket _ -> MessageType.TICKET;
+            case PutInline _ -> MessageType.PUT_INLINE;
         };
     }
 }

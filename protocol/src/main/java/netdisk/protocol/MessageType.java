@@ -103,7 +103,28 @@ public enum MessageType {
     GET_FILE(30, GetFile.class),
 
     /** {@link FileInfo}: server → client, name, size and SHA-256; raw content follows. */
-    FILE_INFO(31, FileInfo.class);
+    FILE_INFO(31, FileInfo.class),
+
+    /** {@link PutResume}: server → client, the server holds part of this upload: resume after checking it (1.3). */
+    PUT_RESUME(32, PutResume.class),
+
+    /** {@link ResumeFrom}: client → server, the answer to {@link PutResume}. */
+    RESUME_FROM(33, ResumeFrom.class),
+
+    /** {@link GetFrom}: client → server, resume a download from the bytes the client holds. */
+    GET_FROM(34, GetFrom.class),
+
+    /** {@link FilePart}: server → client, the answer to {@link GetFrom}; raw content follows. */
+    FILE_PART(35, FilePart.class),
+
+    /** {@link TicketRequest}: client → server, ask for (or renew) a transfer ticket. */
+    TICKET_REQUEST(36, TicketRequest.class),
+
+    /** {@link Ticket}: server → client, a short-lived ticket that logs transfer connections in. */
+    TICKET(37, Ticket.class),
+
+    /** {@link PutInline}: client → server, a small file with its content in the frame; may be pipelined. */
+    PUT_INLINE(38, PutInline.class);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -100,6 +100,18 @@ final class PayloadReader {
         }
     }
 
+    /** A u32 byte count of at most {@code max}, then that many bytes. */
+    byte[] bytes(String name, int max) throws MalformedFrameException {
+        long length = Integer.toUnsignedLong(u32());
+        if (length > max) {
+            throw malformed(name + " of " + length + " bytes, more than " + max);
+        }
+        need((int) length, name + " of " + length + " bytes");
+        byte[] value = new byte[(int) length];
+        payload.get(value);
+        return value;
+    }
+
     /** Checks that the payload has been read to its last byte. */
     void end() throws MalformedFrameException {
         if (payload.hasRemaining()) {

@@ -132,7 +132,7 @@ class FrameDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 32, 33, 127, 128, 255})
+    @ValueSource(ints = {0, 39, 40, 127, 128, 255})
     void unknownTypeConsumesTheFrameAndTheNextOneStillDecodes(int type) throws ProtocolException {
         Frame next = new Frame(8, new Ping(8));
         ByteBuffer in = ByteBuffer.wrap(TestFrames.concat(raw(type, 77, hex("01 02 03")), TestFrames.bytes(next)));
@@ -195,6 +195,22 @@ class FrameDecoderTest {
                 "range count 1048576 cannot fit");
         assertMalformed(raw(28, 31, hex("FF FF FF FF")), MessageType.CONTENT_PROOF, "hash count 4294967295 cannot fit");
         assertMalformed(raw(17, 31, hex("01  00 00 00 02")), MessageType.LISTING, "payload ends before");
+    }
+
+    @Test
+    void inlineContentOverItsLimitIsRefusedBeforeAllocating() throws ProtocolException {
+        assertMalformed(raw(38, 31, hex("00 01 2F  00 00  00 04 00 01")), MessageType.PUT_INLINE,
+                "content of 262145 bytes, more than 262144");
+        assertMalformed(raw(38, 31, hex("00 01 2F  00 00  FF FF FF FF")), MessageType.PUT_INLINE,
+                "content of 4294967295 bytes");
+        assertMalformed(raw(38, 31, hex("00 01 2F  00 00  00 00 00 03  61 62")), MessageType.PUT_INLINE,
+                "payload ends before content of 3 bytes");
+    }
+
+    @Test
+    void aPartOffsetPastItsSizeIsMalformed() throws ProtocolException {
+        assertMalformed(raw(35, 31, hex("00 00  " + "00".repeat(7) + "01  " + "00".repeat(7) + "02  00 00  00 00")),
+                MessageType.FILE_PART, "offset 2 is past the size 1");
     }
 
     @Test

@@ -34,7 +34,8 @@ class MessageTest {
                 "11 Login", "12 LoginOk", "13 Register", "14 Logout", "15 Done", "16 ListRequest", "17 Listing",
                 "18 StatRequest", "19 EntryReply", "20 MkdirRequest", "21 RemoveRequest", "22 MoveRequest",
                 "23 CopyRequest", "24 UsageRequest", "25 UsageReply", "26 PutFile", "27 ProveContent",
-                "28 ContentProof", "29 PutStored", "30 GetFile", "31 FileInfo");
+                "28 ContentProof", "29 PutStored", "30 GetFile", "31 FileInfo", "32 PutResume", "33 ResumeFrom",
+                "34 GetFrom", "35 FilePart", "36 TicketRequest", "37 Ticket", "38 PutInline");
     }
 
     @Test
@@ -47,7 +48,7 @@ class MessageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {-1, 0, 32, 255, 256, Integer.MAX_VALUE})
+    @ValueSource(ints = {-1, 0, 39, 255, 256, Integer.MAX_VALUE})
     void unknownTypeCodesAreEmpty(int code) {
         assertThat(MessageType.of(code)).isEmpty();
     }
@@ -84,11 +85,11 @@ class MessageTest {
     @Test
     void versionCompatibilityIsTheSameMajor() {
         assertThat(ProtocolVersion.MAJOR).isEqualTo(1);
-        assertThat(ProtocolVersion.MINOR).isEqualTo(2);
+        assertThat(ProtocolVersion.MINOR).isEqualTo(3);
         assertThat(ProtocolVersion.compatible(1)).isTrue();
         assertThat(ProtocolVersion.compatible(0)).isFalse();
         assertThat(ProtocolVersion.compatible(2)).isFalse();
-        assertThat(Hello.current("c")).isEqualTo(new Hello(1, 2, "c"));
+        assertThat(Hello.current("c")).isEqualTo(new Hello(1, 3, "c"));
     }
 
     @Test

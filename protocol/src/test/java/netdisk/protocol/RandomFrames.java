@@ -392,7 +392,7 @@ final class RandomFrames {
 
     /** A message of any type with edge-biased fields. */
     static Message message(RandomGenerator random) {
-        return switch (random.nextInt(31)) {
+        return switch (random.nextInt(38)) {
             case 0 -> new Hello(u16(random), u16(random), text(random));
             case 1 -> new Welcome(u16(random), u16(random), text(random), int32(random), int64(random));
             case 2 -> new ErrorReply(int32(random), text(random));
@@ -430,6 +430,22 @@ final class RandomFrames {
                 long size = size(random);
                 long offset = size == 0 || random.nextInt(4) == 0 ? size : random.nextLong(size);
                 yield new FileInfo(text(random), size, offset, text(random));
+            }
+            case 30 -> new PutResume(size(random), text(random));
+            case 31 -> new ResumeFrom(size(random), text(random));
+            case 32 -> new GetFrom(text(random), size(random), text(random));
+            case 33 -> {
+                long size = size(random);
+                long offset = size == 0 || random.nextInt(4) == 0 ? size : random.nextLong(size);
+                yield new FilePart(text(random), size, offset, text(random), text(random));
+            }
+            case 34 -> new TicketRequest();
+            case 35 -> new Ticket(text(random), size(random));
+            case 36 -> {
+                byte[] content = new byte[random.nextInt(4) == 0 ? PutInline.MAX_CONTENT - random.nextInt(2)
+                        : random.nextInt(64)];
+                random.nextBytes(content);
+                yield new PutInline(text(random), text(random), content);
             }
             default -> new UsageReply(size(random), size(random),
                     random.nextBoolean() ? UsageReply.NO_QUOTA : size(random), size(random));

@@ -81,14 +81,28 @@ final class TestFrames {
                 new Frame(55, new GetFile("/报告.pdf", 0)),
                 new Frame(56, new GetFile("", Long.MAX_VALUE)),
                 new Frame(57, new FileInfo("报告.pdf", 5L << 30, 1, "ef".repeat(32))),
-                new Frame(58, new FileInfo("", Long.MAX_VALUE, Long.MAX_VALUE, "")));
+                new Frame(58, new FileInfo("", Long.MAX_VALUE, Long.MAX_VALUE, "")),
+                new Frame(59, new PutResume(3L << 30, "01".repeat(32))),
+                new Frame(60, new PutResume(0, "")),
+                new Frame(61, new ResumeFrom(3L << 30, "01".repeat(32))),
+                new Frame(62, new ResumeFrom(0, "")),
+                new Frame(63, new GetFrom("/视频/a.mkv", Long.MAX_VALUE, "23".repeat(32))),
+                new Frame(64, new GetFrom("", 0, "")),
+                new Frame(65, new FilePart("a.mkv", 6L << 30, 1L << 30, "45".repeat(32), "67".repeat(32))),
+                new Frame(66, new FilePart("", 0, 0, "", "")),
+                new Frame(67, new TicketRequest()),
+                new Frame(68, new Ticket("t".repeat(70), Long.MAX_VALUE)),
+                new Frame(69, new Ticket("", 0)),
+                new Frame(70, new PutInline("/小/文件.txt", "89".repeat(32), "你好\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                new Frame(71, new PutInline("", "", new byte[0])));
     }
 
     /** Frames whose encoding is large enough to make a reader grow its buffer. */
     static List<Frame> largeSamples() {
         return List.of(
                 new Frame(11, new Hello(1, 0, LONGEST_ASCII)),
-                new Frame(12, new ErrorReply(1, "中".repeat(Frame.MAX_STRING_BYTES / 3))));
+                new Frame(12, new ErrorReply(1, "中".repeat(Frame.MAX_STRING_BYTES / 3))),
+                new Frame(13, new PutInline("/big", "ab".repeat(32), new byte[PutInline.MAX_CONTENT])));
     }
 
     static byte[] bytes(Frame frame) {
