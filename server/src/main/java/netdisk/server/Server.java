@@ -101,7 +101,7 @@ public final class Server {
 
     private static WorkerLauncher launcher(ServerConfig config) {
         var settings = new WorkerSettings(config.handshakeTimeout(), config.idleTimeout(), config.dataDir(),
-                config.serveFile(), config.sessionLifetime(), config.allowRegister());
+                config.serveFile(), config.sessionLifetime(), config.ticketLifetime(), config.allowRegister());
         return switch (config.mode()) {
             case PROCESS -> new ProcessWorkerLauncher(WorkerCommandLine.prefix(config.workerJvmOptions()),
                     WorkerCommandLine.suffix(settings));

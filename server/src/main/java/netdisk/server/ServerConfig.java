@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param allowRegister whether clients may create their own accounts (otherwise only the administrator does)
  * @param sessionLifetime how long a login token lives without use (renewed by use, see
  *     {@link netdisk.server.auth.SessionTokens})
+ * @param ticketLifetime how long a transfer ticket logs new transfer connections in (renewed while they work, see
+ *     {@link netdisk.server.auth.TransferTickets})
  * @param workerJvmOptions JVM options for worker processes (replacing {@link #DEFAULT_WORKER_JVM_OPTIONS})
  * @param serveFile {@code serve-file} mode: every connection gets this file in the tutorial's format, no handshake
  */
@@ -44,6 +46,7 @@ public record ServerConfig(
         Duration workerHeartbeat,
         boolean allowRegister,
         Duration sessionLifetime,
+        Duration ticketLifetime,
         List<String> workerJvmOptions,
         Optional<Path> serveFile) {
 
@@ -66,6 +69,13 @@ public record ServerConfig(
     /** Ten years, as good as forever, and far from overflowing millisecond times. */
     public static final Duration MAX_SESSION_LIFETIME = Duration.ofDays(3650);
     /**
+     * Five minutes: a stolen ticket is soon worthless, and a client renews it long before (a transfer that is running
+     * never needs it again: a ticket is checked when a request starts).
+     */
+    public static final Duration DEFAULT_TICKET_LIFETIME = Duration.ofMinutes(5);
+    public static final Duration MIN_TICKET_LIFETIME = Duration.ofSeconds(1);
+    public static final Duration MAX_TICKET_LIFETIME = Duration.ofDays(1);
+    /**
      * A small worker JVM; sessions are virtual threads. Not C1-only ({@code -XX:TieredStopAtLevel=1}), although that
      * starts faster and smaller: only C2 uses the CPU's SHA instructions, and every upload is hashed with SHA-256
      * (measured: 0.14 GiB/s with C1 alone, 1.7 GiB/s with C2).
@@ -84,6 +94,7 @@ public record ServerConfig(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(workerHeartbeat, "workerHeartbeat");
         Objects.requireNonNull(sessionLifetime, "sessionLifetime");
+        Objects.requireNonNull(ticketLifetime, "ticketLifetime");
         workerJvmOptions = List.copyOf(Objects.requireNonNull(workerJvmOptions, "workerJvmOptions"));
         Objects.requireNonNull(serveFile, "serveFile");
         require(!host.isBlank(), "host must not be empty");
@@ -99,6 +110,8 @@ public record ServerConfig(
         require(sessionLifetime.compareTo(MIN_SESSION_LIFETIME) >= 0
                 && sessionLifetime.compareTo(MAX_SESSION_LIFETIME) <= 0,
                 "session lifetime must be 1 minute to 3650 days, got " + sessionLifetime);
+        require(ticketLifetime.compareTo(MIN_TICKET_LIFETIME) >= 0 && ticketLifetime.compareTo(MAX_TICKET_LIFETIME) <= 0,
+                "ticket lifetime must be 1 second to 1 day, got " + ticketLifetime);
     }
 
     /** One worker per core, at least two, so that one dying worker never leaves the server without any. */
@@ -120,7 +133,7 @@ public record ServerConfig(
         return new ServerConfig(host, port, defaultWorkers(), WorkerMode.platformDefault(), dataDir,
                 DEFAULT_SESSIONS_PER_WORKER, DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT,
                 DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_ALLOW_REGISTER, DEFAULT_SESSION_LIFETIME,
-                DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                DEFAULT_TICKET_LIFETIME, DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
     }
 
     private static void require(boolean condition, String message) {

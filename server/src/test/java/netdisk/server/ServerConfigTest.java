@@ -19,7 +19,8 @@ class ServerConfigTest {
         return new ServerConfig("127.0.0.1", port, workers, WorkerMode.PROCESS, Path.of("data"), sessions, queue,
                 Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), ServerConfig.DEFAULT_IDLE_TIMEOUT,
                 Duration.ofSeconds(5), false,
-                sessionLifetime, ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                sessionLifetime, ServerConfig.DEFAULT_TICKET_LIFETIME, ServerConfig.DEFAULT_WORKER_JVM_OPTIONS,
+                Optional.empty());
     }
 
     @Test

@@ -46,6 +46,7 @@ public final class Accounts {
     private final LoginThrottle throttle;
     private final Duration tokenLifetime;
     private final boolean registrationOpen;
+    private final TransferTickets tickets;
     /**
      * Argon2id takes 19 MiB per hash: a burst of logins must not take a worker's whole heap, so at most this many run
      * at once; the others wait their turn (a login is slow by design anyway).
@@ -53,13 +54,14 @@ public final class Accounts {
     private final Semaphore hashing = new Semaphore(MAX_CONCURRENT_HASHES);
 
     public Accounts(MetadataStore metadata, PasswordHasher hasher, SessionTokens tokens, LoginThrottle throttle,
-            Duration tokenLifetime, boolean registrationOpen) {
+            Duration tokenLifetime, boolean registrationOpen, TransferTickets tickets) {
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.tokenLifetime = Objects.requireNonNull(tokenLifetime, "tokenLifetime");
         this.registrationOpen = registrationOpen;
+        this.tickets = Objects.requireNonNull(tickets, "tickets");
     }
 
     /** Checks a password; {@code password} is wiped before this returns. */
@@ -103,6 +105,29 @@ public final class Accounts {
         } catch (MetadataException e) {
             throw storageFailure(e);
         }
+    }
+
+    /**
+     * Checks a transfer ticket ({@link TransferTickets}); it must belong to {@code userName} as the account is now.
+     * No throttling: a ticket cannot be guessed (a 256-bit MAC), and checking one costs a MAC and one read.
+     */
+    public Login ticketLogin(String userName, String ticket) throws AuthException {
+        Optional<TransferTickets.Valid> valid = tickets.check(ticket);
+        try {
+            Optional<User> user = valid.isEmpty() ? Optional.empty() : findUser(userName);
+            if (user.isEmpty() || !valid.get().isFor(user.get())) {
+                throw new AuthException(ErrorCode.LOGIN_FAILED, "login failed: the transfer ticket is not valid"
+                        + " (expired, or issued before a password change); ask the session for a new one");
+            }
+            return new Login(user.get(), "", valid.get().expiresAt().toEpochMilli());
+        } catch (MetadataException e) {
+            throw storageFailure(e);
+        }
+    }
+
+    /** A new transfer ticket for {@code user}, who is logged in. */
+    public TransferTickets.Issued ticket(User user) {
+        return tickets.issue(user);
     }
 
     /** Creates an account and logs in as it, if the operator opened registration; wipes {@code password}. */

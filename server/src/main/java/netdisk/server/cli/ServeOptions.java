@@ -88,6 +88,12 @@ final class ServeOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration sessionLifetime;
 
+    @Option(names = "--ticket-lifetime", paramLabel = "DURATION", defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "How long a transfer ticket logs new transfer connections in; clients renew theirs while"
+                    + " they work (default: ${DEFAULT-VALUE}).")
+    Duration ticketLifetime;
+
     @Option(names = "--worker-jvm-options", paramLabel = "OPTIONS", split = " ",
             description = "JVM options for worker processes, space-separated (default: a small serial-GC JVM).")
     List<String> workerJvmOptions;
@@ -120,7 +126,7 @@ final class ServeOptions {
             WorkerMode m = mode == null ? WorkerMode.platformDefault() : parseMode(mode);
             return new ServerConfig(h, p, w, m, data.resolve(), sessionsPerWorker, queue,
                     queueTimeout, drainTimeout, handshakeTimeout, idleTimeout, workerHeartbeat, allowRegister, sessionLifetime,
-                    workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
+                    ticketLifetime, workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());
         }

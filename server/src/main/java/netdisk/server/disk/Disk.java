@@ -1,7 +1,9 @@
 package netdisk.server.disk;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.OptionalLong;
 import netdisk.protocol.Entry;
 import netdisk.protocol.EntryReply;
 import netdisk.protocol.ErrorCode;
+import netdisk.protocol.Sha256;
 import netdisk.protocol.UsageReply;
 import netdisk.server.ByteSizes;
 import netdisk.server.storage.BlobHashMismatchException;
@@ -252,6 +255,40 @@ public final class Disk implements AutoCloseable {
         }
         deleteOrphans(change.orphanedBlobs());
         return Optional.of(change.value());
+    }
+
+    /** What {@link #storeSmall} did: the file, and whether its content was stored already (nothing written). */
+    public record StoredSmall(Node node, boolean instant) {
+    }
+
+    /**
+     * Stores a small file whose whole content the client sent (a pipelined {@code PutInline}): checks it hashes to
+     * {@code sha256}, then adds the file with the stored blob if that content is stored already (the bytes themselves
+     * prove possession), else writes a new blob as any upload does (durable before visible).
+     */
+    public StoredSmall storeSmall(User user, DiskPath path, String sha256, byte[] content)
+            throws DiskException, IOException {
+        String actual = Sha256.hex(Sha256.newDigest().digest(content));
+        if (!actual.equals(sha256)) {
+            throw new DiskException(ErrorCode.TRANSFER_FAILED, path + ": the content received does not match the "
+                    + "SHA-256 the client announced (announced " + sha256 + ", received " + actual
+                    + "); nothing was stored");
+        }
+        Optional<BlobId> stored = content.length == 0 ? Optional.empty() : storedContent(sha256, content.length);
+        if (stored.isPresent()) {
+            Optional<Node> added = addStoredContent(user, path, stored.get());
+            if (added.isPresent()) {
+                return new StoredSmall(added.get(), true);
+            }
+        }
+        try (Upload upload = beginUpload(user, path, content.length)) {
+            ByteBuffer bytes = ByteBuffer.wrap(content);
+            WritableByteChannel out = upload.content();
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            return new StoredSmall(upload.commit(Optional.of(sha256)), false);
+        }
     }
 
     private void checkQuota(User user, DiskPath path, long size, long replaced) throws DiskException {

@@ -15,6 +15,7 @@ import netdisk.protocol.Frame;
 import netdisk.protocol.PutDone;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutFile;
+import netdisk.protocol.PutInline;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutStored;
 import netdisk.server.disk.ContentChallenge;
@@ -163,6 +164,30 @@ final class FileTransfers {
             // the stored copy was deleted in between: the content must come after all
         }
         return new Stored(upload(requestId, user, path, put.size(), Optional.of(put.sha256()), io, who), false);
+    }
+
+    /**
+     * A {@link PutInline}: a small file with its content in the frame. Answered {@link PutStored} ({@code instant}
+     * when the content was stored already); nothing to read after it, so a client may pipeline these.
+     *
+     * @throws DiskException refused, nothing stored (the session answers it)
+     */
+    Stored putInline(int requestId, User user, DiskPath path, PutInline put, SessionIo io, String who)
+            throws DiskException, IOException {
+        if (!BlobId.isSha256Hex(put.sha256())) {
+            throw new DiskException(ErrorCode.TRANSFER_FAILED,
+                    "not a SHA-256 (64 lower-case hex digits): " + DiskPath.quoted(put.sha256()));
+        }
+        Disk.StoredSmall stored;
+        try {
+            stored = disk.storeSmall(user, path, put.sha256(), put.content());
+        } catch (IOException e) {
+            throw storageError(path, e);
+        }
+        io.reply(requestId, new PutStored(put.content().length, put.sha256(), stored.instant()));
+        log.debug("{} {} inline upload of {}: {} bytes{}", identity, who, path, put.content().length,
+                stored.instant() ? ", content already stored" : "");
+        return new Stored(stored.node(), stored.instant());
     }
 
     /** What a {@link #putFile} stored. */

@@ -30,6 +30,10 @@ import netdisk.protocol.MoveRequest;
 import netdisk.protocol.Ping;
 import netdisk.protocol.Pong;
 import netdisk.protocol.PutFile;
+import netdisk.protocol.PutInline;
+import netdisk.protocol.GetFrom;
+import netdisk.protocol.Ticket;
+import netdisk.protocol.TicketRequest;
 import netdisk.protocol.PutRequest;
 import netdisk.protocol.Register;
 import netdisk.protocol.RemoveRequest;
@@ -38,6 +42,7 @@ import netdisk.protocol.UsageRequest;
 import netdisk.server.audit.AuditEvent;
 import netdisk.server.auth.Accounts;
 import netdisk.server.auth.AuthException;
+import netdisk.server.auth.TransferTickets;
 import netdisk.server.disk.Disk;
 import netdisk.server.disk.DiskException;
 import netdisk.server.disk.DiskPath;
@@ -47,6 +52,10 @@ import netdisk.server.storage.User;
  * Serves the requests of one welcomed session: message type → typed call → answer(s), and one audit line per
  * operation. Holds the session's login: every request but {@link Ping}, {@link Login} and {@link Register} needs one,
  * and acts only inside the logged-in user's tree.
+ *
+ * <p>A <em>transfer connection</em> is one that logged in with a transfer ticket ({@link Login#TICKET}): it may only
+ * move files ({@link #TRANSFERS}) and renew its ticket, and only while the ticket is valid. The ticket is checked when
+ * a request starts, never in the middle of one, so a transfer that started never fails because the ticket expired.
  */
 final class RequestHandler {
 
@@ -58,6 +67,9 @@ final class RequestHandler {
     private final InetSocketAddress remote;
     private User user;
     private String token;
+    /** Logged in with a transfer ticket: transfers only, until {@link #ticketExpiresMillis}. */
+    private boolean transferOnly;
+    private long ticketExpiresMillis;
 
     RequestHandler(WorkerIdentity identity, Services services, InetSocketAddress remote) {
         this.identity = identity;
@@ -95,9 +107,30 @@ final class RequestHandler {
                             "the login ended: the account was deleted or its password changed; log in again"));
                     return;
                 }
+                if (transferOnly && !allowedOnTransferConnection(id, message, io)) {
+                    return;
+                }
                 serve(id, message, io, who);
             }
         }
+    }
+
+    /** Whether a transfer connection may serve {@code message} now; if not, answers why. */
+    private boolean allowedOnTransferConnection(int id, Message message, SessionIo io) throws IOException {
+        if (System.currentTimeMillis() >= ticketExpiresMillis) {
+            io.reply(id, ErrorReply.of(ErrorCode.AUTH_REQUIRED, "the transfer ticket expired: log this connection"
+                    + " in with a new one (renew tickets with TicketRequest before they expire)"));
+            return false;
+        }
+        boolean transfer = switch (message) {
+            case GetFile _, GetFrom _, PutFile _, PutInline _, TicketRequest _ -> true;
+            default -> false;
+        };
+        if (!transfer) {
+            io.reply(id, ErrorReply.of(ErrorCode.UNSUPPORTED, message.type() + " on a transfer connection: it"
+                    + " carries only transfers (GetFile, GetFrom, PutFile, PutInline) and ticket renewals"));
+        }
+        return transfer;
     }
 
     private void serve(int id, Message message, SessionIo io, String who) throws IOException {
@@ -160,6 +193,17 @@ final class RequestHandler {
                     services.transfers().upload(id, user, path, put.size(), Optional.empty(), io, who);
                     return Map.of("bytes", String.valueOf(put.size()));
                 });
+                case PutInline put -> transfer(id, operation, put.path(), io, path -> Map.of(
+                        "bytes", String.valueOf(put.content().length),
+                        "instant", String.valueOf(services.transfers().putInline(id, user, path, put, io, who)
+                                .instant())));
+                case TicketRequest _ -> {
+                    TransferTickets.Issued issued = services.accounts().ticket(user);
+                    if (transferOnly) {
+                        ticketExpiresMillis = issued.expiresAt().toEpochMilli();
+                    }
+                    io.reply(id, new Ticket(issued.ticket(), issued.expiresAt().toEpochMilli()));
+                }
                 case PutFile put -> transfer(id, operation, put.path(), io, path -> Map.of(
                         "bytes", String.valueOf(put.size()),
                         "instant", String.valueOf(services.transfers().putFile(id, user, path, put, io, who).instant())));
@@ -207,16 +251,28 @@ final class RequestHandler {
     }
 
     private void login(int id, Login login, SessionIo io) throws IOException {
-        String method = login.method() == Login.TOKEN ? "token" : "password";
-        if (login.method() != Login.PASSWORD && login.method() != Login.TOKEN) {
+        String method = switch (login.method()) {
+            case Login.PASSWORD -> "password";
+            case Login.TOKEN -> "token";
+            case Login.TICKET -> "ticket";
+            default -> null;
+        };
+        if (method == null) {
             io.reply(id, ErrorReply.of(ErrorCode.UNSUPPORTED, "unknown login method " + login.method()));
             return;
         }
         try {
-            Accounts.Login done = login.method() == Login.TOKEN
-                    ? services.accounts().resume(login.user(), login.secret(), remote.getAddress())
-                    : services.accounts().login(login.user(), login.secret().toCharArray(), remote.getAddress());
+            Accounts.Login done = switch (login.method()) {
+                case Login.TOKEN -> services.accounts().resume(login.user(), login.secret(), remote.getAddress());
+                case Login.TICKET -> services.accounts().ticketLogin(login.user(), login.secret());
+                default -> services.accounts().login(login.user(), login.secret().toCharArray(), remote.getAddress());
+            };
             loggedIn(id, done, io);
+            if (login.method() == Login.TICKET) {
+                transferOnly = true;
+                ticketExpiresMillis = done.expiresMillis();
+                token = null; // nothing for Logout to revoke
+            }
             audit("login", List.of(), AuditEvent.OK, Map.of("method", method));
         } catch (AuthException e) {
             io.reply(id, ErrorReply.of(e.code(), e.getMessage()));
@@ -238,6 +294,8 @@ final class RequestHandler {
     private void loggedIn(int id, Accounts.Login login, SessionIo io) throws IOException {
         user = login.user();
         token = login.token();
+        transferOnly = false;
+        ticketExpiresMillis = 0;
         io.reply(id, new LoginOk(user.name(), login.token(), login.expiresMillis()));
     }
 
@@ -260,7 +318,8 @@ final class RequestHandler {
             case CopyRequest _ -> "cp";
             case UsageRequest _ -> "df";
             case GetRequest _, GetFile _ -> "get";
-            case PutRequest _, PutFile _ -> "put";
+            case PutRequest _, PutFile _, PutInline _ -> "put";
+            case TicketRequest _ -> "ticket";
             case Logout _ -> "logout";
             default -> message.type().name().toLowerCase(Locale.ROOT);
         };

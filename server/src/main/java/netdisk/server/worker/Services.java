@@ -11,6 +11,7 @@ import netdisk.server.auth.LoginThrottle;
 import netdisk.server.auth.PasswordHasher;
 import netdisk.server.auth.SessionTokens;
 import netdisk.server.auth.ThrottlePolicy;
+import netdisk.server.auth.TransferTickets;
 import netdisk.server.disk.Disk;
 import netdisk.server.storage.FileBlobStore;
 import netdisk.server.storage.JdbcMetadataStore;
@@ -38,7 +39,7 @@ record Services(Disk disk, FileTransfers transfers, Accounts accounts, AuditLog 
             Disk disk = Disk.open(metadata, FileBlobStore.open(settings.dataDir()), settings.dataDir());
             var accounts = new Accounts(metadata, new PasswordHasher(), new SessionTokens(database, clock),
                     new LoginThrottle(database, clock, ThrottlePolicy.DEFAULT), settings.sessionLifetime(),
-                    settings.allowRegister());
+                    settings.allowRegister(), TransferTickets.open(settings.dataDir(), clock, settings.ticketLifetime()));
             return new Services(disk, new FileTransfers(disk, identity), accounts,
                     AuditLog.open(settings.dataDir(), clock), database);
         } catch (IOException | RuntimeException e) {

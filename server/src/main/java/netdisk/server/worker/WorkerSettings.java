@@ -15,17 +15,19 @@ import java.util.Optional;
  * @param dataDir the server's data directory (the files area is {@code DATA/files})
  * @param serveFile for {@code serve-file}: the one file every connection gets, in the tutorial's format
  * @param sessionLifetime how long a login token lives without use
+ * @param ticketLifetime how long a transfer ticket lives
  * @param allowRegister whether clients may create accounts themselves
  */
 public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Path dataDir,
                              Optional<Path> serveFile,
-                             Duration sessionLifetime, boolean allowRegister) {
+                             Duration sessionLifetime, Duration ticketLifetime, boolean allowRegister) {
 
     private static final String HANDSHAKE = "--handshake-timeout-ms=";
     private static final String IDLE = "--idle-timeout-ms=";
     private static final String DATA = "--data=";
     private static final String SERVE_FILE = "--serve-file=";
     private static final String SESSION_LIFETIME = "--session-lifetime-ms=";
+    private static final String TICKET_LIFETIME = "--ticket-lifetime-ms=";
     private static final String ALLOW_REGISTER = "--allow-register";
 
     public WorkerSettings {
@@ -36,6 +38,10 @@ public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Pa
         Objects.requireNonNull(sessionLifetime, "sessionLifetime");
         if (!sessionLifetime.isPositive()) {
             throw new IllegalArgumentException("session lifetime must be positive: " + sessionLifetime);
+        }
+        Objects.requireNonNull(ticketLifetime, "ticketLifetime");
+        if (!ticketLifetime.isPositive()) {
+            throw new IllegalArgumentException("ticket lifetime must be positive: " + ticketLifetime);
         }
         if (!idleTimeout.isPositive()) {
             throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
@@ -49,7 +55,7 @@ public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Pa
     public List<String> toArguments() {
         List<String> arguments = new ArrayList<>(List.of(HANDSHAKE + handshakeTimeout.toMillis(),
                 IDLE + idleTimeout.toMillis(), DATA + dataDir.toAbsolutePath(),
-                SESSION_LIFETIME + sessionLifetime.toMillis()));
+                SESSION_LIFETIME + sessionLifetime.toMillis(), TICKET_LIFETIME + ticketLifetime.toMillis()));
         serveFile.ifPresent(file -> arguments.add(SERVE_FILE + file.toAbsolutePath()));
         if (allowRegister) {
             arguments.add(ALLOW_REGISTER);
@@ -64,6 +70,7 @@ public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Pa
         Path data = null;
         Path serveFile = null;
         Duration sessionLifetime = null;
+        Duration ticketLifetime = null;
         boolean allowRegister = false;
         for (String argument : arguments) {
             if (argument.startsWith(HANDSHAKE)) {
@@ -76,17 +83,19 @@ public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Pa
                 serveFile = Path.of(argument.substring(SERVE_FILE.length()));
             } else if (argument.startsWith(SESSION_LIFETIME)) {
                 sessionLifetime = Duration.ofMillis(Long.parseLong(argument.substring(SESSION_LIFETIME.length())));
+            } else if (argument.startsWith(TICKET_LIFETIME)) {
+                ticketLifetime = Duration.ofMillis(Long.parseLong(argument.substring(TICKET_LIFETIME.length())));
             } else if (argument.equals(ALLOW_REGISTER)) {
                 allowRegister = true;
             } else {
                 throw new IllegalArgumentException("unknown worker argument: " + argument);
             }
         }
-        if (handshake == null || idle == null || data == null || sessionLifetime == null) {
+        if (handshake == null || idle == null || data == null || sessionLifetime == null || ticketLifetime == null) {
             throw new IllegalArgumentException("missing " + (handshake == null ? HANDSHAKE : idle == null ? IDLE
-                    : data == null ? DATA : SESSION_LIFETIME));
+                    : data == null ? DATA : sessionLifetime == null ? SESSION_LIFETIME : TICKET_LIFETIME));
         }
         return new WorkerSettings(handshake, idle, data, Optional.ofNullable(serveFile), sessionLifetime,
-                allowRegister);
+                ticketLifetime, allowRegister);
     }
 }
