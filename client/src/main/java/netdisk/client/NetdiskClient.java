@@ -9,7 +9,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
@@ -44,6 +46,9 @@ import netdisk.protocol.ProtocolVersion;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutDone;
 import netdisk.protocol.PutFile;
+import netdisk.protocol.PutInline;
+import netdisk.protocol.Ticket;
+import netdisk.protocol.TicketRequest;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutRequest;
 import netdisk.protocol.PutStored;
@@ -56,7 +61,7 @@ import netdisk.protocol.Welcome;
 
 /**
  * A session with a netdisk server: {@link #connect} opens the connection and does the versioned handshake; then one
- * request at a time, from one thread. Every failure is an {@link IOException} with a message fit for a user; an answer
+ * request at a time. Every failure is an {@link IOException} with a message fit for a user; an answer
  * of the server's that refuses (busy, shutting down, not logged in, no such file...) is a
  * {@link ServerRefusedException} carrying the {@link netdisk.protocol.ErrorCode}, after which the session can go on.
  *
@@ -64,8 +69,10 @@ import netdisk.protocol.Welcome;
  * {@link #register}). Remote paths are absolute paths of the user's tree without {@code .} or {@code ..}: resolve
  * what a user typed with {@link RemotePath#resolve} before passing it here.
  *
- * <p>{@link #close} may be called from another thread at any time, for example to cancel a transfer: the call in
- * progress then fails with an {@link IOException}, and the session is over.
+ * <p>Requests are serialised: threads may share a session (a shell browsing while its background transfers ask for
+ * tickets), each request waiting for the one before. {@link #close} may be called from another thread at any time,
+ * for example to cancel a transfer: the call in progress then fails with an {@link IOException}, and the session is
+ * over.
  */
 public final class NetdiskClient implements AutoCloseable {
 
@@ -74,6 +81,9 @@ public final class NetdiskClient implements AutoCloseable {
     private static final int CONTENT_BUFFER = 1 << 20;
     private static final long UPLOAD_CHUNK = 16L << 20;
     private static final int VERIFIED_TRANSFERS_MINOR = 2;
+    private static final int TRANSFER_CONNECTIONS_MINOR = 3;
+    /** Pipelined requests never have more than this many bytes of frames unanswered: far below any socket buffer. */
+    private static final long PIPELINE_BYTES = 4L << 20;
 
     private final SocketChannel channel;
     private final FrameReader reader;
@@ -144,7 +154,7 @@ public final class NetdiskClient implements AutoCloseable {
      * transfer closes it), and not closed or about to be closed by the server (an idle session, a server stopping).
      * For use between requests.
      */
-    public boolean isOpen() {
+    public synchronized boolean isOpen() {
         if (!channel.isOpen()) {
             return false;
         }
@@ -181,7 +191,7 @@ public final class NetdiskClient implements AutoCloseable {
     }
 
     /** One request/answer round trip; returns its duration in nanoseconds. */
-    public long ping() throws IOException {
+    public synchronized long ping() throws IOException {
         long token = System.nanoTime();
         Message answer = request(new Ping(token));
         if (!(answer instanceof Pong pong) || pong.token() != token) {
@@ -197,7 +207,7 @@ public final class NetdiskClient implements AutoCloseable {
      * @return who is logged in, and a token for {@link #loginWithToken} on later connections
      * @throws ServerRefusedException {@code LOGIN_FAILED}, {@code TOO_MANY_ATTEMPTS}, ...
      */
-    public LoginOk login(String user, char[] password) throws IOException {
+    public synchronized LoginOk login(String user, char[] password) throws IOException {
         return expect(request(new Login(user, Login.PASSWORD, new String(password))), LoginOk.class, "Login");
     }
 
@@ -207,8 +217,38 @@ public final class NetdiskClient implements AutoCloseable {
      * @return who is logged in; the token's expiry may have moved on
      * @throws ServerRefusedException {@code LOGIN_FAILED} for a token that expired or was revoked, ...
      */
-    public LoginOk loginWithToken(String user, String token) throws IOException {
+    public synchronized LoginOk loginWithToken(String user, String token) throws IOException {
         return expect(request(new Login(user, Login.TOKEN, token)), LoginOk.class, "Login");
+    }
+
+    /**
+     * Logs this connection in as a <em>transfer connection</em> with a ticket from {@link #ticket()} (any connection of
+     * the same user may have asked for it): it may then only transfer files, until the ticket expires; renew it on this
+     * connection with {@link #ticket()} before that.
+     *
+     * @return who is logged in; {@link LoginOk#tokenExpires()} is when the ticket expires
+     * @throws ServerRefusedException {@code LOGIN_FAILED} for a ticket that expired or is not valid
+     * @throws IncompatibleServerException if the server is older than protocol 1.3
+     */
+    public synchronized LoginOk loginWithTicket(String user, String ticket) throws IOException {
+        requireMinor(TRANSFER_CONNECTIONS_MINOR, "transfer connections");
+        return expect(request(new Login(user, Login.TICKET, ticket)), LoginOk.class, "Login");
+    }
+
+    /**
+     * A new transfer ticket for the logged-in user: what {@link #loginWithTicket} logs other connections in with. On a
+     * transfer connection this renews its own login too.
+     *
+     * @throws IncompatibleServerException if the server is older than protocol 1.3
+     */
+    public synchronized Ticket ticket() throws IOException {
+        requireMinor(TRANSFER_CONNECTIONS_MINOR, "transfer connections");
+        return expect(request(new TicketRequest()), Ticket.class, "TicketRequest");
+    }
+
+    /** Whether the server speaks protocol 1.3 (transfer tickets, pipelined small files, resume). */
+    public boolean supportsTransferConnections() {
+        return welcome.minor() >= TRANSFER_CONNECTIONS_MINOR;
     }
 
     /**
@@ -217,7 +257,7 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws ServerRefusedException {@code REGISTRATION_CLOSED}, {@code ALREADY_EXISTS}, {@code BAD_PATH} (a name
      *                                the server does not take), ...
      */
-    public LoginOk register(String user, char[] password) throws IOException {
+    public synchronized LoginOk register(String user, char[] password) throws IOException {
         return expect(request(new Register(user, new String(password))), LoginOk.class, "Register");
     }
 
@@ -226,7 +266,7 @@ public final class NetdiskClient implements AutoCloseable {
      *
      * @return how many tokens the server revoked (1, or 0 if there was none)
      */
-    public long logout() throws IOException {
+    public synchronized long logout() throws IOException {
         return expect(request(new Logout()), Done.class, "Logout").count();
     }
 
@@ -234,7 +274,7 @@ public final class NetdiskClient implements AutoCloseable {
      * The entries of the directory {@code path}, in name order, however many frames the server needs for them; for
      * a file, the file alone.
      */
-    public List<Entry> list(String path) throws IOException {
+    public synchronized List<Entry> list(String path) throws IOException {
         send(new ListRequest(path));
         List<Entry> entries = new ArrayList<>();
         while (true) {
@@ -250,7 +290,7 @@ public final class NetdiskClient implements AutoCloseable {
     }
 
     /** The entry at {@code path}, with its full path. */
-    public EntryReply stat(String path) throws IOException {
+    public synchronized EntryReply stat(String path) throws IOException {
         return expect(request(new StatRequest(path)), EntryReply.class, "StatRequest");
     }
 
@@ -260,7 +300,7 @@ public final class NetdiskClient implements AutoCloseable {
      *
      * @return the directory
      */
-    public EntryReply mkdir(String path, boolean parents) throws IOException {
+    public synchronized EntryReply mkdir(String path, boolean parents) throws IOException {
         return expect(request(new MkdirRequest(path, parents)), EntryReply.class, "MkdirRequest");
     }
 
@@ -269,7 +309,7 @@ public final class NetdiskClient implements AutoCloseable {
      *
      * @return how many entries went
      */
-    public long remove(String path, boolean recursive) throws IOException {
+    public synchronized long remove(String path, boolean recursive) throws IOException {
         return expect(request(new RemoveRequest(path, recursive)), Done.class, "RemoveRequest").count();
     }
 
@@ -279,7 +319,7 @@ public final class NetdiskClient implements AutoCloseable {
      *
      * @return the entry at its new path
      */
-    public EntryReply move(String source, String target) throws IOException {
+    public synchronized EntryReply move(String source, String target) throws IOException {
         return expect(request(new MoveRequest(source, target)), EntryReply.class, "MoveRequest");
     }
 
@@ -289,12 +329,12 @@ public final class NetdiskClient implements AutoCloseable {
      *
      * @return the copy
      */
-    public EntryReply copy(String source, String target) throws IOException {
+    public synchronized EntryReply copy(String source, String target) throws IOException {
         return expect(request(new CopyRequest(source, target)), EntryReply.class, "CopyRequest");
     }
 
     /** The logged-in user's usage, quota and the server's free space. */
-    public UsageReply usage() throws IOException {
+    public synchronized UsageReply usage() throws IOException {
         return expect(request(new UsageRequest()), UsageReply.class, "UsageRequest");
     }
 
@@ -353,7 +393,7 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws IncompatibleServerException if the server is older than protocol 1.2
      * @throws TransferInterruptedException if the content stops before its end (the session is then closed)
      */
-    public FileInfo getFile(String remotePath, WritableByteChannel sink, TransferListener listener)
+    public synchronized FileInfo getFile(String remotePath, WritableByteChannel sink, TransferListener listener)
             throws IOException {
         requireVerifiedTransfers("download");
         FileInfo info = expect(request(new GetFile(remotePath, 0)), FileInfo.class, "GetFile");
@@ -383,7 +423,7 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws ServerRefusedException if the server refuses (no such file, bad path...)
      * @throws TransferInterruptedException if the content stops before its end (the session is then closed)
      */
-    public FileHeader get(String remotePath, WritableByteChannel sink, TransferListener listener) throws IOException {
+    public synchronized FileHeader get(String remotePath, WritableByteChannel sink, TransferListener listener) throws IOException {
         FileHeader header = expect(request(new GetRequest(remotePath, 0)), FileHeader.class, "GetRequest");
         listener.started(header.name(), header.size(), header.offset());
         receive(header.name(), header.remaining(), sink, listener, null);
@@ -455,7 +495,7 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws TransferInterruptedException if the connection breaks during the content (the session is then closed)
      * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits
      */
-    public PutStored putFile(FileChannel source, long size, String sha256, String remotePath,
+    public synchronized PutStored putFile(FileChannel source, long size, String sha256, String remotePath,
             TransferListener listener) throws IOException {
         if (!ContentHash.isSha256(sha256)) {
             throw new IllegalArgumentException("not a SHA-256 in lower-case hex: " + sha256);
@@ -493,7 +533,7 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws ServerRefusedException if the server refuses before or during the transfer (bad path, no space...)
      * @throws TransferInterruptedException if the connection breaks during the content (the session is then closed)
      */
-    public PutDone put(FileChannel source, long size, String remotePath, TransferListener listener)
+    public synchronized PutDone put(FileChannel source, long size, String remotePath, TransferListener listener)
             throws IOException {
         PutReady ready = expect(request(new PutRequest(remotePath, size)), PutReady.class, "PutRequest");
         return expect(sendContent(source, size, ready.offset(), remotePath, listener), PutDone.class, "the upload");
@@ -545,6 +585,112 @@ public final class NetdiskClient implements AutoCloseable {
                 close(); // the rest of the content was never sent: the stream is out of step
             }
             throw e;
+        }
+    }
+
+    private void requireMinor(int minor, String what) throws IncompatibleServerException {
+        if (welcome.minor() < minor) {
+            throw new IncompatibleServerException("the server speaks protocol " + welcome.major() + "."
+                    + welcome.minor() + ", and " + what + " need " + ProtocolVersion.MAJOR + "." + minor
+                    + ": upgrade the server");
+        }
+    }
+
+    /** What happens to each file of {@link #putInline}, in order, on the calling thread. */
+    public interface InlineAnswers {
+        /** The {@code index}-th file is stored. */
+        void stored(int index, PutStored stored) throws IOException;
+
+        /** The server refused the {@code index}-th file; nothing of it was stored. The others go on. */
+        void refused(int index, ServerRefusedException refusal) throws IOException;
+    }
+
+    /**
+     * Uploads small files whose contents travel in their frames ({@link PutInline}, at most
+     * {@link PutInline#MAX_CONTENT} bytes each), pipelined: up to {@code window} requests are sent before their
+     * answers are read, so that many files cost no round trip each. Answers come in order; a refusal of one file
+     * does not stop the others.
+     *
+     * @param files  the uploads, taken one by one as the window allows (so they may be read lazily)
+     * @throws IncompatibleServerException if the server is older than protocol 1.3
+     * @throws IOException if the connection breaks; the files answered so far were told to {@code answers}
+     */
+    public synchronized void putInline(Iterator<PutInline> files, int window, InlineAnswers answers) throws IOException {
+        requireMinor(TRANSFER_CONNECTIONS_MINOR, "pipelined uploads");
+        ArrayDeque<Long> sizes = new ArrayDeque<>();
+        long inFlightBytes = 0;
+        int index = 0;
+        while (files.hasNext() || !sizes.isEmpty()) {
+            while (files.hasNext() && sizes.size() < window && inFlightBytes < PIPELINE_BYTES) {
+                PutInline put = files.next();
+                send(put);
+                long bytes = put.content().length + put.path().length() * 3L + 80;
+                sizes.add(bytes);
+                inFlightBytes += bytes;
+            }
+            inFlightBytes -= sizes.remove();
+            try {
+                answers.stored(index, expect(answer("a pipelined upload"), PutStored.class, "PutInline"));
+            } catch (ServerRefusedException e) {
+                answers.refused(index, e);
+            }
+            index++;
+        }
+    }
+
+    /** Where each download of {@link #getFiles} goes, and what became of it; on the calling thread. */
+    public interface DownloadSinks {
+        /** The {@code index}-th file's content is coming: where should it go? */
+        WritableByteChannel open(int index, FileInfo info) throws IOException;
+
+        /** All of it went into the channel that {@link #open} gave, and its SHA-256 matched. */
+        void completed(int index, FileInfo info) throws IOException;
+
+        /** The server refused the {@code index}-th file (or its content did not match its hash); the others go on. */
+        void failed(int index, IOException failure) throws IOException;
+    }
+
+    /**
+     * Downloads files with pipelined {@link GetFile} requests: up to {@code window} are sent before their answers are
+     * read; each answer is a {@link FileInfo} and the content, which is hashed and checked as {@link #getFile} does.
+     *
+     * @throws IOException if the connection breaks (the session is then closed); files told to {@code sinks} so far
+     *     are done
+     */
+    public synchronized void getFiles(Iterator<String> paths, int window, DownloadSinks sinks, TransferListener listener)
+            throws IOException {
+        requireVerifiedTransfers("download");
+        int sent = 0;
+        int index = 0;
+        while (paths.hasNext() || index < sent) {
+            while (paths.hasNext() && sent - index < window) {
+                send(new GetFile(paths.next(), 0));
+                sent++;
+            }
+            FileInfo info;
+            try {
+                info = expect(answer("a pipelined download"), FileInfo.class, "GetFile");
+            } catch (ServerRefusedException e) {
+                sinks.failed(index++, e);
+                continue;
+            }
+            if (info.offset() != 0) {
+                close();
+                throw new IOException("the server answered a download from byte 0 with one from byte " + info.offset());
+            }
+            WritableByteChannel sink = sinks.open(index, info);
+            listener.started(info.name(), info.size(), 0);
+            String received;
+            try (BackgroundDigest digest = new BackgroundDigest(ContentHash.newDigest())) {
+                receive(info.name(), info.size(), sink, listener, digest);
+                received = ContentHash.hex(digest.finish());
+            }
+            if (received.equals(info.sha256())) {
+                sinks.completed(index, info);
+            } else {
+                sinks.failed(index, new IntegrityException(info.name(), info.sha256(), received));
+            }
+            index++;
         }
     }
 

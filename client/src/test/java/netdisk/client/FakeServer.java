@@ -44,6 +44,9 @@ import netdisk.protocol.MoveRequest;
 import netdisk.protocol.Ping;
 import netdisk.protocol.Pong;
 import netdisk.protocol.ProtocolVersion;
+import netdisk.protocol.PutInline;
+import netdisk.protocol.Ticket;
+import netdisk.protocol.TicketRequest;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutDone;
 import netdisk.protocol.PutFile;
@@ -87,6 +90,7 @@ public final class FakeServer implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final Map<String, String> passwords = new ConcurrentHashMap<>();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final Map<String, String> tickets = new ConcurrentHashMap<>();
     private final Map<String, TreeMap<String, Node>> trees = new HashMap<>();
     private final List<SocketChannel> connections = new ArrayList<>();
     private final AtomicInteger logins = new AtomicInteger();
@@ -301,6 +305,12 @@ public final class FakeServer implements AutoCloseable {
                         case PutRequest put -> put(id, put);
                         case GetFile get when minor >= 2 -> get(id, get.path(), true);
                         case PutFile put when minor >= 2 -> putFile(id, put);
+                        case TicketRequest t when minor >= 3 -> {
+                            String ticket = "fake-ticket-" + UUID.randomUUID();
+                            tickets.put(ticket, user);
+                            reply(id, new Ticket(ticket, System.currentTimeMillis() + 300_000));
+                        }
+                        case PutInline put when minor >= 3 -> putInline(id, put);
                         default -> {
                             synchronized (trees) {
                                 handleTree(id, message, trees.get(user));
@@ -312,9 +322,11 @@ public final class FakeServer implements AutoCloseable {
         }
 
         private void login(int id, Login login) throws IOException, Refusal {
-            boolean ok = login.method() == Login.PASSWORD
-                    ? login.secret().equals(passwords.get(login.user()))
-                    : login.user().equals(tokens.get(login.secret()));
+            boolean ok = switch (login.method()) {
+                case Login.PASSWORD -> login.secret().equals(passwords.get(login.user()));
+                case Login.TICKET -> minor >= 3 && login.user().equals(tickets.get(login.secret()));
+                default -> login.user().equals(tokens.get(login.secret()));
+            };
             if (!ok) {
                 throw new Refusal(ErrorCode.LOGIN_FAILED, "wrong user name or " + (login.method() == Login.PASSWORD
                         ? "password" : "token"));
@@ -532,6 +544,23 @@ public final class FakeServer implements AutoCloseable {
             }
             store(path, file);
             reply(id, new PutStored(content.length, file.sha256(), false));
+        }
+
+        /** A small file with its content in the frame (1.3): checked, stored, answered; no proof needed. */
+        private void putInline(int id, PutInline put) throws IOException, Refusal {
+            String path = uploadTarget(put.path());
+            byte[] content = put.content().clone();
+            if (damageUploads && content.length > 0) {
+                content[0] ^= 1;
+            }
+            Node file = Node.file(content, System.currentTimeMillis());
+            if (!file.sha256().equals(put.sha256())) {
+                throw new Refusal(ErrorCode.TRANSFER_FAILED, path + ": the content's SHA-256 is " + file.sha256()
+                        + ", not the announced " + put.sha256() + "; nothing stored");
+            }
+            boolean instant = stored(put.sha256(), content.length) != null;
+            store(path, file);
+            reply(id, new PutStored(content.length, file.sha256(), instant));
         }
 
         /** The path of an upload, checked as a put checks it: its directory exists, and it is no directory. */

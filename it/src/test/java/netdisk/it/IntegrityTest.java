@@ -1,9 +1,7 @@
 package netdisk.it;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,19 +11,11 @@ import java.util.Map;
 import netdisk.protocol.ContentProof;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
-import netdisk.protocol.Frame;
-import netdisk.protocol.FrameReader;
-import netdisk.protocol.FrameWriter;
-import netdisk.protocol.Hello;
-import netdisk.protocol.Login;
-import netdisk.protocol.LoginOk;
 import netdisk.protocol.Message;
-import netdisk.protocol.ProtocolVersion;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutFile;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutStored;
-import netdisk.protocol.Welcome;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +85,7 @@ class IntegrityTest {
         try (var server = ServerProcess.start(data, "process", "--workers", "2");
              var alice = Clients.login(server, "alice")) {
             Clients.putFile(alice, content, "/secret.bin");
-            try (var mallory = Raw.login(server, "mallory")) {
+            try (var mallory = RawClient.login(server, "mallory")) {
                 mallory.send(new PutFile("/stolen.bin", SIZE, sha));
                 Message challenge = mallory.answer();
                 assertThat(challenge).as("the content is stored: a proof is asked for")
@@ -123,7 +113,7 @@ class IntegrityTest {
         Path content = Sha256.randomFile(local.resolve("content.bin"), SIZE, 34);
         String announced = Sha256.of(Sha256.randomFile(local.resolve("other.bin"), SIZE, 35));
         try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
-            try (var raw = Raw.login(server, "alice")) {
+            try (var raw = RawClient.login(server, "alice")) {
                 raw.send(new PutFile("/wrong.bin", SIZE, announced));
                 assertThat(raw.answer()).isEqualTo(new PutReady(0));
                 raw.content(content);
@@ -161,44 +151,6 @@ class IntegrityTest {
             var get = Cli.client(environment, "--port", port, "get", "-q", "/b.bin", copy.toString());
             assertThat(get.exitCode()).as(get.output()).isZero();
             assertThat(copy).hasSameBinaryContentAs(content);
-        }
-    }
-
-    /** A client speaking the protocol frame by frame, to do what the client library never would. */
-    private record Raw(SocketChannel channel, FrameReader reader, FrameWriter writer) implements AutoCloseable {
-
-        static Raw login(ServerProcess server, String user) throws IOException {
-            SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
-            var raw = new Raw(channel, new FrameReader(channel), new FrameWriter(channel));
-            raw.send(new Hello(ProtocolVersion.MAJOR, ProtocolVersion.MINOR, "integrity-test"));
-            assertThat(raw.answer()).isInstanceOf(Welcome.class);
-            raw.send(new Login(user, Login.PASSWORD, TestUsers.PASSWORD));
-            assertThat(raw.answer()).isInstanceOf(LoginOk.class);
-            return raw;
-        }
-
-        void send(Message message) throws IOException {
-            writer.write(new Frame(1, message));
-        }
-
-        Message answer() throws IOException {
-            Frame frame = reader.read();
-            assertThat(frame).as("an answer before the server closed the connection").isNotNull();
-            return frame.message();
-        }
-
-        /** The file's bytes, raw, as the content of an upload. */
-        void content(Path file) throws IOException {
-            try (var in = FileChannel.open(file)) {
-                for (long position = 0; position < in.size(); ) {
-                    position += in.transferTo(position, in.size() - position, channel);
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }

@@ -32,7 +32,8 @@ final class Sha256 {
     /** A file of {@code size} pseudo-random bytes (seeded: the same every run). */
     static Path randomFile(Path file, long size, long seed) throws IOException {
         var random = new java.util.SplittableRandom(seed);
-        byte[] chunk = new byte[1 << 20];
+        byte[] chunk = new byte[(int) Math.clamp(size, 1, 1 << 20)];
+        Files.createDirectories(file.toAbsolutePath().getParent());
         try (var out = Files.newOutputStream(file)) {
             for (long left = size; left > 0; left -= chunk.length) {
                 random.nextBytes(chunk);

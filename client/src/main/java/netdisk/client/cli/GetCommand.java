@@ -10,12 +10,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import netdisk.client.NetdiskClient;
 import netdisk.client.RemotePath;
 import netdisk.client.ServerRefusedException;
+import netdisk.client.TransferConnection;
+import netdisk.client.TransferListener;
+import netdisk.client.progress.ProgressBar;
 import netdisk.client.progress.Units;
 import netdisk.protocol.Entry;
 import netdisk.protocol.ErrorCode;
@@ -47,6 +52,11 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar, no summary.")
     boolean quiet;
 
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "" + PutCommand.DEFAULT_PARALLEL,
+            description = "With -r: files fetched at once, each on a transfer connection of its own; small files"
+                    + " come pipelined in batches (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
     @Parameters(index = "0", paramLabel = "REMOTE", description = "Remote file (or, with -r, directory).")
     String source;
 
@@ -66,11 +76,16 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         files = 0;
         bytes = 0;
+        if (parallel < 1 || parallel > PutCommand.MAX_PARALLEL) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--parallel must be 1 to " + PutCommand.MAX_PARALLEL + ", got " + parallel);
+        }
         String path = remote.resolve(source);
         NetdiskClient client = remote.client();
         if ("-".equals(local)) {
             try (var progress = progress()) {
-                client.getFile(path, Channels.newChannel(System.out), progress);
+                onTransferConnection(connection -> connection.getFile(path, Channels.newChannel(System.out),
+                        progress));
                 System.out.flush();
                 progress.finish();
             }
@@ -90,7 +105,7 @@ final class GetCommand implements Callable<Integer> {
         if (Files.exists(target) && !Files.isRegularFile(target)) {
             try (FileChannel device = FileChannel.open(target, StandardOpenOption.WRITE);
                  var progress = progress()) {
-                client.getFile(path, device, progress);
+                onTransferConnection(connection -> connection.getFile(path, device, progress));
                 progress.finish();
             }
             return ExitCodes.OK;
@@ -98,6 +113,21 @@ final class GetCommand implements Callable<Integer> {
         download(path, target);
         summary(path, target, Units.bytes(bytes));
         return ExitCodes.OK;
+    }
+
+    /** What a download does with a transfer connection. */
+    private interface Transfer {
+        FileInfo run(NetdiskClient connection) throws IOException;
+    }
+
+    /** Runs {@code transfer} on a transfer connection of its own, closed afterwards. */
+    private FileInfo onTransferConnection(Transfer transfer) throws IOException {
+        TransferConnection connection = remote.openTransfer();
+        try {
+            return transfer.run(connection.client());
+        } finally {
+            remote.closed(connection);
+        }
     }
 
     private ProgressListener progress() {
@@ -121,7 +151,24 @@ final class GetCommand implements Callable<Integer> {
         return Files.isDirectory(path) && !name.isEmpty() ? path.resolve(name) : path;
     }
 
-    private void downloadTree(String directory, Path target) throws IOException {
+    /**
+     * Lists the remote tree on the session and makes its directories locally, then fetches its files over
+     * {@code --parallel} transfer connections ({@link TreeDownload}) under one progress bar.
+     */
+    private void downloadTree(String directory, Path target) throws Exception {
+        List<TreeDownload.Job> jobs = new ArrayList<>();
+        listTree(directory, target, jobs);
+        long total = jobs.stream().mapToLong(TreeDownload.Job::size).sum();
+        try (var progress = new CombinedProgress("get", jobs.size(), total, ProgressBar.styleFor(quiet),
+                spec.commandLine().getErr())) {
+            TreeDownload.Result result = new TreeDownload(remote, parallel, progress).run(jobs);
+            progress.finish();
+            files = result.files();
+            bytes = result.bytes();
+        }
+    }
+
+    private void listTree(String directory, Path target, List<TreeDownload.Job> jobs) throws IOException {
         try {
             Files.createDirectories(target);
         } catch (IOException e) {
@@ -132,14 +179,28 @@ final class GetCommand implements Callable<Integer> {
             String child = RemotePath.child(directory, entry.name());
             Path localChild = target.resolve(entry.name());
             if (entry.isDirectory()) {
-                downloadTree(child, localChild);
+                listTree(child, localChild, jobs);
             } else {
-                download(child, localChild);
+                jobs.add(new TreeDownload.Job(child, localChild, entry.size()));
             }
         }
     }
 
     private void download(String path, Path target) throws IOException {
+        try (var progress = progress()) {
+            FileInfo info = onTransferConnection(connection -> downloadFile(connection, path, target, progress));
+            progress.finish();
+            files++;
+            bytes += info.size();
+        }
+    }
+
+    /**
+     * Downloads {@code path} into {@code target} through a temporary file beside it, renamed into place once complete
+     * and verified; a failure leaves no file that looks complete.
+     */
+    static FileInfo downloadFile(NetdiskClient client, String path, Path target, TransferListener listener)
+            throws IOException {
         Path directory = target.toAbsolutePath().getParent();
         Path partial = directory.resolve("." + target.getFileName() + ".netdisk-part-" + UUID.randomUUID());
         FileChannel out;
@@ -153,13 +214,11 @@ final class GetCommand implements Callable<Integer> {
             throw new LocalFileException("cannot create " + partial + ": " + e.getMessage(), e);
         }
         boolean complete = false;
-        try (out; var progress = progress()) {
-            FileInfo info = remote.client().getFile(path, out, progress); // a mismatch throws: the partial file goes
+        try (out) {
+            FileInfo info = client.getFile(path, out, listener); // a mismatch throws: the partial file goes
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             complete = true;
-            progress.finish();
-            files++;
-            bytes += info.size();
+            return info;
         } finally {
             if (!complete) {
                 Files.deleteIfExists(partial);

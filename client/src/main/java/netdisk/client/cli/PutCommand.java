@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import netdisk.client.ContentHash;
 import netdisk.client.RemotePath;
+import netdisk.client.TransferConnection;
 import netdisk.client.progress.ProgressBar;
 import netdisk.client.progress.Units;
 import netdisk.protocol.PutStored;
@@ -46,11 +49,20 @@ final class PutCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar, no summary.")
     boolean quiet;
 
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "" + DEFAULT_PARALLEL,
+            description = "With -r: files sent at once, each on a transfer connection of its own; small files go"
+                    + " pipelined in batches (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
     @Parameters(index = "0", paramLabel = "LOCAL", description = "The file (or, with -r, directory) to upload.")
     String local;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "REMOTE", description = "Remote path or directory.")
     String target;
+
+    /** Transfer connections for put -r: enough to keep a link and the server's workers busy. */
+    static final int DEFAULT_PARALLEL = 4;
+    static final int MAX_PARALLEL = 64;
 
     /** From this size on, hashing takes long enough (tens of ms and up) to deserve a bar of its own. */
     private static final long HASHING_SHOWN_FROM = 64L << 20;
@@ -76,12 +88,16 @@ final class PutCommand implements Callable<Integer> {
         if (source.getFileName() == null) {
             throw new LocalFileException("cannot upload " + source + " itself: upload what is in it");
         }
+        if (parallel < 1 || parallel > MAX_PARALLEL) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--parallel must be 1 to " + MAX_PARALLEL + ", got " + parallel);
+        }
         String destination = destination(source.getFileName().toString());
         if (Files.isDirectory(source)) {
             if (!recursive) {
                 throw new LocalFileException(source + " is a directory: use put -r");
             }
-            Files.walkFileTree(source, new Uploader(source, destination));
+            uploadTree(source, destination);
             summary(source, destination, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes)
                     + (instant > 0 ? ", " + instant + " instant" : ""));
         } else {
@@ -103,12 +119,36 @@ final class PutCommand implements Callable<Integer> {
         return resolved;
     }
 
+    /**
+     * Makes the tree's directories (in walk order, so parents first) on the session, then sends its files over
+     * {@code --parallel} transfer connections ({@link TreeUpload}) under one progress bar.
+     */
+    private void uploadTree(Path source, String destination) throws Exception {
+        var walker = new Uploader(source, destination);
+        Files.walkFileTree(source, walker);
+        long total = walker.jobs.stream().mapToLong(TreeUpload.Job::size).sum();
+        try (var progress = new CombinedProgress("put", walker.jobs.size(), total, ProgressBar.styleFor(quiet),
+                spec.commandLine().getErr())) {
+            TreeUpload.Result result = new TreeUpload(remote, parallel, progress).run(walker.jobs);
+            progress.finish();
+            files = result.files();
+            bytes = result.bytes();
+            instant = result.instant();
+        }
+    }
+
     private void upload(Path file, String destination) throws IOException {
         FileChannel channel = open(file);
         try (channel; var progress = new ProgressListener("put", quiet, spec.commandLine().getErr())) {
             long size = channel.size();
             String sha256 = hash(file, channel, size);
-            PutStored stored = remote.client().putFile(channel, size, sha256, destination, progress);
+            PutStored stored;
+            TransferConnection connection = remote.openTransfer();
+            try {
+                stored = connection.client().putFile(channel, size, sha256, destination, progress);
+            } finally {
+                remote.closed(connection);
+            }
             progress.finish();
             files++;
             bytes += size;
@@ -163,10 +203,11 @@ final class PutCommand implements Callable<Integer> {
         }
     }
 
-    /** Walks the local tree (links not followed) and mirrors it under the remote directory. */
+    /** Walks the local tree (links not followed): makes its directories remotely, and lists its files to send. */
     private final class Uploader extends SimpleFileVisitor<Path> {
         private final Path root;
         private final String remoteRoot;
+        final List<TreeUpload.Job> jobs = new ArrayList<>();
 
         Uploader(Path root, String remoteRoot) {
             this.root = root;
@@ -186,7 +227,7 @@ final class PutCommand implements Callable<Integer> {
             } else if (!attributes.isRegularFile()) {
                 warn("skipping " + file + ": not a regular file");
             } else {
-                upload(file, remoteFor(file));
+                jobs.add(new TreeUpload.Job(file, remoteFor(file), attributes.size()));
             }
             return FileVisitResult.CONTINUE;
         }

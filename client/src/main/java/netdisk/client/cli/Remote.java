@@ -11,15 +11,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 import netdisk.client.NetdiskClient;
 import netdisk.client.RemotePath;
 import netdisk.client.ServerRefusedException;
+import netdisk.client.TransferConnection;
 import netdisk.client.session.SessionStore;
 import netdisk.client.session.StoredSession;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.LoginOk;
+import netdisk.protocol.Ticket;
 
 /**
  * The server as the commands see it: one connection, logged in, and a remote working directory; plus the local
@@ -64,6 +68,9 @@ final class Remote implements AutoCloseable {
     private StoredSession current;
     private Optional<StoredSession> saved;
     private Path localDirectory;
+    private final Set<TransferConnection> transfers = ConcurrentHashMap.newKeySet();
+    private Ticket ticket;
+    private long ticketFreshUntil;
 
     Remote(Options options, Map<String, String> environment, SessionStore store, Prompter prompter,
             LongSupplier clock) {
@@ -91,8 +98,46 @@ final class Remote implements AutoCloseable {
         return NetdiskClient.connect(options.host(), options.port(), options.timeout());
     }
 
+    /**
+     * A connection of its own for transfers ({@link TransferConnection}), logged in with a ticket of this session's;
+     * the caller closes it. {@link #cancel} closes it too.
+     */
+    TransferConnection openTransfer() throws IOException {
+        NetdiskClient session = client();
+        String user = current.user();
+        TransferConnection connection = TransferConnection.open(
+                new TransferConnection.Endpoint(options.host(), options.port(), options.timeout()), user, session,
+                this::ticket);
+        transfers.add(connection);
+        if (cancelled) {
+            connection.close();
+            throw new CancelledException();
+        }
+        return connection;
+    }
+
+    /** No longer cancelled with the others: the caller closed it. */
+    void closed(TransferConnection connection) {
+        transfers.remove(connection);
+        connection.close();
+    }
+
+    /**
+     * A transfer ticket for this session's user: the one already issued while it has more than half of its life
+     * left (any number of transfer connections may log in with it), else a new one.
+     */
+    private synchronized Ticket ticket() throws IOException {
+        long now = System.currentTimeMillis();
+        if (ticket == null || now >= ticketFreshUntil) {
+            Ticket fresh = client().ticket();
+            ticket = fresh;
+            ticketFreshUntil = now + Math.max(0, fresh.expires() - now) / 2;
+        }
+        return ticket;
+    }
+
     /** The connection, logged in: opened and logged in on first use, and again after a cancel or a broken link. */
-    NetdiskClient client() throws IOException {
+    synchronized NetdiskClient client() throws IOException {
         checkCancelled();
         NetdiskClient existing = client;
         if (existing != null && existing.isOpen()) {
@@ -239,6 +284,7 @@ final class Remote implements AutoCloseable {
         if (connection != null) {
             closeQuietly(connection);
         }
+        transfers.forEach(TransferConnection::close);
     }
 
     /** Whether {@link #cancel} was called since the last {@link #resetCancel}. */
@@ -377,6 +423,7 @@ final class Remote implements AutoCloseable {
 
     @Override
     public void close() {
+        transfers.forEach(TransferConnection::close);
         dropConnection();
     }
 }

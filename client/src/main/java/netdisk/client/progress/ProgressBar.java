@@ -30,7 +30,7 @@ public final class ProgressBar implements AutoCloseable {
     private static final long LINES_PERIOD = TimeUnit.SECONDS.toNanos(5);
     private static final int BAR_WIDTH = 24;
 
-    private final String label;
+    private String label;
     private final long total;
     private final long startDone;
     private final Style style;
@@ -100,6 +100,11 @@ public final class ProgressBar implements AutoCloseable {
         if (now - lastRender >= (style == Style.TERMINAL ? TERMINAL_PERIOD : LINES_PERIOD)) {
             render(now);
         }
+    }
+
+    /** Shows {@code newLabel} from the next redraw on (a count of files done, say). */
+    public void relabel(String newLabel) {
+        label = Objects.requireNonNull(newLabel, "newLabel");
     }
 
     public long done() {

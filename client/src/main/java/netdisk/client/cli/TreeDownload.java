@@ -1,0 +1,189 @@
+package netdisk.client.cli;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import netdisk.client.NetdiskClient;
+import netdisk.client.TransferConnection;
+import netdisk.client.TransferListener;
+import netdisk.protocol.FileInfo;
+import netdisk.protocol.PutInline;
+
+/**
+ * The files of {@code get -r}, several at a time: {@code parallel} transfer connections, each taking files from one
+ * queue. Small files (up to {@link PutInline#MAX_CONTENT}, by the listing) come in pipelined batches of
+ * {@code GetFile} requests, so that thousands of them cost no round trip each; bigger ones come alone, as a single
+ * {@code get} does. Every file is verified (SHA-256) and written to a temporary file beside its target, renamed into
+ * place only when complete. The first failure stops every connection after its current file and is thrown.
+ */
+final class TreeDownload {
+
+    /** One file to fetch: from where, to where, and its size in the listing. */
+    record Job(String remote, Path target, long size) {
+    }
+
+    /** What came down. */
+    record Result(long files, long bytes) {
+    }
+
+    static final int BATCH = 64;
+    /** Requests in flight on one connection; their answers carry content, so fewer than for uploads. */
+    static final int WINDOW = 16;
+
+    private final Remote remote;
+    private final int parallel;
+    private final CombinedProgress progress;
+    private final Queue<Job> big = new ConcurrentLinkedQueue<>();
+    private final Queue<Job> small = new ConcurrentLinkedQueue<>();
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    TreeDownload(Remote remote, int parallel, CombinedProgress progress) {
+        this.remote = remote;
+        this.parallel = parallel;
+        this.progress = progress;
+    }
+
+    Result run(List<Job> jobs) throws Exception {
+        for (Job job : jobs) {
+            (job.size() <= PutInline.MAX_CONTENT ? small : big).add(job);
+        }
+        int connections = (int) Math.max(1, Math.min(parallel, big.size() + (small.size() + BATCH - 1) / BATCH));
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 1; i <= connections; i++) {
+            threads.add(Thread.ofPlatform().name("get-" + i).daemon().start(this::work));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        Exception failed = failure.get();
+        if (failed != null) {
+            throw failed;
+        }
+        return new Result(files.get(), bytes.get());
+    }
+
+    private void work() {
+        TransferConnection connection = null;
+        try {
+            connection = remote.openTransfer();
+            while (failure.get() == null) {
+                Job job = big.poll();
+                if (job != null) {
+                    CombinedProgress.FileProgress file = progress.file();
+                    FileInfo info = GetCommand.downloadFile(connection.client(), job.remote(), job.target(), file);
+                    file.done(info.size());
+                    counted(info.size());
+                    continue;
+                }
+                List<Job> batch = new ArrayList<>(BATCH);
+                while (batch.size() < BATCH && (job = small.poll()) != null) {
+                    batch.add(job);
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                downloadBatch(connection.client(), batch);
+            }
+        } catch (Exception e) {
+            failure.compareAndSet(null, e);
+        } finally {
+            if (connection != null) {
+                remote.closed(connection);
+            }
+        }
+    }
+
+    private void downloadBatch(NetdiskClient client, List<Job> batch) throws IOException {
+        var sinks = new BatchSinks(batch);
+        try {
+            client.getFiles(batch.stream().map(Job::remote).iterator(), WINDOW, sinks, sinks);
+        } finally {
+            sinks.discardOpen();
+        }
+    }
+
+    private void counted(long size) {
+        files.incrementAndGet();
+        bytes.addAndGet(size);
+    }
+
+    /** Where the files of one batch go: each into a temporary file, renamed onto its target once verified. */
+    private final class BatchSinks implements NetdiskClient.DownloadSinks, TransferListener {
+        private final List<Job> batch;
+        private Path temporary;
+        private FileChannel channel;
+        private CombinedProgress.FileProgress file;
+
+        BatchSinks(List<Job> batch) {
+            this.batch = batch;
+        }
+
+        @Override
+        public WritableByteChannel open(int index, FileInfo info) throws IOException {
+            Path target = batch.get(index).target();
+            Path directory = target.toAbsolutePath().getParent();
+            temporary = directory.resolve("." + target.getFileName() + ".netdisk-part-" + UUID.randomUUID());
+            try {
+                channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                temporary = null;
+                throw new LocalFileException("cannot create " + target + ": " + e.getMessage(), e);
+            }
+            return channel;
+        }
+
+        @Override
+        public void started(String name, long size, long offset) {
+            file = progress.file();
+            file.started(name, size, offset);
+        }
+
+        @Override
+        public void advanced(long moved) {
+            file.advanced(moved);
+        }
+
+        @Override
+        public void completed(int index, FileInfo info) throws IOException {
+            channel.close();
+            channel = null;
+            Files.move(temporary, batch.get(index).target(), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            temporary = null;
+            file.done(info.size());
+            counted(info.size());
+        }
+
+        @Override
+        public void failed(int index, IOException failure) throws IOException {
+            discardOpen();
+            throw failure;
+        }
+
+        /** Deletes the temporary file of a download that did not complete. */
+        void discardOpen() throws IOException {
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+            if (temporary != null) {
+                Files.deleteIfExists(temporary);
+                temporary = null;
+            }
+        }
+    }
+}

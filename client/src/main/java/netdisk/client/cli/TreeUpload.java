@@ -1,0 +1,203 @@
+package netdisk.client.cli;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import netdisk.client.ContentHash;
+import netdisk.client.NetdiskClient;
+import netdisk.client.ServerRefusedException;
+import netdisk.client.TransferConnection;
+import netdisk.protocol.PutInline;
+import netdisk.protocol.PutStored;
+import netdisk.protocol.Sha256;
+
+/**
+ * The files of {@code put -r}, several at a time: {@code parallel} transfer connections, each taking files from one
+ * queue. A small file (up to {@link PutInline#MAX_CONTENT}) goes with others in a pipelined batch, content in the
+ * frame, so that thousands of them cost no round trip each; a bigger one goes alone, hashed first, verified, resumable
+ * and possibly instant, like a single {@code put}. (A server older than 1.3 gets every file alone, on the session's
+ * own connection.) The first failure stops every connection after its current file
+ * and is thrown; the files stored until then stay.
+ */
+final class TreeUpload {
+
+    /** One file to send: where from, where to, and its size when the tree was walked. */
+    record Job(Path file, String remote, long size) {
+    }
+
+    /** What went up. */
+    record Result(long files, long bytes, long instant) {
+    }
+
+    /** Small files per pipelined batch, and requests in flight on one connection. */
+    static final int BATCH = 64;
+    static final int WINDOW = 32;
+
+    private final Remote remote;
+    private final int parallel;
+    private final CombinedProgress progress;
+    private final Queue<Job> big = new ConcurrentLinkedQueue<>();
+    private final Queue<Job> small = new ConcurrentLinkedQueue<>();
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong instant = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    TreeUpload(Remote remote, int parallel, CombinedProgress progress) {
+        this.remote = remote;
+        this.parallel = parallel;
+        this.progress = progress;
+    }
+
+    Result run(List<Job> jobs) throws Exception {
+        boolean pipelined = remote.client().supportsTransferConnections(); // PutInline is 1.3
+        for (Job job : jobs) {
+            (pipelined && job.size() <= PutInline.MAX_CONTENT ? small : big).add(job);
+        }
+        int connections = (int) Math.max(1, Math.min(parallel, big.size() + (small.size() + BATCH - 1) / BATCH));
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 1; i <= connections; i++) {
+            threads.add(Thread.ofPlatform().name("put-" + i).daemon().start(this::work));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        Exception failed = failure.get();
+        if (failed != null) {
+            throw failed;
+        }
+        return new Result(files.get(), bytes.get(), instant.get());
+    }
+
+    private void work() {
+        TransferConnection connection = null;
+        try {
+            connection = remote.openTransfer();
+            while (failure.get() == null) {
+                Job job = big.poll();
+                if (job != null) {
+                    uploadAlone(connection.client(), job);
+                    continue;
+                }
+                List<Job> batch = new ArrayList<>(BATCH);
+                while (batch.size() < BATCH && (job = small.poll()) != null) {
+                    batch.add(job);
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                uploadBatch(connection.client(), batch);
+            }
+        } catch (Exception e) {
+            failure.compareAndSet(null, e);
+        } finally {
+            if (connection != null) {
+                remote.closed(connection);
+            }
+        }
+    }
+
+    private void uploadAlone(NetdiskClient client, Job job) throws IOException {
+        try (FileChannel channel = open(job.file())) {
+            long size = channel.size();
+            String sha256 = ContentHash.of(channel, size, hashed -> remote.checkCancelled());
+            CombinedProgress.FileProgress file = progress.file();
+            PutStored stored = client.putFile(channel, size, sha256, job.remote(), file);
+            file.done(size);
+            counted(size, stored.instant());
+        }
+    }
+
+    private void uploadBatch(NetdiskClient client, List<Job> batch) throws IOException {
+        long[] sizes = new long[batch.size()];
+        Iterator<PutInline> puts = new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < batch.size();
+            }
+
+            @Override
+            public PutInline next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Job job = batch.get(next);
+                byte[] content = read(job);
+                sizes[next++] = content.length;
+                return new PutInline(job.remote(), Sha256.hex(Sha256.newDigest().digest(content)), content);
+            }
+        };
+        try {
+            client.putInline(puts, WINDOW, new NetdiskClient.InlineAnswers() {
+                @Override
+                public void stored(int index, PutStored stored) {
+                    progress.completed(sizes[index]);
+                    counted(sizes[index], stored.instant());
+                }
+
+                @Override
+                public void refused(int index, ServerRefusedException refusal) throws ServerRefusedException {
+                    throw refusal; // the rest of the batch is not read: this connection is closed with the failure
+                }
+            });
+        } catch (UncheckedLocalFileException e) {
+            throw e.getCause();
+        }
+    }
+
+    private void counted(long size, boolean wasInstant) {
+        files.incrementAndGet();
+        bytes.addAndGet(size);
+        if (wasInstant) {
+            instant.incrementAndGet();
+        }
+    }
+
+    private static byte[] read(Job job) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(job.file());
+        } catch (IOException e) {
+            throw new UncheckedLocalFileException(new LocalFileException("cannot read " + job.file() + ": "
+                    + e.getMessage(), e));
+        }
+        if (content.length > PutInline.MAX_CONTENT) {
+            throw new UncheckedLocalFileException(new LocalFileException(job.file() + " grew to " + content.length
+                    + " bytes while the tree was being uploaded; put it again"));
+        }
+        return content;
+    }
+
+    private static FileChannel open(Path file) throws LocalFileException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A local read failure inside the lazy iterator of a pipelined batch. */
+    private static final class UncheckedLocalFileException extends RuntimeException {
+        UncheckedLocalFileException(LocalFileException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized LocalFileException getCause() {
+            return (LocalFileException) super.getCause();
+        }
+    }
+}
