@@ -331,6 +331,11 @@ public final class FakeServer implements AutoCloseable {
                 throw new Refusal(ErrorCode.LOGIN_FAILED, "wrong user name or " + (login.method() == Login.PASSWORD
                         ? "password" : "token"));
             }
+            if (login.method() == Login.TICKET) { // a transfer connection: no token, not counted as a session login
+                user = login.user();
+                reply(id, new LoginOk(login.user(), "", System.currentTimeMillis() + 300_000));
+                return;
+            }
             loggedIn(id, login.user(), login.method() == Login.TOKEN ? login.secret() : null);
         }
 

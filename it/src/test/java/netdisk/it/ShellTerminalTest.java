@@ -112,4 +112,46 @@ class ShellTerminalTest {
         shell.type("exit\r");
         assertThat(shell.waitFor(WAIT)).isZero();
     }
+
+    @Test
+    void aBackgroundTransferLetsTheShellBrowseAndSaysWhenItEnds() throws Exception {
+        Path content = Sha256.randomFile(local.resolve("big.bin"), 5_000_000, 71);
+        int mark = shell.mark();
+        shell.type("put -q big.bin\r");
+        shell.awaitInOrder(mark, WAIT, "put -q big.bin\n", "alice@127.0.0.1:/> ");
+
+        // a download into a FIFO nobody reads yet: the job stays on its first write until the test reads
+        Path fifo = local.resolve("pipe");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        mark = shell.mark();
+        shell.type("get big.bin pipe &\r");
+        shell.awaitInOrder(mark, WAIT, "[1] get big.bin pipe", "alice@127.0.0.1:/> ");
+
+        mark = shell.mark();
+        shell.type("mkdir while-it-runs\r");
+        shell.awaitInOrder(mark, WAIT, "mkdir while-it-runs\n", "alice@127.0.0.1:/> ");
+        mark = shell.mark();
+        shell.type("ls\r");
+        shell.awaitInOrder(mark, WAIT, "big.bin", "while-it-runs/", "alice@127.0.0.1:/> ");
+        mark = shell.mark();
+        shell.type("jobs\r");
+        shell.awaitInOrder(mark, WAIT, "[1] running", "get big.bin pipe", "alice@127.0.0.1:/> ");
+
+        mark = shell.mark();
+        Path copy = local.resolve("copy.bin");
+        Process reader = new ProcessBuilder("cp", fifo.toString(), copy.toString()).start();
+        assertThat(reader.waitFor()).isZero();
+        shell.await(mark, "[1] done: get big.bin pipe", WAIT);
+        assertThat(Sha256.of(copy)).isEqualTo(Sha256.of(content));
+
+        mark = shell.mark();
+        shell.type("put big.bin again.bin &\r");
+        shell.await(mark, "[2] done: put big.bin again.bin", WAIT);
+        shell.await(mark, "-> /again.bin (4.77 MiB, instant)", WAIT);
+        mark = shell.mark();
+        shell.type("ls &\r");
+        shell.await(mark, "only put and get run in the background", WAIT);
+        shell.type("exit\r");
+        assertThat(shell.waitFor(WAIT)).isZero();
+    }
 }

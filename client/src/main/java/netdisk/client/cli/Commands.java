@@ -19,7 +19,7 @@ final class Commands {
 
     /** What only the shell has: its local working directory, and leaving. */
     static final List<Class<?>> SHELL_ONLY = List.of(LcdCommand.class, LpwdCommand.class, LlsCommand.class,
-            ExitCommand.class);
+            JobsCommand.class, JobsCommand.Kill.class, ExitCommand.class);
 
     private Commands() {
     }

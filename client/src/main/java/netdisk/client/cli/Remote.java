@@ -64,11 +64,18 @@ final class Remote implements AutoCloseable {
     private Prompter prompter;
     private final LongSupplier clock;
     private volatile NetdiskClient client;
-    private volatile boolean cancelled;
     private StoredSession current;
     private Optional<StoredSession> saved;
     private Path localDirectory;
-    private final Set<TransferConnection> transfers = ConcurrentHashMap.newKeySet();
+    private final BackgroundJobs jobs = new BackgroundJobs(this);
+    /** The foreground command's scope; a background job's thread (and the threads it starts) has its own. */
+    private final Scope foreground = new Scope();
+    private final InheritableThreadLocal<Scope> scope = new InheritableThreadLocal<>() {
+        @Override
+        protected Scope initialValue() {
+            return foreground;
+        }
+    };
     private Ticket ticket;
     private long ticketFreshUntil;
 
@@ -108,8 +115,9 @@ final class Remote implements AutoCloseable {
         TransferConnection connection = TransferConnection.open(
                 new TransferConnection.Endpoint(options.host(), options.port(), options.timeout()), user, session,
                 this::ticket);
-        transfers.add(connection);
-        if (cancelled) {
+        Scope current = scope.get();
+        current.transfers.add(connection);
+        if (current.cancelled) {
             connection.close();
             throw new CancelledException();
         }
@@ -118,8 +126,38 @@ final class Remote implements AutoCloseable {
 
     /** No longer cancelled with the others: the caller closed it. */
     void closed(TransferConnection connection) {
-        transfers.remove(connection);
+        scope.get().transfers.remove(connection);
         connection.close();
+    }
+
+    /**
+     * What one cancel stops: the transfer connections opened under it, and long local work that checks it. The
+     * foreground command has one (Ctrl-C); each background job of the shell has its own, so that Ctrl-C leaves the
+     * jobs alone.
+     */
+    static final class Scope {
+        private volatile boolean cancelled;
+        private final Set<TransferConnection> transfers = ConcurrentHashMap.newKeySet();
+
+        /** Stops what runs under this scope: closes its transfer connections. Safe from any thread. */
+        void cancel() {
+            cancelled = true;
+            transfers.forEach(TransferConnection::close);
+        }
+
+        boolean cancelled() {
+            return cancelled;
+        }
+    }
+
+    /** The shell's background transfers. */
+    BackgroundJobs jobs() {
+        return jobs;
+    }
+
+    /** From now on this thread, and the threads it starts, work under {@code jobScope} (a background job). */
+    void enter(Scope jobScope) {
+        scope.set(jobScope);
     }
 
     /**
@@ -277,24 +315,26 @@ final class Remote implements AutoCloseable {
         localDirectory = directory.toAbsolutePath().normalize();
     }
 
-    /** Stops the running command: closes the connection under it. Safe from any thread. */
+    /**
+     * Stops the running foreground command: closes the session's connection and the command's transfer connections
+     * (not those of background jobs). Safe from any thread.
+     */
     void cancel() {
-        cancelled = true;
+        foreground.cancel();
         NetdiskClient connection = client;
         if (connection != null) {
             closeQuietly(connection);
         }
-        transfers.forEach(TransferConnection::close);
     }
 
     /** Whether {@link #cancel} was called since the last {@link #resetCancel}. */
     boolean cancelled() {
-        return cancelled;
+        return foreground.cancelled;
     }
 
     /** Before the next command: no cancel pending. */
     void resetCancel() {
-        cancelled = false;
+        foreground.cancelled = false;
     }
 
     /** Forgets the connection (after a cancel or a broken link): the next command connects and logs in again. */
@@ -308,7 +348,7 @@ final class Remote implements AutoCloseable {
 
     /** Throws if {@link #cancel} was called: for long local work (hashing a file) that no closed socket interrupts. */
     void checkCancelled() throws CancelledException {
-        if (cancelled) {
+        if (scope.get().cancelled) {
             throw new CancelledException();
         }
     }
@@ -423,7 +463,7 @@ final class Remote implements AutoCloseable {
 
     @Override
     public void close() {
-        transfers.forEach(TransferConnection::close);
+        foreground.transfers.forEach(TransferConnection::close);
         dropConnection();
     }
 }

@@ -31,6 +31,10 @@ import picocli.CommandLine;
  * the terminal is in its normal mode, so Ctrl-C is a SIGINT, which the handler installed here turns into
  * {@link Remote#cancel}: the transfer stops, "cancelled" is printed, and the next command reconnects with the token.
  * Ctrl-D (end of input), {@code exit} and {@code quit} leave.
+ *
+ * <p>{@code put ... &} and {@code get ... &} run in the background ({@link BackgroundJobs}) on transfer connections of
+ * their own: the shell keeps serving commands meanwhile, {@code jobs} tells how they are doing, and a line above the
+ * prompt tells when each ends.
  */
 final class Shell {
 
@@ -39,6 +43,7 @@ final class Shell {
     private final LineReader reader;
     private final CommandLine commands;
     private final PrintWriter err;
+    private boolean warnedAboutJobs;
 
     private Shell(Remote remote, Terminal terminal, Path history) {
         this.remote = remote;
@@ -88,20 +93,61 @@ final class Shell {
             } catch (UserInterruptException e) {
                 continue;
             } catch (EndOfFileException e) {
+                if (stayForJobs()) {
+                    continue;
+                }
                 return ExitCodes.OK;
             }
             List<String> words = reader.getParsedLine().words().stream().filter(w -> !w.isEmpty()).toList();
             if (words.isEmpty()) {
                 continue;
             }
+            if (words.getLast().equals("&")) {
+                background(words.subList(0, words.size() - 1));
+                continue;
+            }
+            warnedAboutJobs = false;
             remote.resetCancel();
             commands.execute(words.toArray(String[]::new));
             CommandLine.ParseResult parsed = commands.getParseResult();
             if (parsed != null && parsed.subcommand() != null
-                    && parsed.subcommand().commandSpec().userObject() instanceof ExitCommand) {
+                    && parsed.subcommand().commandSpec().userObject() instanceof ExitCommand && !stayForJobs()) {
                 return ExitCodes.OK;
             }
         }
+    }
+
+    /**
+     * Starts {@code words} (a {@code put} or {@code get}) as a background job: on a command line of its own, quiet
+     * toward the terminal (its progress is for {@code jobs}), told above the prompt when it ends.
+     */
+    private void background(List<String> words) {
+        if (words.isEmpty() || !BackgroundJobs.ALLOWED.contains(words.getFirst())) {
+            err.println("netdisk: only " + String.join(" and ", BackgroundJobs.ALLOWED)
+                    + " run in the background (COMMAND ... &)");
+            return;
+        }
+        int number = remote.jobs().start(words.toArray(String[]::new),
+                job -> Commands.shell(remote, job.out.printer(), job.err.printer()),
+                reader::printAbove);
+        terminal.writer().println("[" + number + "] " + String.join(" ", words));
+        terminal.writer().flush();
+    }
+
+    /**
+     * Leaving stops the background jobs: the first time, say so and stay; leaving again right after means it.
+     *
+     * @return whether to stay
+     */
+    private boolean stayForJobs() {
+        int running = remote.jobs().running().size();
+        if (running == 0 || warnedAboutJobs) {
+            return false;
+        }
+        warnedAboutJobs = true;
+        err.println("netdisk: " + running + (running == 1 ? " background job is" : " background jobs are")
+                + " running (jobs); leave again to stop " + (running == 1 ? "it" : "them"));
+        return true;
     }
 
     private String prompt() {
