@@ -106,13 +106,16 @@ final class Shell {
                 background(words.subList(0, words.size() - 1));
                 continue;
             }
-            warnedAboutJobs = false;
             remote.resetCancel();
             commands.execute(words.toArray(String[]::new));
             CommandLine.ParseResult parsed = commands.getParseResult();
             if (parsed != null && parsed.subcommand() != null
-                    && parsed.subcommand().commandSpec().userObject() instanceof ExitCommand && !stayForJobs()) {
-                return ExitCodes.OK;
+                    && parsed.subcommand().commandSpec().userObject() instanceof ExitCommand) {
+                if (!stayForJobs()) {
+                    return ExitCodes.OK;
+                }
+            } else {
+                warnedAboutJobs = false;
             }
         }
     }
