@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -82,6 +83,8 @@ public final class NetdiskClient implements AutoCloseable {
     private static final long UPLOAD_CHUNK = 16L << 20;
     private static final int VERIFIED_TRANSFERS_MINOR = 2;
     private static final int TRANSFER_CONNECTIONS_MINOR = 3;
+    /** Below this, a file is hashed on the receiving thread: starting a hashing thread would cost more. */
+    private static final long BACKGROUND_HASHING_FROM = 4L << 20;
     /** Pipelined requests never have more than this many bytes of frames unanswered: far below any socket buffer. */
     private static final long PIPELINE_BYTES = 4L << 20;
 
@@ -404,7 +407,7 @@ public final class NetdiskClient implements AutoCloseable {
         listener.started(info.name(), info.size(), 0);
         String received;
         try (BackgroundDigest digest = new BackgroundDigest(ContentHash.newDigest())) {
-            receive(info.name(), info.size(), sink, listener, digest);
+            receive(info.name(), info.size(), sink, listener, digest::update);
             received = ContentHash.hex(digest.finish());
         }
         if (!received.equals(info.sha256())) {
@@ -435,7 +438,7 @@ public final class NetdiskClient implements AutoCloseable {
      * own thread: hashing beside the receiving loop keeps a fast download fast).
      */
     private void receive(String name, long length, WritableByteChannel sink, TransferListener listener,
-            BackgroundDigest digest) throws IOException {
+            ContentDigest digest) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.clamp(length, 1, CONTENT_BUFFER));
         long left = length;
         watchdog.waiting();
@@ -681,9 +684,15 @@ public final class NetdiskClient implements AutoCloseable {
             WritableByteChannel sink = sinks.open(index, info);
             listener.started(info.name(), info.size(), 0);
             String received;
-            try (BackgroundDigest digest = new BackgroundDigest(ContentHash.newDigest())) {
-                receive(info.name(), info.size(), sink, listener, digest);
-                received = ContentHash.hex(digest.finish());
+            if (info.size() < BACKGROUND_HASHING_FROM) { // a thread of its own would cost more than the hashing
+                MessageDigest digest = ContentHash.newDigest();
+                receive(info.name(), info.size(), sink, listener, digest::update);
+                received = ContentHash.hex(digest.digest());
+            } else {
+                try (BackgroundDigest digest = new BackgroundDigest(ContentHash.newDigest())) {
+                    receive(info.name(), info.size(), sink, listener, digest::update);
+                    received = ContentHash.hex(digest.finish());
+                }
             }
             if (received.equals(info.sha256())) {
                 sinks.completed(index, info);
@@ -692,6 +701,12 @@ public final class NetdiskClient implements AutoCloseable {
             }
             index++;
         }
+    }
+
+    /** Where received content is hashed: on the receiving thread, or beside it ({@link BackgroundDigest}). */
+    @FunctionalInterface
+    private interface ContentDigest {
+        void update(ByteBuffer content) throws IOException;
     }
 
     /** Versions before 1.2 know neither {@link PutFile} nor {@link GetFile}; saying so beats their UNSUPPORTED. */

@@ -100,6 +100,51 @@ public final class FrameReader {
     }
 
     /**
+     * The next frame if it is complete in the buffer, of {@code type} and well-formed, else {@code null} and nothing
+     * consumed: a frame of another type, or a broken one, stays for {@link #read()} (which reports it as usual).
+     * Never reads the channel: for a server collecting the pipelined requests that have already arrived, to serve
+     * them together.
+     */
+    public Frame nextBuffered(MessageType type) {
+        int at = buffer.position();
+        if (buffer.remaining() < Frame.LENGTH_FIELD_BYTES + 1
+                || Byte.toUnsignedInt(buffer.get(at + Frame.LENGTH_FIELD_BYTES)) != type.code()) {
+            return null;
+        }
+        long length = Integer.toUnsignedLong(buffer.getInt(at));
+        if (buffer.remaining() < Frame.LENGTH_FIELD_BYTES + length) {
+            return null;
+        }
+        ByteBuffer trial = buffer.duplicate();
+        try {
+            Optional<Frame> frame = FrameDecoder.decode(trial);
+            if (frame.isPresent()) {
+                buffer.position(trial.position());
+            }
+            return frame.orElse(null);
+        } catch (ProtocolException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Makes the buffer hold at least {@code room} bytes (at most the largest frame) and reads once into its free
+     * space: for a channel in non-blocking mode, whatever has arrived. Kept for {@link #read()} and
+     * {@link #nextBuffered}.
+     *
+     * @return what the channel returned: bytes read, 0 for none, -1 at its end
+     */
+    public int readAvailable(int room) throws IOException {
+        int wanted = Math.min(Frame.MAX_FRAME_BYTES, Math.max(room, buffer.remaining()));
+        if (wanted > buffer.capacity()) {
+            buffer = ByteBuffer.allocate(wanted).put(buffer).flip();
+        } else if (buffer.position() > 0) {
+            buffer.compact().flip();
+        }
+        return fill();
+    }
+
+    /**
      * The bytes received but not yet returned as frames. Zero means the connection is between
      * requests: nothing of a next frame has arrived.
      *

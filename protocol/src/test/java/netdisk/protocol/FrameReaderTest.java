@@ -279,4 +279,40 @@ class FrameReaderTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new FrameReader(null)).hasMessage("channel");
     }
+
+    @Test
+    void pipelinedFramesOfOneTypeAreTakenFromTheBufferAndTheRestIsLeftForRead() throws Exception {
+        List<Frame> frames = List.of(
+                new Frame(1, new PutInline("/a", "", new byte[] {1})),
+                new Frame(2, new PutInline("/b", "", new byte[3000])),
+                new Frame(3, new Ping(3)),
+                new Frame(4, new PutInline("/c", "", new byte[0])));
+        FrameReader reader = new FrameReader(ChunkedChannel.whole(TestFrames.bytes(frames)), 16);
+
+        assertThat(reader.nextBuffered(MessageType.PUT_INLINE)).as("nothing read yet").isNull();
+        assertThat(reader.readAvailable(1 << 20)).isEqualTo(TestFrames.bytes(frames).length);
+        assertThat(reader.nextBuffered(MessageType.PUT_INLINE)).isEqualTo(frames.get(0));
+        assertThat(reader.nextBuffered(MessageType.PUT_INLINE)).isEqualTo(frames.get(1));
+        assertThat(reader.nextBuffered(MessageType.PUT_INLINE)).as("a Ping is next").isNull();
+        assertThat(reader.read()).isEqualTo(frames.get(2));
+        assertThat(reader.nextBuffered(MessageType.PUT_INLINE)).isEqualTo(frames.get(3));
+        assertThat(reader.read()).isNull();
+    }
+
+    @Test
+    void anIncompleteOrBrokenPipelinedFrameStaysForRead() throws Exception {
+        byte[] whole = TestFrames.bytes(new Frame(1, new PutInline("/a", "", new byte[10])));
+        FrameReader partial = new FrameReader(ChunkedChannel.whole(java.util.Arrays.copyOf(whole, whole.length - 1)));
+        partial.readAvailable(64);
+        assertThat(partial.nextBuffered(MessageType.PUT_INLINE)).isNull();
+        assertThat(partial.buffered()).isEqualTo(whole.length - 1);
+
+        byte[] broken = whole.clone();
+        broken[broken.length - 11 - 4] = 0x7F; // the content's length field: far more than the frame holds
+        FrameReader reader = new FrameReader(ChunkedChannel.whole(broken));
+        reader.readAvailable(64);
+        assertThat(reader.nextBuffered(MessageType.PUT_INLINE)).isNull();
+        assertThat(reader.buffered()).as("nothing consumed").isEqualTo(broken.length);
+        org.assertj.core.api.Assertions.assertThatThrownBy(reader::read).isInstanceOf(MalformedFrameException.class);
+    }
 }

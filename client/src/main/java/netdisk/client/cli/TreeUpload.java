@@ -42,7 +42,7 @@ final class TreeUpload {
 
     /** Small files per pipelined batch, and requests in flight on one connection. */
     static final int BATCH = 64;
-    static final int WINDOW = 32;
+    static final int WINDOW = 64;
 
     private final Remote remote;
     private final int parallel;

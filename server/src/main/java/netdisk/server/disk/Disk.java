@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -257,38 +260,172 @@ public final class Disk implements AutoCloseable {
         return Optional.of(change.value());
     }
 
-    /** What {@link #storeSmall} did: the file, and whether its content was stored already (nothing written). */
-    public record StoredSmall(Node node, boolean instant) {
+    /** A small file whose whole content came in its request (a pipelined {@code PutInline}). */
+    public record SmallFile(DiskPath path, String sha256, byte[] content) {
+    }
+
+    /** What became of one {@link SmallFile}: stored (instantly if its content was there), or refused. */
+    public record StoredSmall(Optional<Node> node, boolean instant, Optional<DiskException> refusal) {
+
+        public static StoredSmall refused(DiskException refusal) {
+            return new StoredSmall(Optional.empty(), false, Optional.of(refusal));
+        }
     }
 
     /**
-     * Stores a small file whose whole content the client sent (a pipelined {@code PutInline}): checks it hashes to
-     * {@code sha256}, then adds the file with the stored blob if that content is stored already (the bytes themselves
-     * prove possession), else writes a new blob as any upload does (durable before visible).
+     * Stores small files of {@code user} whose contents the client sent whole, together: each is checked (its
+     * SHA-256, its directory, no directory in the way), its content written to a new blob and made durable unless that
+     * content is stored already (the bytes themselves prove possession), then, under one hold of the blob lock, the
+     * blobs are made visible and the files added in one metadata transaction: one commit for the lot instead of one
+     * per file. Each file is stored or refused on its own; the answers are in order.
      */
-    public StoredSmall storeSmall(User user, DiskPath path, String sha256, byte[] content)
-            throws DiskException, IOException {
-        String actual = Sha256.hex(Sha256.newDigest().digest(content));
-        if (!actual.equals(sha256)) {
+    public List<StoredSmall> storeSmall(User user, List<SmallFile> files) throws DiskException {
+        List<StoredSmall> results = new ArrayList<>(Collections.nCopies(files.size(), null));
+        List<Pending> pending = new ArrayList<>();
+        Map<DiskPath, Object> directories = new HashMap<>();
+        long total = files.stream().mapToLong(file -> file.content().length).sum();
+        if (total > freeSpace()) {
+            DiskException full = new DiskException(ErrorCode.NO_SPACE, "cannot store " + files.size()
+                    + " files: they need " + total + " bytes and the server has " + freeSpace() + " left");
+            return Collections.nCopies(files.size(), StoredSmall.refused(full));
+        }
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                SmallFile file = files.get(i);
+                try {
+                    pending.add(prepare(user, i, file, directories));
+                } catch (DiskException e) {
+                    results.set(i, StoredSmall.refused(e));
+                }
+            }
+            publishSmall(pending, results);
+        } finally {
+            for (Pending p : pending) {
+                p.abort();
+            }
+        }
+        return results;
+    }
+
+    /** A small file checked and, if its content is new, written and sealed: ready to be made visible. */
+    private static final class Pending {
+        final int index;
+        final SmallFile file;
+        final Node directory;
+        final Optional<BlobId> stored;
+        BlobWriter writer;
+        BlobId blob;
+
+        Pending(int index, SmallFile file, Node directory, Optional<BlobId> stored) {
+            this.index = index;
+            this.file = file;
+            this.directory = directory;
+            this.stored = stored;
+        }
+
+        void abort() {
+            if (writer != null) {
+                try {
+                    writer.close(); // a no-op once committed
+                } catch (IOException e) {
+                    log.warn("could not delete the temporary file of {}: {}", file.path(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private Pending prepare(User user, int index, SmallFile file, Map<DiskPath, Object> directories)
+            throws DiskException {
+        DiskPath path = file.path();
+        String actual = Sha256.hex(Sha256.newDigest().digest(file.content()));
+        if (!actual.equals(file.sha256())) {
             throw new DiskException(ErrorCode.TRANSFER_FAILED, path + ": the content received does not match the "
-                    + "SHA-256 the client announced (announced " + sha256 + ", received " + actual
+                    + "SHA-256 the client announced (announced " + file.sha256() + ", received " + actual
                     + "); nothing was stored");
         }
-        Optional<BlobId> stored = content.length == 0 ? Optional.empty() : storedContent(sha256, content.length);
-        if (stored.isPresent()) {
-            Optional<Node> added = addStoredContent(user, path, stored.get());
-            if (added.isPresent()) {
-                return new StoredSmall(added.get(), true);
-            }
+        if (path.isRoot()) {
+            throw new DiskException(ErrorCode.IS_A_DIRECTORY, "/ is a directory");
         }
-        try (Upload upload = beginUpload(user, path, content.length)) {
-            ByteBuffer bytes = ByteBuffer.wrap(content);
-            WritableByteChannel out = upload.content();
+        Object known = directories.get(path.parent());
+        if (known == null) {
+            try {
+                Node directory = existing(user, path.parent());
+                if (!directory.isDirectory()) {
+                    throw new DiskException(ErrorCode.NOT_A_DIRECTORY, path.parent() + " is not a directory");
+                }
+                known = directory;
+            } catch (DiskException e) {
+                known = e;
+            }
+            directories.put(path.parent(), known);
+        }
+        if (known instanceof DiskException refusal) {
+            throw refusal;
+        }
+        long size = file.content().length;
+        Pending pending = new Pending(index, file, (Node) known,
+                size == 0 ? Optional.empty() : storedContent(file.sha256(), size));
+        if (pending.stored.isEmpty()) {
+            write(pending);
+        }
+        return pending;
+    }
+
+    /** Writes the file's content to a new blob and seals it (durable, hash checked); not visible yet. */
+    private void write(Pending pending) throws DiskException {
+        try {
+            pending.writer = blobs.begin();
+            ByteBuffer bytes = ByteBuffer.wrap(pending.file.content());
             while (bytes.hasRemaining()) {
-                out.write(bytes);
+                pending.writer.write(bytes);
             }
-            return new StoredSmall(upload.commit(Optional.of(sha256)), false);
+            pending.writer.seal(Optional.of(pending.file.sha256()));
+        } catch (IOException e) {
+            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot store " + pending.file.path() + ": "
+                    + e.getMessage(), e);
         }
+    }
+
+    /** Under the blob lock: the new blobs made visible, the stored ones checked, all files added in one transaction. */
+    private void publishSmall(List<Pending> pending, List<StoredSmall> results) throws DiskException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<BlobId> orphans = new ArrayList<>();
+        List<MetadataStore.Added> added;
+        try (BlobLock.Held held = blobLock.lock()) {
+            for (Pending p : pending) {
+                if (p.stored.isPresent() && !blobs.exists(p.stored.get())) {
+                    write(p); // deleted in between: the bytes are here, so store them after all
+                }
+                p.blob = p.writer != null ? p.writer.commit(Optional.of(p.file.sha256())) : p.stored.orElseThrow();
+            }
+            added = metadata.addFiles(pending.stream()
+                    .map(p -> new MetadataStore.NewFile(p.directory, p.file.path().name(), p.blob)).toList());
+        } catch (MetadataException e) {
+            orphans.addAll(pending.stream().filter(p -> p.writer != null && p.blob != null).map(p -> p.blob).toList());
+            deleteOrphans(orphans);
+            throw DiskException.of(e);
+        } catch (IOException e) {
+            orphans.addAll(pending.stream().filter(p -> p.writer != null && p.blob != null).map(p -> p.blob).toList());
+            deleteOrphans(orphans);
+            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot store files: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            MetadataStore.Added outcome = added.get(i);
+            if (outcome.change().isPresent()) {
+                orphans.addAll(outcome.change().get().orphanedBlobs());
+                results.set(p.index, new StoredSmall(Optional.of(outcome.change().get().value()),
+                        p.writer == null, Optional.empty()));
+            } else {
+                if (p.writer != null) {
+                    orphans.add(p.blob); // stored for nothing, unless another file has the same content
+                }
+                results.set(p.index, StoredSmall.refused(about(p.file.path(), outcome.refusal().orElseThrow())));
+            }
+        }
+        deleteOrphans(orphans);
     }
 
     private void checkQuota(User user, DiskPath path, long size, long replaced) throws DiskException {

@@ -262,36 +262,65 @@ public final class JdbcMetadataStore implements MetadataStore {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(blob, "blob");
+        return write(connection -> addFileIn(connection, lockOwner(connection, directory.ownerId()), directory, name,
+                blob));
+    }
+
+    @Override
+    public List<Added> addFiles(List<NewFile> files) throws MetadataException {
+        Objects.requireNonNull(files, "files");
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        long ownerId = files.getFirst().directory().ownerId();
+        if (files.stream().anyMatch(file -> file.directory().ownerId() != ownerId)) {
+            throw new IllegalArgumentException("addFiles takes the files of one owner");
+        }
         return write(connection -> {
-            Optional<Owner> owner = lockOwner(connection, directory.ownerId());
-            Node parent = directory(connection, directory);
-            Optional<Node> existing = child(connection, parent, name);
-            if (existing.isPresent() && existing.get().isDirectory()) {
-                throw new MetadataException(Reason.IS_A_DIRECTORY, name + " is a directory");
+            Optional<Owner> owner = lockOwner(connection, ownerId);
+            List<Added> added = new ArrayList<>(files.size());
+            for (NewFile file : files) {
+                try {
+                    added.add(new Added(Optional.of(addFileIn(connection, owner, file.directory(), file.name(),
+                            file.blob())), Optional.empty()));
+                } catch (MetadataException e) {
+                    added.add(new Added(Optional.empty(), Optional.of(e))); // refused before it wrote anything
+                }
             }
-            List<String> counted = new ArrayList<>(List.of(blob.sha256()));
-            existing.flatMap(Node::blob).ifPresent(old -> counted.add(old.sha256()));
-            lockBlobs(connection, counted);
-            checkQuota(connection, owner.orElseThrow(JdbcMetadataStore::noSuchUser), blob.size(),
-                    existing.map(Node::size).orElse(0L));
-            retain(connection, blob);
-            if (existing.isEmpty()) {
-                return new Change<>(insertNode(connection, parent, name, Node.Kind.FILE, blob.size(), blob), List.of());
-            }
-            Node old = existing.get();
-            long now = now();
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE nodes SET size = ?, blob_sha256 = ?, modified_at = ? WHERE id = ?")) {
-                update.setLong(1, blob.size());
-                update.setString(2, blob.sha256());
-                update.setLong(3, now);
-                update.setLong(4, old.id());
-                update.executeUpdate();
-            }
-            touch(connection, parent.id(), now);
-            List<BlobId> orphans = release(connection, Map.of(old.blob().orElseThrow().sha256(), 1L));
-            return new Change<>(node(connection, old.id(), old.ownerId()).orElseThrow(), orphans);
+            return added;
         });
+    }
+
+    /** The body of {@link #addFile}, inside a transaction that holds the owner's row. */
+    private Change<Node> addFileIn(Connection connection, Optional<Owner> owner, Node directory, Name name,
+            BlobId blob) throws SQLException, MetadataException {
+        Node parent = directory(connection, directory);
+        Optional<Node> existing = child(connection, parent, name);
+        if (existing.isPresent() && existing.get().isDirectory()) {
+            throw new MetadataException(Reason.IS_A_DIRECTORY, name + " is a directory");
+        }
+        List<String> counted = new ArrayList<>(List.of(blob.sha256()));
+        existing.flatMap(Node::blob).ifPresent(old -> counted.add(old.sha256()));
+        lockBlobs(connection, counted);
+        checkQuota(connection, owner.orElseThrow(JdbcMetadataStore::noSuchUser), blob.size(),
+                existing.map(Node::size).orElse(0L));
+        retain(connection, blob);
+        if (existing.isEmpty()) {
+            return new Change<>(insertNode(connection, parent, name, Node.Kind.FILE, blob.size(), blob), List.of());
+        }
+        Node old = existing.get();
+        long now = now();
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE nodes SET size = ?, blob_sha256 = ?, modified_at = ? WHERE id = ?")) {
+            update.setLong(1, blob.size());
+            update.setString(2, blob.sha256());
+            update.setLong(3, now);
+            update.setLong(4, old.id());
+            update.executeUpdate();
+        }
+        touch(connection, parent.id(), now);
+        List<BlobId> orphans = release(connection, Map.of(old.blob().orElseThrow().sha256(), 1L));
+        return new Change<>(node(connection, old.id(), old.ownerId()).orElseThrow(), orphans);
     }
 
     @Override

@@ -66,6 +66,21 @@ public interface MetadataStore extends AutoCloseable {
      */
     Change<Node> addFile(Node directory, Name name, BlobId blob) throws MetadataException;
 
+    /** One file of {@link #addFiles}. */
+    record NewFile(Node directory, Name name, BlobId blob) {
+    }
+
+    /** What became of one file of {@link #addFiles}: added (with what it orphaned), or refused. */
+    record Added(Optional<Change<Node>> change, Optional<MetadataException> refusal) {
+    }
+
+    /**
+     * {@link #addFile} for many files of one owner in one transaction (one commit, one sync, for a batch of small
+     * uploads): each is added or refused on its own (a name that is a directory, the quota), in order, so one refusal
+     * does not stop the others. A database failure fails them all (thrown).
+     */
+    List<Added> addFiles(List<NewFile> files) throws MetadataException;
+
     /** Moves (and renames) {@code source} into {@code targetDirectory}; a directory cannot go into itself. */
     Node move(Node source, Node targetDirectory, Name newName) throws MetadataException;
 

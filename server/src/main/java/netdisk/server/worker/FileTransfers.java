@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 import netdisk.protocol.ContentProof;
@@ -166,28 +169,60 @@ final class FileTransfers {
         return new Stored(upload(requestId, user, path, put.size(), Optional.of(put.sha256()), io, who), false);
     }
 
+    /** One {@link PutInline} of a batch: its request id and path, and what became of it. */
+    record InlineOutcome(int requestId, String path, long bytes, Optional<Disk.StoredSmall> stored,
+                         Optional<DiskException> refusal) {
+    }
+
     /**
-     * A {@link PutInline}: a small file with its content in the frame. Answered {@link PutStored} ({@code instant}
-     * when the content was stored already); nothing to read after it, so a client may pipeline these.
-     *
-     * @throws DiskException refused, nothing stored (the session answers it)
+     * {@link PutInline} requests, the one being served and those pipelined behind it that have arrived: stored
+     * together ({@link Disk#storeSmall}, one metadata commit) and answered in order, each with {@link PutStored}
+     * ({@code instant} when its content was stored already) or its refusal. Nothing is read after them.
      */
-    Stored putInline(int requestId, User user, DiskPath path, PutInline put, SessionIo io, String who)
-            throws DiskException, IOException {
-        if (!BlobId.isSha256Hex(put.sha256())) {
-            throw new DiskException(ErrorCode.TRANSFER_FAILED,
-                    "not a SHA-256 (64 lower-case hex digits): " + DiskPath.quoted(put.sha256()));
+    List<InlineOutcome> putInline(List<Frame> requests, User user, SessionIo io, String who) throws IOException {
+        List<InlineOutcome> outcomes = new ArrayList<>(Collections.nCopies(requests.size(), null));
+        List<Disk.SmallFile> files = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            PutInline put = (PutInline) requests.get(i).message();
+            try {
+                if (!BlobId.isSha256Hex(put.sha256())) {
+                    throw new DiskException(ErrorCode.TRANSFER_FAILED,
+                            "not a SHA-256 (64 lower-case hex digits): " + DiskPath.quoted(put.sha256()));
+                }
+                DiskPath path = DiskPath.parse(put.path());
+                files.add(new Disk.SmallFile(path, put.sha256(), put.content()));
+                positions.add(i);
+            } catch (DiskException e) {
+                outcomes.set(i, new InlineOutcome(requests.get(i).requestId(), put.path(), put.content().length,
+                        Optional.empty(), Optional.of(e)));
+            }
         }
-        Disk.StoredSmall stored;
+        List<Disk.StoredSmall> stored;
         try {
-            stored = disk.storeSmall(user, path, put.sha256(), put.content());
-        } catch (IOException e) {
-            throw storageError(path, e);
+            stored = files.isEmpty() ? List.of() : disk.storeSmall(user, files);
+        } catch (DiskException e) {
+            stored = Collections.nCopies(files.size(), Disk.StoredSmall.refused(e));
         }
-        io.reply(requestId, new PutStored(put.content().length, put.sha256(), stored.instant()));
-        log.debug("{} {} inline upload of {}: {} bytes{}", identity, who, path, put.content().length,
-                stored.instant() ? ", content already stored" : "");
-        return new Stored(stored.node(), stored.instant());
+        for (int k = 0; k < files.size(); k++) {
+            int i = positions.get(k);
+            Disk.StoredSmall result = stored.get(k);
+            outcomes.set(i, new InlineOutcome(requests.get(i).requestId(), files.get(k).path().toString(),
+                    files.get(k).content().length, result.refusal().isEmpty() ? Optional.of(result) : Optional.empty(),
+                    result.refusal()));
+        }
+        for (int i = 0; i < outcomes.size(); i++) {
+            InlineOutcome outcome = outcomes.get(i);
+            if (outcome.refusal().isPresent()) {
+                DiskException e = outcome.refusal().get();
+                io.reply(outcome.requestId(), ErrorReply.of(e.code(), e.getMessage()));
+            } else {
+                io.reply(outcome.requestId(), new PutStored(outcome.bytes(),
+                        ((PutInline) requests.get(i).message()).sha256(), outcome.stored().orElseThrow().instant()));
+            }
+        }
+        log.debug("{} {} {} inline uploads", identity, who, requests.size());
+        return outcomes;
     }
 
     /** What a {@link #putFile} stored. */

@@ -25,6 +25,7 @@ import netdisk.protocol.Login;
 import netdisk.protocol.LoginOk;
 import netdisk.protocol.Logout;
 import netdisk.protocol.Message;
+import netdisk.protocol.MessageType;
 import netdisk.protocol.MkdirRequest;
 import netdisk.protocol.MoveRequest;
 import netdisk.protocol.Ping;
@@ -61,6 +62,8 @@ final class RequestHandler {
 
     /** Entries per {@link Listing} frame: at most ~340 bytes each, so a frame stays far below the 1 MiB limit. */
     static final int ENTRIES_PER_FRAME = 1000;
+    /** Pipelined small uploads stored together, at most: one metadata commit for them all. */
+    static final int INLINE_BATCH = 64;
 
     private final WorkerIdentity identity;
     private final Services services;
@@ -193,10 +196,7 @@ final class RequestHandler {
                     services.transfers().upload(id, user, path, put.size(), Optional.empty(), io, who);
                     return Map.of("bytes", String.valueOf(put.size()));
                 });
-                case PutInline put -> transfer(id, operation, put.path(), io, path -> Map.of(
-                        "bytes", String.valueOf(put.content().length),
-                        "instant", String.valueOf(services.transfers().putInline(id, user, path, put, io, who)
-                                .instant())));
+                case PutInline put -> putInline(new Frame(id, put), io, who);
                 case TicketRequest _ -> {
                     TransferTickets.Issued issued = services.accounts().ticket(user);
                     if (transferOnly) {
@@ -219,6 +219,20 @@ final class RequestHandler {
             }
         } catch (DiskException e) {
             refused(id, operation, paths, e, io);
+        }
+    }
+
+    /**
+     * A {@link PutInline} and those pipelined right behind it that have arrived: stored together, answered in order,
+     * one audit line each.
+     */
+    private void putInline(Frame first, SessionIo io, String who) throws IOException {
+        List<Frame> batch = new ArrayList<>(List.of(first));
+        batch.addAll(io.pipelined(MessageType.PUT_INLINE, INLINE_BATCH - 1));
+        for (FileTransfers.InlineOutcome outcome : services.transfers().putInline(batch, user, io, who)) {
+            audit("put", List.of(outcome.path()), outcome.refusal().map(e -> e.code().name()).orElse(AuditEvent.OK),
+                    outcome.refusal().isPresent() ? Map.of() : Map.of("bytes", String.valueOf(outcome.bytes()),
+                            "instant", String.valueOf(outcome.stored().orElseThrow().instant())));
         }
     }
 

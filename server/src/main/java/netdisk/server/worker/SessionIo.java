@@ -2,14 +2,42 @@ package netdisk.server.worker;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 
 import netdisk.protocol.Frame;
 import netdisk.protocol.FrameReader;
 import netdisk.protocol.FrameWriter;
 import netdisk.protocol.Message;
+import netdisk.protocol.MessageType;
 
 /** A session's connection as request handlers see it: frames both ways, and the raw channel for file content. */
 record SessionIo(SocketChannel channel, FrameReader reader, FrameWriter writer) {
+
+    /** Room for the pipelined requests a client may send ahead: a megabyte, the largest frame. */
+    private static final int PIPELINE_BUFFER = 1 << 20;
+
+    /**
+     * Requests of {@code type} (at most {@code max}) that the client sent right behind the one being served and that
+     * have arrived already: whatever the socket holds is read without waiting. Only while part of a next frame is
+     * buffered, so that a session between requests never reads here (its idle tracking stays true).
+     */
+    List<Frame> pipelined(MessageType type, int max) throws IOException {
+        if (reader.buffered() > 0) {
+            channel.configureBlocking(false);
+            try {
+                reader.readAvailable(PIPELINE_BUFFER);
+            } finally {
+                channel.configureBlocking(true);
+            }
+        }
+        List<Frame> frames = new ArrayList<>();
+        Frame next;
+        while (frames.size() < max && (next = reader.nextBuffered(type)) != null) {
+            frames.add(next);
+        }
+        return frames;
+    }
 
     void reply(int requestId, Message message) throws IOException {
         writer.write(new Frame(requestId, message));

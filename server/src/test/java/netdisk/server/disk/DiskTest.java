@@ -280,6 +280,60 @@ class DiskTest {
         assertThat(disk.list(bob, DiskPath.ROOT)).isEmpty();
     }
 
+    @Test
+    void smallFilesAreStoredTogetherEachStoredOrRefusedOnItsOwn() throws Exception {
+        disk.mkdir(alice, path("/docs"), false);
+        put(bob, "/known.txt", "stored before");
+        disk.mkdir(alice, path("/docs/dir-in-the-way"), false);
+        List<Disk.SmallFile> files = List.of(
+                small("/docs/a.txt", "first"),
+                small("/docs/known.txt", "stored before"),
+                new Disk.SmallFile(path("/docs/lie.txt"), sha256("something else"), bytes("what was sent")),
+                small("/missing/b.txt", "no such directory"),
+                small("/docs/dir-in-the-way", "a directory is there"),
+                small("/docs/empty.txt", ""),
+                small("/docs/a-again.txt", "first"),
+                small("/", "the root"));
+
+        List<Disk.StoredSmall> stored = disk.storeSmall(alice, files);
+
+        assertThat(stored).extracting(r -> r.refusal().map(e -> e.code().name()).orElse(r.instant() ? "instant"
+                : "stored")).containsExactly("stored", "instant", "TRANSFER_FAILED", "NOT_FOUND", "IS_A_DIRECTORY",
+                "stored", "stored", "IS_A_DIRECTORY");
+        assertThat(read(alice, "/docs/a.txt")).isEqualTo("first");
+        assertThat(read(alice, "/docs/a-again.txt")).isEqualTo("first");
+        assertThat(read(alice, "/docs/known.txt")).isEqualTo("stored before");
+        assertThat(read(alice, "/docs/empty.txt")).isEmpty();
+        assertThat(names(alice, "/docs")).containsExactly("a-again.txt", "a.txt", "dir-in-the-way", "empty.txt",
+                "known.txt");
+        assertThat(blobFiles()).as("first, stored before, the empty file, no orphan").hasSize(3);
+        assertThat(blobs.temporaryFileCount()).isZero();
+    }
+
+    @Test
+    void aQuotaRefusesOnlyTheFilesPastIt() throws Exception {
+        User tight = metadata.createUser(Name.of("tight"), "hash", OptionalLong.of(10));
+        List<Disk.StoredSmall> stored = disk.storeSmall(tight, List.of(small("/a", "123456"), small("/b", "123456"),
+                small("/c", "1234")));
+
+        assertThat(stored).extracting(r -> r.refusal().map(e -> e.code().name()).orElse("stored"))
+                .containsExactly("stored", "QUOTA_EXCEEDED", "stored");
+        assertThat(names(tight, "/")).containsExactly("a", "c");
+        assertThat(blobFiles()).as("b's blob went with its refusal").hasSize(2);
+    }
+
+    private static Disk.SmallFile small(String wire, String content) throws DiskException {
+        return new Disk.SmallFile(path(wire), sha256(content), bytes(content));
+    }
+
+    private static byte[] bytes(String content) {
+        return content.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String sha256(String content) {
+        return netdisk.protocol.Sha256.hex(netdisk.protocol.Sha256.newDigest().digest(bytes(content)));
+    }
+
     private static DiskPath path(String wire) throws DiskException {
         return DiskPath.parse(wire);
     }
