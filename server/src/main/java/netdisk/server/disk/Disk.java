@@ -1,10 +1,13 @@
 package netdisk.server.disk;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +17,7 @@ import java.util.OptionalLong;
 import netdisk.protocol.Entry;
 import netdisk.protocol.EntryReply;
 import netdisk.protocol.ErrorCode;
+import netdisk.protocol.Sha256;
 import netdisk.protocol.UsageReply;
 import netdisk.server.ByteSizes;
 import netdisk.server.storage.BlobHashMismatchException;
@@ -43,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class Disk implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Disk.class);
+    private static final int PREFIX_BUFFER = 1 << 20;
 
     private final MetadataStore metadata;
     private final BlobStore blobs;
@@ -152,6 +157,27 @@ public final class Disk implements AutoCloseable {
 
     /** A file to send: its node and an open channel on its blob, which the caller closes. */
     public record Download(Node node, FileChannel content) {
+
+        /**
+         * The SHA-256 of the content's first {@code length} bytes, read by position, in lower-case hex: what a client
+         * resuming a download must hold ({@code GetFrom}).
+         *
+         * @throws IOException if the blob cannot be read or ends before {@code length} bytes
+         */
+        public String prefixSha256(long length) throws IOException {
+            MessageDigest digest = Sha256.newDigest();
+            ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.clamp(length, 1, PREFIX_BUFFER));
+            for (long position = 0; position < length; ) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
+                int n = content.read(buffer, position);
+                if (n < 0) {
+                    throw new EOFException("the content ends at byte " + position + ", before " + length);
+                }
+                digest.update(buffer.flip());
+                position += n;
+            }
+            return Sha256.hex(digest.digest());
+        }
     }
 
     public Download openForDownload(User user, DiskPath path) throws DiskException {

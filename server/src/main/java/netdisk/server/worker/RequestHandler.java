@@ -17,6 +17,7 @@ import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.Frame;
 import netdisk.protocol.GetFile;
+import netdisk.protocol.GetFrom;
 import netdisk.protocol.GetRequest;
 import netdisk.protocol.Hello;
 import netdisk.protocol.ListRequest;
@@ -156,6 +157,10 @@ final class RequestHandler {
                         services.transfers().download(id, user, path, get.offset(), false, io, who))));
                 case GetFile get -> transfer(id, operation, get.path(), io, path -> Map.of("bytes", String.valueOf(
                         services.transfers().download(id, user, path, get.offset(), true, io, who))));
+                case GetFrom get -> transfer(id, operation, get.path(), io, path -> {
+                    FileTransfers.Resumed sent = services.transfers().downloadFrom(id, user, path, get, io, who);
+                    return Map.of("bytes", String.valueOf(sent.bytes()), "offset", String.valueOf(sent.offset()));
+                });
                 case PutRequest put -> transfer(id, operation, put.path(), io, path -> {
                     services.transfers().upload(id, user, path, put.size(), Optional.empty(), io, who);
                     return Map.of("bytes", String.valueOf(put.size()));
@@ -259,7 +264,7 @@ final class RequestHandler {
             case MoveRequest _ -> "mv";
             case CopyRequest _ -> "cp";
             case UsageRequest _ -> "df";
-            case GetRequest _, GetFile _ -> "get";
+            case GetRequest _, GetFile _, GetFrom _ -> "get";
             case PutRequest _, PutFile _ -> "put";
             case Logout _ -> "logout";
             default -> message.type().name().toLowerCase(Locale.ROOT);
