@@ -4,23 +4,19 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import netdisk.client.NetdiskClient;
 import netdisk.client.RemotePath;
+import netdisk.client.ResumableDownload;
 import netdisk.client.ServerRefusedException;
 import netdisk.client.progress.Units;
 import netdisk.protocol.Entry;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
-import netdisk.protocol.FileInfo;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,11 +24,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code get [-r] REMOTE [LOCAL]}: downloads into a temporary file beside its target and renames it into place only
- * when complete and verified (its SHA-256 is the one the server announced), so that a failed, cancelled or damaged
- * download never leaves a file that looks whole. LOCAL may be a directory (the remote name is kept), {@code -} for
- * stdout, or a device such as {@code /dev/null} (written directly: a mismatch can then only be reported, by the exit
- * code). With {@code -r}, a remote directory comes down as a local one, file by file the same way.
+ * {@code get [-r] [--[no-]resume] REMOTE [LOCAL]}: downloads into a partial file beside its target and renames it into
+ * place only when complete and verified (its SHA-256 is the one the server announced), so that a failed, cancelled or
+ * damaged download never leaves a file that looks whole; an interrupted one leaves its partial file, which the next
+ * {@code get} of the same target resumes from ({@link ResumableDownload}). LOCAL may be a directory (the remote name
+ * is kept), {@code -} for stdout, or a device such as {@code /dev/null} (written directly, never resumed: a mismatch
+ * can then only be reported, by the exit code). With {@code -r}, a remote directory comes down as a local one, file by
+ * file the same way.
  */
 @Command(name = "get", mixinStandardHelpOptions = true,
         description = "Downloads REMOTE into LOCAL (default: its name, in the local working directory).")
@@ -47,6 +45,11 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar, no summary.")
     boolean quiet;
 
+    @Option(names = "--resume", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Resume from what an interrupted download into the same target left (default);"
+                    + " --no-resume starts over.")
+    boolean resume;
+
     @Parameters(index = "0", paramLabel = "REMOTE", description = "Remote file (or, with -r, directory).")
     String source;
 
@@ -57,6 +60,7 @@ final class GetCommand implements Callable<Integer> {
     private final Remote remote;
     private long files;
     private long bytes;
+    private long resumedBytes;
 
     GetCommand(Remote remote) {
         this.remote = remote;
@@ -66,6 +70,7 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         files = 0;
         bytes = 0;
+        resumedBytes = 0;
         String path = remote.resolve(source);
         NetdiskClient client = remote.client();
         if ("-".equals(local)) {
@@ -80,7 +85,8 @@ final class GetCommand implements Callable<Integer> {
         if (recursive && client.stat(path).entry().isDirectory()) {
             Path target = directoryTarget(name);
             downloadTree(path, target);
-            summary(path, target, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes));
+            summary(path, target, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes)
+                    + (resumedBytes > 0 ? ", " + Units.bytes(resumedBytes) + " of it resumed" : ""));
             return ExitCodes.OK;
         }
         if (name.isEmpty()) {
@@ -96,7 +102,8 @@ final class GetCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         download(path, target);
-        summary(path, target, Units.bytes(bytes));
+        summary(path, target, Units.bytes(bytes) + (resumedBytes > 0 ? ", resumed from "
+                + Units.bytes(resumedBytes) : ""));
         return ExitCodes.OK;
     }
 
@@ -140,30 +147,19 @@ final class GetCommand implements Callable<Integer> {
     }
 
     private void download(String path, Path target) throws IOException {
-        Path directory = target.toAbsolutePath().getParent();
-        Path partial = directory.resolve("." + target.getFileName() + ".netdisk-part-" + UUID.randomUUID());
-        FileChannel out;
-        try {
-            out = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            throw new LocalFileException("no such directory: " + directory, e);
-        } catch (AccessDeniedException e) {
-            throw new LocalFileException("cannot write in " + directory + ": permission denied", e);
-        } catch (IOException e) {
-            throw new LocalFileException("cannot create " + partial + ": " + e.getMessage(), e);
-        }
-        boolean complete = false;
-        try (out; var progress = progress()) {
-            FileInfo info = remote.client().getFile(path, out, progress); // a mismatch throws: the partial file goes
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            complete = true;
+        var download = ResumableDownload.into(target).resume(resume).hashing(hashed -> remote.checkCancelled());
+        try (var progress = progress()) {
+            ResumableDownload.Result result = download.download(remote.client(), path, progress);
             progress.finish();
             files++;
-            bytes += info.size();
-        } finally {
-            if (!complete) {
-                Files.deleteIfExists(partial);
+            bytes += result.size();
+            resumedBytes += result.resumedFrom();
+        } catch (IOException e) {
+            if (remote.cancelled() && Files.exists(download.partial())) {
+                throw new CancelledException("cancelled; what came is kept in " + download.partial()
+                        + ": get it again to resume");
             }
+            throw e;
         }
     }
 
