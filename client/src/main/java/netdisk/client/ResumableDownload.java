@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.Objects;
 
+import netdisk.protocol.ErrorCode;
 import netdisk.protocol.FileInfo;
 import netdisk.protocol.FilePart;
 
@@ -151,15 +152,24 @@ public final class ResumableDownload {
         }
     }
 
+    /** A server of 1.3 or later: from where the partial file ends, if it is a prefix of the file. */
     private Result resumed(NetdiskClient client, String remotePath, FileChannel out, TransferListener listener)
             throws IOException {
         long length = out.size();
         MessageDigest prefix = length == 0 ? ContentHash.newDigest() : ContentHash.digestOf(out, length, hashing);
-        FilePart part = client.getFileFrom(remotePath, out, prefix, listener);
+        FilePart part;
+        try {
+            part = client.getFileFrom(remotePath, out, prefix, listener);
+        } catch (ServerRefusedException e) {
+            if (e.code().filter(code -> code == ErrorCode.UNSUPPORTED).isPresent()) {
+                return whole(client, remotePath, out, listener); // says 1.3, yet does not know GetFrom
+            }
+            throw e;
+        }
         return new Result(part.name(), part.size(), part.sha256(), part.offset());
     }
 
-    /** A server before 1.3: the whole file, over whatever the partial file held. */
+    /** A server before 1.3 (or one refusing GetFrom): the whole file, over whatever the partial file held. */
     private static Result whole(NetdiskClient client, String remotePath, FileChannel out, TransferListener listener)
             throws IOException {
         out.truncate(0);

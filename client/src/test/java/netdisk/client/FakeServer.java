@@ -105,6 +105,7 @@ public final class FakeServer implements AutoCloseable {
     private volatile boolean damageDownloads;
     private volatile boolean damageUploads;
     private volatile boolean resumesNothing;
+    private volatile boolean refusesGetFrom;
     private volatile boolean wrongPrefixHashes;
     private volatile long cutDownloadsAt = -1;
     private final List<Long> resumedFrom = new CopyOnWriteArrayList<>();
@@ -178,6 +179,12 @@ public final class FakeServer implements AutoCloseable {
     /** Flips a bit of the first byte of every download's content sent (not of what the FileInfo announces). */
     public FakeServer damageDownloads(boolean damage) {
         damageDownloads = damage;
+        return this;
+    }
+
+    /** Answers GetFrom UNSUPPORTED whatever minor version it announces. */
+    public FakeServer refusesGetFrom(boolean refuses) {
+        refusesGetFrom = refuses;
         return this;
     }
 
@@ -333,7 +340,7 @@ public final class FakeServer implements AutoCloseable {
                         case PutRequest put -> put(id, put);
                         case GetFile get when minor >= 2 -> get(id, get.path(), true);
                         case PutFile put when minor >= 2 -> putFile(id, put);
-                        case GetFrom get when minor >= 3 -> getFrom(id, get);
+                        case GetFrom get when minor >= 3 && !refusesGetFrom -> getFrom(id, get);
                         default -> {
                             synchronized (trees) {
                                 handleTree(id, message, trees.get(user));

@@ -312,6 +312,16 @@ class ResumableDownloadTest {
     }
 
     @Test
+    void aServerThatSaysOnePointThreeButRefusesGetFromSendsTheWholeFile() throws Exception {
+        server.refusesGetFrom(true);
+        Files.write(partial(), Arrays.copyOf(content, CUT));
+        var heard = new Heard();
+        assertThat(download(ResumableDownload.into(target()), heard).resumedFrom()).isZero();
+        assertThat(heard.moved).hasValue(SIZE);
+        assertDownloaded();
+    }
+
+    @Test
     void aMissingDirectoryIsALocalProblem() {
         var nowhere = ResumableDownload.into(local.resolve("no/such/dir/f.bin"));
         assertThatThrownBy(() -> download(nowhere, TransferListener.NONE))
