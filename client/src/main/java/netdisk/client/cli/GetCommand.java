@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 
+import netdisk.client.ContentHash;
 import netdisk.client.NetdiskClient;
 import netdisk.client.RemotePath;
 import netdisk.client.ResumableDownload;
 import netdisk.client.ServerRefusedException;
+import netdisk.client.progress.ProgressBar;
 import netdisk.client.progress.Units;
 import netdisk.protocol.Entry;
 import netdisk.protocol.ErrorCode;
@@ -35,6 +37,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "get", mixinStandardHelpOptions = true,
         description = "Downloads REMOTE into LOCAL (default: its name, in the local working directory).")
 final class GetCommand implements Callable<Integer> {
+
+    /** From this size on, hashing a partial file takes long enough (tens of ms and up) to deserve a bar. */
+    private static final long HASHING_SHOWN_FROM = 64L << 20;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -147,9 +152,9 @@ final class GetCommand implements Callable<Integer> {
     }
 
     private void download(String path, Path target) throws IOException {
-        var download = ResumableDownload.into(target).resume(resume).hashing(hashed -> remote.checkCancelled());
-        try (var progress = progress()) {
-            ResumableDownload.Result result = download.download(remote.client(), path, progress);
+        var download = ResumableDownload.into(target).resume(resume);
+        try (var progress = progress(); var hashing = new PartialHashing(download.partial())) {
+            ResumableDownload.Result result = download.hashing(hashing).download(remote.client(), path, progress);
             progress.finish();
             files++;
             bytes += result.size();
@@ -160,6 +165,48 @@ final class GetCommand implements Callable<Integer> {
                         + ": get it again to resume");
             }
             throw e;
+        }
+    }
+
+    /**
+     * Hashing a partial file before it is resumed: Ctrl-C in the shell stops it, and from 64 MiB on (as for put) a bar
+     * shows it, which the transfer's bar then replaces.
+     */
+    private final class PartialHashing implements ContentHash.Progress, AutoCloseable {
+
+        private final Path partial;
+        private ProgressBar bar;
+        private long left = -1;
+
+        PartialHashing(Path partial) {
+            this.partial = partial;
+        }
+
+        @Override
+        public void hashed(long bytes) throws IOException {
+            remote.checkCancelled();
+            if (left < 0) {
+                left = Files.size(partial); // locked by this download: it cannot change under the hashing
+                if (left >= HASHING_SHOWN_FROM) {
+                    bar = ProgressBar.create("hash " + partial.getFileName(), left, 0, ProgressBar.styleFor(quiet),
+                            spec.commandLine().getErr());
+                }
+            }
+            left -= bytes;
+            if (bar != null) {
+                bar.advance(bytes);
+                if (left <= 0) {
+                    bar.clear();
+                    bar = null;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
         }
     }
 
