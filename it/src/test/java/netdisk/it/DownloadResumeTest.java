@@ -60,19 +60,15 @@ class DownloadResumeTest {
         source = Sha256.randomFile(local.resolve("source.bin"), SIZE, SEED);
         sourceSha256 = Sha256.of(source);
         server = ServerProcess.start(data, "process", "--workers", "2");
-        upload(server);
+        try (var client = Clients.login(server, USER)) {
+            Clients.putFile(client, source, "/big.bin");
+        }
     }
 
     @AfterAll
     void stop() {
         if (server != null) {
             server.close();
-        }
-    }
-
-    private void upload(ServerProcess to) throws IOException {
-        try (var client = Clients.login(to, USER)) {
-            Clients.putFile(client, source, "/big.bin");
         }
     }
 
@@ -197,30 +193,23 @@ class DownloadResumeTest {
     }
 
     @Test
-    void aServerKilledAndRestartedOnTheSameDataResumesTheDownload(@TempDir Path otherData) throws Exception {
-        TestUsers.add(otherData, USER);
-        ServerProcess doomed = ServerProcess.start(otherData, "process", "--workers", "2");
-        try {
-            upload(doomed);
-            Path target = local.resolve("killed-server.bin");
-            long point = pointBetween(0.1, 0.6);
-            Process cli = startGet(doomed, "/big.bin", target.toString());
-            awaitPartial(cli, target, point);
-            ServerProcess.kill("STOP", cli.pid()); // so that the download cannot end while the server is killed
-            doomed.killAll();
-            ServerProcess.kill("CONT", cli.pid());
-            assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as("the client ends by itself").isTrue();
-            String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(cli.exitValue()).as(output).isEqualTo(8);
-            long held = interrupted(target, point);
-            System.out.println("server killed at " + point + " bytes: the partial file holds " + held);
-            doomed.close();
+    void aServerKilledAndRestartedOnTheSameDataResumesTheDownload() throws Exception {
+        Path target = local.resolve("killed-server.bin");
+        long point = pointBetween(0.1, 0.6);
+        Process cli = startGet(server, "/big.bin", target.toString());
+        awaitPartial(cli, target, point);
+        ServerProcess.kill("STOP", cli.pid()); // so that the download cannot end while the server is killed
+        server.killAll();
+        ServerProcess.kill("CONT", cli.pid());
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as("the client ends by itself").isTrue();
+        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cli.exitValue()).as(output).isEqualTo(8);
+        long held = interrupted(target, point);
+        System.out.println("server killed at " + point + " bytes: the partial file holds " + held);
+        server.close();
 
-            doomed = ServerProcess.start(otherData, "process", "--workers", "2");
-            resumesToTheEnd(doomed, target, held);
-        } finally {
-            doomed.close();
-        }
+        server = ServerProcess.start(data, "process", "--workers", "2"); // the other tests go on with this one
+        resumesToTheEnd(server, target, held);
     }
 
     @Test
