@@ -43,9 +43,19 @@ public final class ContentHash {
      * @throws IOException if the file cannot be read, or ends before {@code size} bytes (it shrank)
      */
     public static String of(FileChannel source, long size, Progress progress) throws IOException {
+        return Sha256.hex(digestOf(source, size, progress).digest());
+    }
+
+    /**
+     * A SHA-256 digest fed with bytes 0 to {@code length - 1} of {@code source}, not finished: a resumed download
+     * goes on hashing the rest of the file into it ({@link MessageDigest#clone} it for the hash of the bytes alone).
+     *
+     * @throws IOException if the file cannot be read, or ends before {@code length} bytes (it shrank)
+     */
+    public static MessageDigest digestOf(FileChannel source, long length, Progress progress) throws IOException {
         MessageDigest digest = newDigest();
-        update(digest, source, 0, size, buffer(size), progress);
-        return Sha256.hex(digest.digest());
+        update(digest, source, 0, length, buffer(length), progress);
+        return digest;
     }
 
     /** Whether {@code text} is a SHA-256 as the protocol writes it: 64 lower-case hex digits. */
@@ -85,6 +95,15 @@ public final class ContentHash {
 
     static MessageDigest newDigest() {
         return Sha256.newDigest();
+    }
+
+    /** A copy of {@code digest}'s state: hashing more into one leaves the other as it was. */
+    static MessageDigest copy(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalArgumentException("a " + digest.getAlgorithm() + " digest that cannot be cloned", e);
+        }
     }
 
     static String hex(byte[] digest) {

@@ -25,10 +25,12 @@ import netdisk.protocol.EntryReply;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileHeader;
 import netdisk.protocol.FileInfo;
+import netdisk.protocol.FilePart;
 import netdisk.protocol.Frame;
 import netdisk.protocol.FrameReader;
 import netdisk.protocol.FrameWriter;
 import netdisk.protocol.GetFile;
+import netdisk.protocol.GetFrom;
 import netdisk.protocol.GetRequest;
 import netdisk.protocol.Hello;
 import netdisk.protocol.ListRequest;
@@ -87,6 +89,26 @@ public final class NetdiskClient implements AutoCloseable {
     private static final long BACKGROUND_HASHING_FROM = 4L << 20;
     /** Pipelined requests never have more than this many bytes of frames unanswered: far below any socket buffer. */
     private static final long PIPELINE_BYTES = 4L << 20;
+    private static final int RESUMED_DOWNLOADS_MINOR = 3;
+
+    /** Where content nobody can use goes (the rest of a download that is started over). */
+    private static final WritableByteChannel DISCARD = new WritableByteChannel() {
+        @Override
+        public int write(ByteBuffer source) {
+            int n = source.remaining();
+            source.position(source.limit());
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    };
 
     private final SocketChannel channel;
     private final FrameReader reader;
@@ -377,6 +399,21 @@ public final class NetdiskClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The answer to a transfer request: the server going away before it answers interrupts the transfer (which may
+     * be resumed) like a break in its content does, rather than failing like any request.
+     */
+    private Message transferAnswer(String during) throws IOException {
+        try {
+            return answer(during);
+        } catch (ServerRefusedException | ProtocolException | TransferInterruptedException e) {
+            throw e;
+        } catch (IOException e) {
+            close();
+            throw new TransferInterruptedException(e.getMessage(), e);
+        }
+    }
+
     private IOException silenceOr(IOException e, String during) {
         if (watchdog.fired()) {
             return new TransferInterruptedException("no answer from the server for " + ioTimeout.toSeconds()
@@ -399,7 +436,8 @@ public final class NetdiskClient implements AutoCloseable {
     public synchronized FileInfo getFile(String remotePath, WritableByteChannel sink, TransferListener listener)
             throws IOException {
         requireVerifiedTransfers("download");
-        FileInfo info = expect(request(new GetFile(remotePath, 0)), FileInfo.class, "GetFile");
+        send(new GetFile(remotePath, 0));
+        FileInfo info = expect(transferAnswer("the download of " + remotePath), FileInfo.class, "GetFile");
         if (info.offset() != 0) {
             close(); // the content that follows is not what was asked for
             throw new IOException("the server answered a download from byte 0 with one from byte " + info.offset());
@@ -414,6 +452,83 @@ public final class NetdiskClient implements AutoCloseable {
             throw new IntegrityException(remotePath, info.sha256(), received);
         }
         return info;
+    }
+
+    /**
+     * Downloads {@code remotePath} into {@code partial}, resuming an earlier, interrupted download whose first bytes
+     * {@code partial} holds (protocol 1.3's {@link GetFrom}; empty: from the start). {@code prefix} is a SHA-256 digest
+     * fed with exactly the bytes {@code partial} holds ({@link ContentHash#digestOf}), and is left as it is. The server
+     * compares that prefix's hash with its own file's first bytes and sends the rest if they agree, else the whole
+     * file; the client appends only when the server's own prefix hash, in its {@link FilePart}, is the client's too,
+     * and otherwise empties {@code partial} and takes the whole file. Either way the whole file is verified: the held
+     * bytes through {@code prefix}, the rest hashed as it arrives, compared at the end with the SHA-256 the server
+     * announced. On return {@code partial} holds the file (the caller makes it durable and puts it in place); after a
+     * failure it holds whatever arrived, which an interrupted download leaves as a prefix to resume from.
+     *
+     * @return the server's answer: the file's name, size and SHA-256, and the offset its content came from (0: the
+     *     whole file came)
+     * @throws IntegrityException if the file does not hash to the announced SHA-256 (the session can go on)
+     * @throws ServerRefusedException if the server refuses (no such file, bad path...)
+     * @throws IncompatibleServerException if the server is older than protocol 1.3 ({@link #resumesDownloads})
+     * @throws TransferInterruptedException if the content stops before its end (the session is then closed)
+     */
+    public FilePart getFileFrom(String remotePath, FileChannel partial, MessageDigest prefix, TransferListener listener)
+            throws IOException {
+        if (!resumesDownloads()) {
+            throw new IncompatibleServerException("the server speaks protocol " + welcome.major() + "."
+                    + welcome.minor() + ", and a resumed download needs " + ProtocolVersion.MAJOR + "."
+                    + RESUMED_DOWNLOADS_MINOR + ": download from the start");
+        }
+        long held = partial.size();
+        String heldSha256 = held == 0 ? "" : ContentHash.hex(ContentHash.copy(prefix).digest());
+        send(new GetFrom(remotePath, held, heldSha256));
+        FilePart part = expect(transferAnswer("the download of " + remotePath), FilePart.class, "GetFrom");
+        MessageDigest digest;
+        if (part.offset() == 0) {
+            digest = ContentHash.newDigest();
+        } else if (part.offset() != held) {
+            close(); // the content that follows is not what was asked for
+            throw new IOException("the server answered a download from byte " + held + " with one from byte "
+                    + part.offset());
+        } else if (part.prefixSha256().equals(heldSha256)) {
+            digest = ContentHash.copy(prefix);
+        } else {
+            // the server takes the held bytes for its first ones, yet hashes them otherwise: trust neither, and
+            // start over once the unusable rest has gone by
+            receive(part.name(), part.remaining(), DISCARD, TransferListener.NONE, null);
+            cutTo(partial, 0);
+            return getFileFrom(remotePath, partial, ContentHash.newDigest(), listener);
+        }
+        cutTo(partial, part.offset());
+        listener.started(part.name(), part.size(), part.offset());
+        String received;
+        try (BackgroundDigest background = new BackgroundDigest(digest)) {
+            receive(part.name(), part.remaining(), partial, listener, background::update);
+            received = ContentHash.hex(background.finish());
+        }
+        if (!received.equals(part.sha256())) {
+            throw new IntegrityException(remotePath, part.sha256(), received);
+        }
+        return part;
+    }
+
+    /** Whether the server can resume a download ({@link #getFileFrom}, protocol 1.3); older ones send whole files. */
+    public boolean resumesDownloads() {
+        return welcome.minor() >= RESUMED_DOWNLOADS_MINOR;
+    }
+
+    /**
+     * Cuts {@code partial} to {@code length} bytes and puts its position there, for content that follows on the
+     * connection: if that fails, the stream is out of step, and the session ends.
+     */
+    private void cutTo(FileChannel partial, long length) throws IOException {
+        try {
+            partial.truncate(length);
+            partial.position(length);
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
     }
 
     /**
@@ -505,7 +620,7 @@ public final class NetdiskClient implements AutoCloseable {
         }
         requireVerifiedTransfers("upload");
         int id = send(new PutFile(remotePath, size, sha256));
-        Message answer = answer("the upload of " + remotePath);
+        Message answer = transferAnswer("the upload of " + remotePath);
         if (answer instanceof ProveContent challenge) {
             ContentProof proof;
             try {

@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import netdisk.protocol.ContentProof;
@@ -27,10 +29,12 @@ import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileHeader;
 import netdisk.protocol.FileInfo;
+import netdisk.protocol.FilePart;
 import netdisk.protocol.Frame;
 import netdisk.protocol.FrameReader;
 import netdisk.protocol.FrameWriter;
 import netdisk.protocol.GetFile;
+import netdisk.protocol.GetFrom;
 import netdisk.protocol.GetRequest;
 import netdisk.protocol.Hello;
 import netdisk.protocol.ListRequest;
@@ -61,14 +65,15 @@ import netdisk.protocol.UsageRequest;
 import netdisk.protocol.Welcome;
 
 /**
- * A netdisk server in one test JVM, speaking protocol 1.2 over loopback with an in-memory tree per user, so that
- * the client's commands and shell can be tested end to end before (and independently of) the real server. It
- * follows the protocol's rules as the protocol module documents them: logins, {@code AUTH_REQUIRED}, {@code .} and
- * {@code ..} refused, a put's directory must exist, mv/cp into an existing directory and never over an entry,
- * listings split over several frames ({@link #entriesPerFrame}); a {@link PutFile} is checked against its SHA-256,
- * and content that any user already stores is challenged for a proof ({@link ProveContent}) instead of received.
- * Knobs make it misbehave the ways the client must cope with: damaged content either way, the stored content going
- * away during a proof, an older protocol version.
+ * A netdisk server in one test JVM, speaking protocol 1.2 (and 1.3's resumed downloads, {@link GetFrom}) over
+ * loopback with an in-memory tree per user, so that the client's commands and shell can be tested end to end before
+ * (and independently of) the real server. It follows the protocol's rules as the protocol module documents them:
+ * logins, {@code AUTH_REQUIRED}, {@code .} and {@code ..} refused, a put's directory must exist, mv/cp into an
+ * existing directory and never over an entry, listings split over several frames ({@link #entriesPerFrame}); a
+ * {@link PutFile} is checked against its SHA-256, and content that any user already stores is challenged for a proof
+ * ({@link ProveContent}) instead of received. Knobs make it misbehave the ways the client must cope with: damaged
+ * content either way, the stored content going away during a proof, an older protocol version, downloads cut off,
+ * resumes refused or answered with a wrong prefix hash.
  */
 public final class FakeServer implements AutoCloseable {
 
@@ -103,6 +108,11 @@ public final class FakeServer implements AutoCloseable {
     private volatile boolean contentGoesAwayDuringProofs;
     private volatile boolean damageDownloads;
     private volatile boolean damageUploads;
+    private volatile boolean resumesNothing;
+    private volatile boolean refusesGetFrom;
+    private volatile boolean wrongPrefixHashes;
+    private volatile long cutDownloadsAt = -1;
+    private final List<Long> resumedFrom = new CopyOnWriteArrayList<>();
     private final AtomicInteger contentReceived = new AtomicInteger();
 
     private FakeServer(ServerSocketChannel listener) {
@@ -170,10 +180,39 @@ public final class FakeServer implements AutoCloseable {
         return this;
     }
 
-    /** Flips a bit of the first byte of every download's content (not of what the FileInfo announces). */
+    /** Flips a bit of the first byte of every download's content sent (not of what the FileInfo announces). */
     public FakeServer damageDownloads(boolean damage) {
         damageDownloads = damage;
         return this;
+    }
+
+    /** Answers GetFrom UNSUPPORTED whatever minor version it announces. */
+    public FakeServer refusesGetFrom(boolean refuses) {
+        refusesGetFrom = refuses;
+        return this;
+    }
+
+    /** Answers every GetFrom from byte 0, as for a part that is not a prefix of the file. */
+    public FakeServer resumesNothing(boolean nothing) {
+        resumesNothing = nothing;
+        return this;
+    }
+
+    /** Answers a GetFrom within the file from the offset asked for, with a prefix hash that is not the client's. */
+    public FakeServer wrongPrefixHashes(boolean wrong) {
+        wrongPrefixHashes = wrong;
+        return this;
+    }
+
+    /** Closes the connection when a download's content reaches this byte of the file; -1 (the default): never. */
+    public FakeServer cutDownloadsAt(long position) {
+        cutDownloadsAt = position;
+        return this;
+    }
+
+    /** The offset each GetFrom was answered from, in order. */
+    public List<Long> resumedFrom() {
+        return List.copyOf(resumedFrom);
     }
 
     /** Flips a bit of the first byte of every upload's content as it arrives, before checking it. */
@@ -311,6 +350,7 @@ public final class FakeServer implements AutoCloseable {
                             reply(id, new Ticket(ticket, System.currentTimeMillis() + 300_000));
                         }
                         case PutInline put when minor >= 3 -> putInline(id, put);
+                        case GetFrom get when minor >= 3 && !refusesGetFrom -> getFrom(id, get);
                         default -> {
                             synchronized (trees) {
                                 handleTree(id, message, trees.get(user));
@@ -481,25 +521,63 @@ public final class FakeServer implements AutoCloseable {
 
         private void get(int id, String rawPath, boolean verified) throws IOException, Refusal {
             String path = path(rawPath);
-            Node node;
-            synchronized (trees) {
-                node = existing(trees.get(user), path);
-                if (node.isDirectory()) {
-                    throw new Refusal(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
-                }
-            }
+            Node node = downloadable(path);
             byte[] content = node.content();
             String name = path.substring(path.lastIndexOf('/') + 1);
             reply(id, verified ? new FileInfo(name, content.length, 0, node.sha256())
                     : new FileHeader(name, content.length, 0));
-            if (damageDownloads && content.length > 0) {
-                content = content.clone();
-                content[0] ^= 1;
+            sendContent(content, 0);
+        }
+
+        /** As the protocol says (1.3): the rest if the client's prefix hash is right, else all; unless a knob says. */
+        private void getFrom(int id, GetFrom get) throws IOException, Refusal {
+            String path = path(get.path());
+            Node node = downloadable(path);
+            byte[] content = node.content();
+            long offset = 0;
+            String prefix = "";
+            if (!resumesNothing && get.offset() > 0 && get.offset() <= content.length) {
+                String ours = sha256(Arrays.copyOf(content, (int) get.offset()));
+                if (ours.equals(get.prefixSha256()) || wrongPrefixHashes) {
+                    offset = get.offset();
+                    prefix = wrongPrefixHashes ? sha256(new byte[] {42}) : ours;
+                }
             }
-            for (int from = 0; from < content.length; from += 1 << 16) {
-                ByteBuffer chunk = ByteBuffer.wrap(content, from, Math.min(1 << 16, content.length - from));
+            resumedFrom.add(offset);
+            reply(id, new FilePart(path.substring(path.lastIndexOf('/') + 1), content.length, offset, node.sha256(),
+                    prefix));
+            sendContent(content, (int) offset);
+        }
+
+        private Node downloadable(String path) throws Refusal {
+            synchronized (trees) {
+                Node node = existing(trees.get(user), path);
+                if (node.isDirectory()) {
+                    throw new Refusal(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
+                }
+                return node;
+            }
+        }
+
+        /** Bytes {@code from} to the end of {@code content}, damaged, slowed or cut as the knobs say. */
+        private void sendContent(byte[] content, int from) throws IOException {
+            if (damageDownloads && content.length > from) {
+                content = content.clone();
+                content[from] ^= 1;
+            }
+            long cut = cutDownloadsAt;
+            for (int position = from; position < content.length; position += 1 << 16) {
+                int length = Math.min(1 << 16, content.length - position);
+                if (cut >= 0 && position + length > cut) {
+                    length = (int) Math.max(0, cut - position);
+                }
+                ByteBuffer chunk = ByteBuffer.wrap(content, position, length);
                 while (chunk.hasRemaining()) {
                     channel.write(chunk);
+                }
+                if (cut >= 0 && position + length >= cut) {
+                    channel.close(); // as a server that dies mid-transfer
+                    throw new IOException("cut at byte " + cut);
                 }
                 pause();
             }

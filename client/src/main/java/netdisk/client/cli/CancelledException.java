@@ -8,4 +8,9 @@ final class CancelledException extends IOException {
     CancelledException() {
         super("cancelled");
     }
+
+    /** A cancel that has more to say, such as what it left to resume from. */
+    CancelledException(String message) {
+        super(message);
+    }
 }

@@ -3,6 +3,7 @@ package netdisk.client.cli;
 import netdisk.client.IncompatibleServerException;
 import netdisk.client.IntegrityException;
 import netdisk.client.InvalidRemotePathException;
+import netdisk.client.LocalTargetException;
 import netdisk.client.ServerRefusedException;
 import netdisk.client.ServerUnreachableException;
 import netdisk.client.TransferInterruptedException;
@@ -64,6 +65,7 @@ final class ExitCodes {
             case TransferInterruptedException t -> INTERRUPTED;
             case IntegrityException i -> INTEGRITY;
             case LocalFileException l -> LOCAL_FILE;
+            case LocalTargetException l -> LOCAL_FILE;
             case InvalidRemotePathException p -> REMOTE_PATH;
             case NotLoggedInException n -> NOT_LOGGED_IN;
             case ServerRefusedException refused -> refused.code().map(code -> switch (code) {

@@ -4,28 +4,24 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
+import netdisk.client.ContentHash;
 import netdisk.client.NetdiskClient;
 import netdisk.client.RemotePath;
+import netdisk.client.ResumableDownload;
 import netdisk.client.ServerRefusedException;
 import netdisk.client.TransferConnection;
-import netdisk.client.TransferListener;
 import netdisk.client.progress.ProgressBar;
 import netdisk.client.progress.Units;
 import netdisk.protocol.Entry;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
-import netdisk.protocol.FileInfo;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,15 +29,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code get [-r] REMOTE [LOCAL]}: downloads into a temporary file beside its target and renames it into place only
- * when complete and verified (its SHA-256 is the one the server announced), so that a failed, cancelled or damaged
- * download never leaves a file that looks whole. LOCAL may be a directory (the remote name is kept), {@code -} for
- * stdout, or a device such as {@code /dev/null} (written directly: a mismatch can then only be reported, by the exit
- * code). With {@code -r}, a remote directory comes down as a local one, file by file the same way.
+ * {@code get [-r] [--[no-]resume] REMOTE [LOCAL]}: downloads into a partial file beside its target and renames it into
+ * place only when complete and verified (its SHA-256 is the one the server announced), so that a failed, cancelled or
+ * damaged download never leaves a file that looks whole; an interrupted one leaves its partial file, which the next
+ * {@code get} of the same target resumes from ({@link ResumableDownload}). LOCAL may be a directory (the remote name
+ * is kept), {@code -} for stdout, or a device such as {@code /dev/null} (written directly, never resumed: a mismatch
+ * can then only be reported, by the exit code). With {@code -r}, a remote directory comes down as a local one, file by
+ * file the same way.
  */
 @Command(name = "get", mixinStandardHelpOptions = true,
         description = "Downloads REMOTE into LOCAL (default: its name, in the local working directory).")
 final class GetCommand implements Callable<Integer> {
+
+    /** From this size on, hashing a partial file takes long enough (tens of ms and up) to deserve a bar. */
+    private static final long HASHING_SHOWN_FROM = 64L << 20;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,6 +58,11 @@ final class GetCommand implements Callable<Integer> {
                     + " come pipelined in batches (default: ${DEFAULT-VALUE}).")
     int parallel;
 
+    @Option(names = "--resume", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Resume from what an interrupted download into the same target left (default);"
+                    + " --no-resume starts over.")
+    boolean resume;
+
     @Parameters(index = "0", paramLabel = "REMOTE", description = "Remote file (or, with -r, directory).")
     String source;
 
@@ -67,6 +73,7 @@ final class GetCommand implements Callable<Integer> {
     private final Remote remote;
     private long files;
     private long bytes;
+    private long resumedBytes;
 
     GetCommand(Remote remote) {
         this.remote = remote;
@@ -76,6 +83,7 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         files = 0;
         bytes = 0;
+        resumedBytes = 0;
         if (parallel < 1 || parallel > PutCommand.MAX_PARALLEL) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--parallel must be 1 to " + PutCommand.MAX_PARALLEL + ", got " + parallel);
@@ -95,7 +103,8 @@ final class GetCommand implements Callable<Integer> {
         if (recursive && client.stat(path).entry().isDirectory()) {
             Path target = directoryTarget(name);
             downloadTree(path, target);
-            summary(path, target, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes));
+            summary(path, target, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes)
+                    + (resumedBytes > 0 ? ", " + Units.bytes(resumedBytes) + " of it resumed" : ""));
             return ExitCodes.OK;
         }
         if (name.isEmpty()) {
@@ -111,17 +120,18 @@ final class GetCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         download(path, target);
-        summary(path, target, Units.bytes(bytes));
+        summary(path, target, Units.bytes(bytes) + (resumedBytes > 0 ? ", resumed from "
+                + Units.bytes(resumedBytes) : ""));
         return ExitCodes.OK;
     }
 
     /** What a download does with a transfer connection. */
-    private interface Transfer {
-        FileInfo run(NetdiskClient connection) throws IOException;
+    private interface Transfer<T> {
+        T run(NetdiskClient connection) throws IOException;
     }
 
     /** Runs {@code transfer} on a transfer connection of its own, closed afterwards. */
-    private FileInfo onTransferConnection(Transfer transfer) throws IOException {
+    private <T> T onTransferConnection(Transfer<T> transfer) throws IOException {
         TransferConnection connection = remote.openTransfer();
         try {
             return transfer.run(connection.client());
@@ -161,10 +171,11 @@ final class GetCommand implements Callable<Integer> {
         long total = jobs.stream().mapToLong(TreeDownload.Job::size).sum();
         try (var progress = new CombinedProgress("get", jobs.size(), total, ProgressBar.styleFor(quiet),
                 spec.commandLine().getErr())) {
-            TreeDownload.Result result = new TreeDownload(remote, parallel, progress).run(jobs);
+            TreeDownload.Result result = new TreeDownload(remote, parallel, resume, progress).run(jobs);
             progress.finish();
             files = result.files();
             bytes = result.bytes();
+            resumedBytes = result.resumedBytes();
         }
     }
 
@@ -187,41 +198,61 @@ final class GetCommand implements Callable<Integer> {
     }
 
     private void download(String path, Path target) throws IOException {
-        try (var progress = progress()) {
-            FileInfo info = onTransferConnection(connection -> downloadFile(connection, path, target, progress));
+        var download = ResumableDownload.into(target).resume(resume);
+        try (var progress = progress(); var hashing = new PartialHashing(download.partial())) {
+            ResumableDownload.Result result = onTransferConnection(
+                    connection -> download.hashing(hashing).download(connection, path, progress));
             progress.finish();
             files++;
-            bytes += info.size();
+            bytes += result.size();
+            resumedBytes += result.resumedFrom();
+        } catch (IOException e) {
+            if (remote.cancelled() && Files.exists(download.partial())) {
+                throw new CancelledException("cancelled; what came is kept in " + download.partial()
+                        + ": get it again to resume");
+            }
+            throw e;
         }
     }
 
     /**
-     * Downloads {@code path} into {@code target} through a temporary file beside it, renamed into place once complete
-     * and verified; a failure leaves no file that looks complete.
+     * Hashing a partial file before it is resumed: Ctrl-C in the shell stops it, and from 64 MiB on (as for put) a bar
+     * shows it, which the transfer's bar then replaces.
      */
-    static FileInfo downloadFile(NetdiskClient client, String path, Path target, TransferListener listener)
-            throws IOException {
-        Path directory = target.toAbsolutePath().getParent();
-        Path partial = directory.resolve("." + target.getFileName() + ".netdisk-part-" + UUID.randomUUID());
-        FileChannel out;
-        try {
-            out = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            throw new LocalFileException("no such directory: " + directory, e);
-        } catch (AccessDeniedException e) {
-            throw new LocalFileException("cannot write in " + directory + ": permission denied", e);
-        } catch (IOException e) {
-            throw new LocalFileException("cannot create " + partial + ": " + e.getMessage(), e);
+    private final class PartialHashing implements ContentHash.Progress, AutoCloseable {
+
+        private final Path partial;
+        private ProgressBar bar;
+        private long left = -1;
+
+        PartialHashing(Path partial) {
+            this.partial = partial;
         }
-        boolean complete = false;
-        try (out) {
-            FileInfo info = client.getFile(path, out, listener); // a mismatch throws: the partial file goes
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            complete = true;
-            return info;
-        } finally {
-            if (!complete) {
-                Files.deleteIfExists(partial);
+
+        @Override
+        public void hashed(long bytes) throws IOException {
+            remote.checkCancelled();
+            if (left < 0) {
+                left = Files.size(partial); // locked by this download: it cannot change under the hashing
+                if (left >= HASHING_SHOWN_FROM) {
+                    bar = ProgressBar.create("hash " + partial.getFileName(), left, 0, ProgressBar.styleFor(quiet),
+                            spec.commandLine().getErr());
+                }
+            }
+            left -= bytes;
+            if (bar != null) {
+                bar.advance(bytes);
+                if (left <= 0) {
+                    bar.clear();
+                    bar = null;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
             }
         }
     }

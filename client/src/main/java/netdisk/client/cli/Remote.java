@@ -35,8 +35,8 @@ import netdisk.protocol.Ticket;
  * with the working directory, so the next run, or the next command after a reconnect, needs no password.
  *
  * <p>{@link #cancel} may be called from another thread (the shell's Ctrl-C): it closes the connection, which makes
- * whatever the command was doing fail at once; the command's own clean-up (a partial download's temporary file)
- * runs as for any failure, and the next {@link #client()} reconnects and logs in with the token.
+ * whatever the command was doing fail at once; the command ends as for any failure (a download keeps its partial
+ * file, to be resumed), and the next {@link #client()} reconnects and logs in with the token.
  */
 final class Remote implements AutoCloseable {
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import netdisk.client.InvalidRemotePathException;
+import netdisk.client.LocalTargetException;
 import netdisk.client.ServerRefusedException;
 import netdisk.client.session.SessionStore;
 
@@ -172,13 +173,14 @@ final class Shell {
      */
     private int failed(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
         if (remote.cancelled()) {
-            err.println("cancelled");
+            err.println(e instanceof CancelledException ? e.getMessage() : "cancelled");
             remote.dropConnection();
             return ExitCodes.FAILURE;
         }
         err.println("netdisk: " + ExitCodes.message(e));
         if (!(e instanceof ServerRefusedException || e instanceof LocalFileException
-                || e instanceof InvalidRemotePathException || e instanceof NotLoggedInException)) {
+                || e instanceof LocalTargetException || e instanceof InvalidRemotePathException
+                || e instanceof NotLoggedInException)) {
             remote.dropConnection();
         }
         return ExitCodes.of(e);

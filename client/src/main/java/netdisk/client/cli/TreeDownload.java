@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import netdisk.client.NetdiskClient;
+import netdisk.client.ResumableDownload;
 import netdisk.client.TransferConnection;
 import netdisk.client.TransferListener;
 import netdisk.protocol.FileInfo;
@@ -25,7 +26,7 @@ import netdisk.protocol.PutInline;
  * The files of {@code get -r}, several at a time: {@code parallel} transfer connections, each taking files from one
  * queue. Small files (up to {@link PutInline#MAX_CONTENT}, by the listing) come in pipelined batches of
  * {@code GetFile} requests, so that thousands of them cost no round trip each; bigger ones come alone, as a single
- * {@code get} does. Every file is verified (SHA-256) and written to a temporary file beside its target, renamed into
+ * {@code get} does (resumable, through {@link ResumableDownload}). Every file is verified (SHA-256) and written to a temporary file beside its target, renamed into
  * place only when complete. The first failure stops every connection after its current file and is thrown.
  */
 final class TreeDownload {
@@ -34,8 +35,8 @@ final class TreeDownload {
     record Job(String remote, Path target, long size) {
     }
 
-    /** What came down. */
-    record Result(long files, long bytes) {
+    /** What came down, and how much of it was there already (resumed partial files). */
+    record Result(long files, long bytes, long resumedBytes) {
     }
 
     static final int BATCH = 64;
@@ -44,22 +45,26 @@ final class TreeDownload {
 
     private final Remote remote;
     private final int parallel;
+    private final boolean resume;
     private final CombinedProgress progress;
     private final Queue<Job> big = new ConcurrentLinkedQueue<>();
     private final Queue<Job> small = new ConcurrentLinkedQueue<>();
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong resumedBytes = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-    TreeDownload(Remote remote, int parallel, CombinedProgress progress) {
+    TreeDownload(Remote remote, int parallel, boolean resume, CombinedProgress progress) {
         this.remote = remote;
         this.parallel = parallel;
+        this.resume = resume;
         this.progress = progress;
     }
 
     Result run(List<Job> jobs) throws Exception {
         for (Job job : jobs) {
-            (job.size() <= PutInline.MAX_CONTENT ? small : big).add(job);
+            boolean partial = Files.exists(ResumableDownload.into(job.target()).partial()); // resumed (or dropped) alone
+            (job.size() <= PutInline.MAX_CONTENT && !partial ? small : big).add(job);
         }
         int connections = (int) Math.max(1, Math.min(parallel, big.size() + (small.size() + BATCH - 1) / BATCH));
         List<Thread> threads = new ArrayList<>();
@@ -73,7 +78,7 @@ final class TreeDownload {
         if (failed != null) {
             throw failed;
         }
-        return new Result(files.get(), bytes.get());
+        return new Result(files.get(), bytes.get(), resumedBytes.get());
     }
 
     private void work() {
@@ -84,9 +89,11 @@ final class TreeDownload {
                 Job job = big.poll();
                 if (job != null) {
                     CombinedProgress.FileProgress file = progress.file();
-                    FileInfo info = GetCommand.downloadFile(connection.client(), job.remote(), job.target(), file);
-                    file.done(info.size());
-                    counted(info.size());
+                    ResumableDownload.Result result = ResumableDownload.into(job.target()).resume(resume)
+                            .download(connection.client(), job.remote(), file);
+                    file.done(result.size());
+                    counted(result.size());
+                    resumedBytes.addAndGet(result.resumedFrom());
                     continue;
                 }
                 List<Job> batch = new ArrayList<>(BATCH);

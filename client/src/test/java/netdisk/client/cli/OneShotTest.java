@@ -3,13 +3,16 @@ package netdisk.client.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -242,6 +245,75 @@ class OneShotTest {
         Files.createDirectory(local.resolve("into"));
         ok("get", "-q", "/目录/数据 (final).bin", local.resolve("into").toString());
         assertThat(local.resolve("into/数据 (final).bin")).hasBinaryContent(content);
+    }
+
+    @Test
+    void anInterruptedGetKeepsItsPartialFileAndTheNextGetResumesAndSaysSo() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        byte[] content = new byte[3 << 20];
+        new Random(9).nextBytes(content);
+        server.file("alice", "/big.iso", content);
+        server.cutDownloadsAt(1_300_000);
+        Path target = local.resolve("big.iso");
+        Path partial = local.resolve(".big.iso.netdisk-part");
+        Run cut = run("--user", "alice", "get", "/big.iso", target.toString());
+        assertThat(cut.exitCode()).as(cut.err()).isEqualTo(8);
+        assertThat(target).doesNotExist();
+        assertThat(partial).hasSize(1_300_000);
+
+        server.cutDownloadsAt(-1);
+        Run resumed = ok("get", "/big.iso", target.toString());
+        assertThat(resumed.out()).isEqualTo("get: /big.iso -> " + target + " (3.00 MiB, resumed from 1.24 MiB)\n");
+        assertThat(target).hasBinaryContent(content);
+        assertThat(partial).doesNotExist();
+        assertThat(server.resumedFrom()).containsExactly(0L, 1_300_000L);
+
+        Files.write(partial, Arrays.copyOf(content, 1_000_000));
+        Run again = ok("get", "--no-resume", "/big.iso", target.toString());
+        assertThat(again.out()).isEqualTo("get: /big.iso -> " + target + " (3.00 MiB)\n");
+        assertThat(target).hasBinaryContent(content);
+        assertThat(partial).doesNotExist();
+        assertThat(server.resumedFrom()).containsExactly(0L, 1_300_000L, 0L);
+
+        Files.write(partial, Arrays.copyOf(content, 1_000_000));
+        ok("get", "--resume", "-q", "/big.iso", target.toString());
+        assertThat(server.resumedFrom()).containsExactly(0L, 1_300_000L, 0L, 1_000_000L);
+    }
+
+    @Test
+    void getRecursiveResumesEachFileThatHasAPartialFile() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        byte[] content = new byte[200_000];
+        new Random(10).nextBytes(content);
+        server.directory("alice", "/树");
+        server.file("alice", "/树/a.bin", content);
+        server.file("alice", "/树/b.bin", "b".getBytes(StandardCharsets.UTF_8));
+        Path back = Files.createDirectories(local.resolve("back/树"));
+        Files.write(back.resolve(".a.bin.netdisk-part"), Arrays.copyOf(content, 150_000));
+        Run get = ok("--user", "alice", "get", "-r", "/树", local.resolve("back").toString());
+        assertThat(get.out()).isEqualTo("get: /树 -> " + back + " (2 files, 195 KiB, 146 KiB of it resumed)\n");
+        assertThat(back.resolve("a.bin")).hasBinaryContent(content);
+        try (var files = Files.list(back)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a.bin", "b.bin");
+        }
+    }
+
+    @Test
+    void aGetIntoATargetThatAnotherDownloadHoldsIsALocalFileProblem() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        server.file("alice", "/f.bin", "content".getBytes(StandardCharsets.UTF_8));
+        Path target = local.resolve("f.bin");
+        Path partial = local.resolve(".f.bin.netdisk-part");
+        try (var held = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             var lock = held.lock()) {
+            Run get = run("--user", "alice", "get", "/f.bin", target.toString());
+            assertThat(get.exitCode()).isEqualTo(7);
+            assertThat(get.err()).isEqualTo("netdisk: another download into " + target + " is running (its partial"
+                    + " file " + partial + " is locked)\n");
+        }
+        assertThat(target).doesNotExist();
+        ok("get", "/f.bin", target.toString());
+        assertThat(target).hasContent("content");
     }
 
     @Test

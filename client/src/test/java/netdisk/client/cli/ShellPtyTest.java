@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import netdisk.client.FakeServer;
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shell as a person uses it, on a pseudo-terminal, against {@link FakeServer}: the prompt, Tab completion of
- * remote names (Chinese ones included), Ctrl-C at the prompt and during a transfer, Ctrl-D, the history file.
+ * remote names (Chinese ones included), Ctrl-C at the prompt and during a transfer (a download is kept to resume),
+ * Ctrl-D, the history file.
  */
 class ShellPtyTest {
 
@@ -102,8 +104,10 @@ class ShellPtyTest {
     }
 
     @Test
-    void ctrlCDuringATransferCancelsItLeavesNoPartialFileAndTheNextCommandWorks() throws Exception {
-        server.file("alice", "/big.bin", new byte[8 << 20]);
+    void ctrlCDuringATransferCancelsItKeepsThePartialFileAndTheNextGetResumes() throws Exception {
+        byte[] content = new byte[8 << 20];
+        new Random(3).nextBytes(content);
+        server.file("alice", "/big.bin", content);
         server.slowTransfers(20); // 64 KiB every 20 ms: the download takes seconds, plenty of time for a Ctrl-C
         int logins = server.logins();
         int mark = shell.mark();
@@ -111,16 +115,24 @@ class ShellPtyTest {
         shell.await(mark, "get big.bin", WAIT);
         shell.await(mark, "%", WAIT);
         shell.type(Pty.CTRL_C);
-        shell.awaitInOrder(mark, WAIT, "cancelled", "alice@127.0.0.1:/> ");
+        Path partial = local.resolve(".big.bin.netdisk-part");
+        shell.awaitInOrder(mark, WAIT, "cancelled; what came is kept in " + partial + ": get it again to resume",
+                "alice@127.0.0.1:/> ");
         try (Stream<Path> files = Files.list(local)) {
-            assertThat(files).isEmpty();
+            assertThat(files).containsExactly(partial);
         }
+        long kept = Files.size(partial);
+        assertThat(kept).isPositive().isLessThan(content.length);
 
         server.slowTransfers(0);
         mark = shell.mark();
-        shell.type("ls\r");
-        shell.awaitInOrder(mark, WAIT, "big.bin", "alice@127.0.0.1:/> ");
+        shell.type("get big.bin\r");
+        shell.awaitInOrder(mark, WAIT, "get: /big.bin -> " + local.resolve("big.bin") + " (8.00 MiB, resumed from ",
+                "alice@127.0.0.1:/> ");
         assertThat(server.logins()).as("logged in again with the token").isEqualTo(logins + 1);
+        assertThat(server.resumedFrom()).containsExactly(0L, kept);
+        assertThat(local.resolve("big.bin")).hasBinaryContent(content);
+        assertThat(partial).doesNotExist();
         shell.type("quit\r");
         assertThat(shell.waitFor(WAIT)).isZero();
     }

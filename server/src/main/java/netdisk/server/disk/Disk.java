@@ -1,5 +1,6 @@
 package netdisk.server.disk;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,6 +8,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -49,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class Disk implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Disk.class);
+    private static final int PREFIX_BUFFER = 1 << 20;
 
     private final MetadataStore metadata;
     private final BlobStore blobs;
@@ -158,6 +161,27 @@ public final class Disk implements AutoCloseable {
 
     /** A file to send: its node and an open channel on its blob, which the caller closes. */
     public record Download(Node node, FileChannel content) {
+
+        /**
+         * The SHA-256 of the content's first {@code length} bytes, read by position, in lower-case hex: what a client
+         * resuming a download must hold ({@code GetFrom}).
+         *
+         * @throws IOException if the blob cannot be read or ends before {@code length} bytes
+         */
+        public String prefixSha256(long length) throws IOException {
+            MessageDigest digest = Sha256.newDigest();
+            ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.clamp(length, 1, PREFIX_BUFFER));
+            for (long position = 0; position < length; ) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
+                int n = content.read(buffer, position);
+                if (n < 0) {
+                    throw new EOFException("the content ends at byte " + position + ", before " + length);
+                }
+                digest.update(buffer.flip());
+                position += n;
+            }
+            return Sha256.hex(digest.digest());
+        }
     }
 
     public Download openForDownload(User user, DiskPath path) throws DiskException {

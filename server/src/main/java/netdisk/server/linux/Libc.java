@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -35,6 +36,8 @@ public final class Libc {
     static final int MSG_CMSG_CLOEXEC = 0x40000000;
     static final int F_DUPFD_CLOEXEC = 1030;
     static final int SO_SNDTIMEO = 21;
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
     static final int EINTR = 4;
 
     /*
@@ -60,6 +63,8 @@ public final class Libc {
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle DUP = bind("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle DUP2 = bind("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYNCFS = bind("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FCNTL = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("fcntl"),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
@@ -134,6 +139,39 @@ public final class Libc {
             int ignored = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
         } catch (Throwable t) {
             // nothing left to do: the descriptor is lost either way
+        }
+    }
+
+    /**
+     * {@code syncfs}: writes everything the file system holding {@code path} has in its caches (file data, metadata,
+     * directory entries) to disk, and waits until it is there. One call makes many files and renames durable at once,
+     * for the price of one journal commit instead of one per {@code fsync}.
+     */
+    public static void syncFileSystem(Path path) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd;
+            try {
+                fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDONLY | O_CLOEXEC);
+            } catch (Throwable t) {
+                throw unexpected("open", t);
+            }
+            if (fd < 0) {
+                throw failure("open(" + path + ")", state);
+            }
+            try {
+                int rc;
+                try {
+                    rc = (int) SYNCFS.invokeExact(state, fd);
+                } catch (Throwable t) {
+                    throw unexpected("syncfs", t);
+                }
+                if (rc < 0) {
+                    throw failure("syncfs(" + path + ")", state);
+                }
+            } finally {
+                closeQuietly(fd);
+            }
         }
     }
 

@@ -14,13 +14,16 @@ import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileHeader;
 import netdisk.protocol.FileInfo;
+import netdisk.protocol.FilePart;
 import netdisk.protocol.Frame;
+import netdisk.protocol.GetFrom;
 import netdisk.protocol.PutDone;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutFile;
 import netdisk.protocol.PutInline;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutStored;
+import netdisk.protocol.Sha256;
 import netdisk.server.disk.ContentChallenge;
 import netdisk.server.disk.Disk;
 import netdisk.server.disk.DiskException;
@@ -36,8 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Downloads and uploads of one worker, on the sessions' own threads.
  *
- * <p>Download: {@link FileHeader}, then the blob's content with sendfile ({@link FileSender}: the bytes do not enter
- * the JVM). Upload: {@link PutReady}, then the content into a new blob ({@link Upload}), which becomes a file in the
+ * <p>Download: {@link FileHeader} (or {@link FileInfo}, or for a resumed download {@link FilePart}), then the blob's
+ * content with sendfile ({@link FileSender}: the bytes do not enter the JVM). Upload: {@link PutReady}, then the content into a new blob ({@link Upload}), which becomes a file in the
  * user's tree only once complete, hashed and flushed; a failed or abandoned upload leaves nothing behind.
  */
 final class FileTransfers {
@@ -72,23 +75,75 @@ final class FileTransfers {
             io.reply(requestId, withHash
                     ? new FileInfo(node.name(), size, offset, node.blob().orElseThrow().sha256())
                     : new FileHeader(node.name(), size, offset));
-            long start = System.nanoTime();
-            var sender = new FileSender();
-            long reached;
-            try {
-                reached = sender.send(file, offset, size, io.channel());
-            } catch (IOException e) {
-                throw new TransferAbortedException("download of " + path + " stopped after "
-                        + (sender.zeroCopied() + sender.copied()) + " of " + (size - offset) + " bytes: "
-                        + e.getMessage(), e);
-            }
-            if (reached < size) {
-                throw new TransferAbortedException(path + " shrank to " + reached + " bytes while being sent");
-            }
-            log.info("{} {} download of {}: {} bytes in {} ms ({} by sendfile)", identity, who, path, size - offset,
-                    (System.nanoTime() - start) / 1_000_000, sender.zeroCopied());
+            sendContent(file, path, offset, size, io, who);
             return size - offset;
         }
+    }
+
+    /**
+     * A {@link GetFrom}: sends the file at {@code path} from the client's offset if the client's prefix hash is that
+     * of the file's first {@code offset} bytes, else the whole file (the client's part is not a prefix of it: the file
+     * changed, or the part is damaged). The {@link FilePart} carries the server's own prefix hash, which the client
+     * checks before it appends. Returns where the content started and how much was sent.
+     *
+     * @throws DiskException refused before anything was sent (the session answers it)
+     * @throws TransferAbortedException the content broke off (the session must end)
+     */
+    Resumed downloadFrom(int requestId, User user, DiskPath path, GetFrom request, SessionIo io, String who)
+            throws DiskException, IOException {
+        Disk.Download download = disk.openForDownload(user, path);
+        try (FileChannel file = download.content()) {
+            Node node = download.node();
+            long size = node.size();
+            long offset = 0;
+            String prefix = "";
+            if (request.offset() > 0 && request.offset() <= size && Sha256.isHex(request.prefixSha256())) {
+                String ours = prefixSha256(download, request.offset(), path);
+                if (ours.equals(request.prefixSha256())) {
+                    offset = request.offset();
+                    prefix = ours;
+                } else {
+                    log.info("{} {} resumes {} from byte {} with a part that is not a prefix of it: sending it all",
+                            identity, who, path, request.offset());
+                }
+            }
+            io.reply(requestId, new FilePart(node.name(), size, offset, node.blob().orElseThrow().sha256(), prefix));
+            sendContent(file, path, offset, size, io, who);
+            return new Resumed(offset, size - offset);
+        }
+    }
+
+    /** What a {@link #downloadFrom} sent: the content from {@code offset}, {@code bytes} of it. */
+    record Resumed(long offset, long bytes) {
+    }
+
+    private static String prefixSha256(Disk.Download download, long length, DiskPath path) throws DiskException {
+        try {
+            return download.prefixSha256(length);
+        } catch (IOException e) {
+            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends bytes {@code offset} to {@code size - 1} of {@code file}, after the header that announced them. */
+    private void sendContent(FileChannel file, DiskPath path, long offset, long size, SessionIo io, String who)
+            throws IOException {
+        long start = System.nanoTime();
+        var sender = new FileSender();
+        long reached;
+        try {
+            reached = sender.send(file, offset, size, io.channel());
+        } catch (IOException e) {
+            throw new TransferAbortedException("download of " + path + " stopped after "
+                    + (sender.zeroCopied() + sender.copied()) + " of " + (size - offset) + " bytes: "
+                    + e.getMessage(), e);
+        }
+        if (reached < size) {
+            throw new TransferAbortedException(path + " shrank to " + reached + " bytes while being sent");
+        }
+        log.info("{} {} download of {}{}: {} bytes in {} ms ({} by sendfile)", identity, who, path,
+                offset > 0 ? " from byte " + offset : "", size - offset, (System.nanoTime() - start) / 1_000_000,
+                sender.zeroCopied());
     }
 
     /**

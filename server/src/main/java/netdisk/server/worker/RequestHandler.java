@@ -17,6 +17,7 @@ import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.Frame;
 import netdisk.protocol.GetFile;
+import netdisk.protocol.GetFrom;
 import netdisk.protocol.GetRequest;
 import netdisk.protocol.Hello;
 import netdisk.protocol.ListRequest;
@@ -32,7 +33,6 @@ import netdisk.protocol.Ping;
 import netdisk.protocol.Pong;
 import netdisk.protocol.PutFile;
 import netdisk.protocol.PutInline;
-import netdisk.protocol.GetFrom;
 import netdisk.protocol.Ticket;
 import netdisk.protocol.TicketRequest;
 import netdisk.protocol.PutRequest;
@@ -192,6 +192,10 @@ final class RequestHandler {
                         services.transfers().download(id, user, path, get.offset(), false, io, who))));
                 case GetFile get -> transfer(id, operation, get.path(), io, path -> Map.of("bytes", String.valueOf(
                         services.transfers().download(id, user, path, get.offset(), true, io, who))));
+                case GetFrom get -> transfer(id, operation, get.path(), io, path -> {
+                    FileTransfers.Resumed sent = services.transfers().downloadFrom(id, user, path, get, io, who);
+                    return Map.of("bytes", String.valueOf(sent.bytes()), "offset", String.valueOf(sent.offset()));
+                });
                 case PutRequest put -> transfer(id, operation, put.path(), io, path -> {
                     services.transfers().upload(id, user, path, put.size(), Optional.empty(), io, who);
                     return Map.of("bytes", String.valueOf(put.size()));
@@ -331,7 +335,7 @@ final class RequestHandler {
             case MoveRequest _ -> "mv";
             case CopyRequest _ -> "cp";
             case UsageRequest _ -> "df";
-            case GetRequest _, GetFile _ -> "get";
+            case GetRequest _, GetFile _, GetFrom _ -> "get";
             case PutRequest _, PutFile _, PutInline _ -> "put";
             case TicketRequest _ -> "ticket";
             case Logout _ -> "logout";
