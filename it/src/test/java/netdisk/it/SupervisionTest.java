@@ -89,7 +89,8 @@ class SupervisionTest {
         var config = new ServerConfig("127.0.0.1", 0, 2, WorkerMode.THREAD, data,
                 ServerConfig.DEFAULT_SESSIONS_PER_WORKER, 4, Duration.ofSeconds(5), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), ServerConfig.DEFAULT_IDLE_TIMEOUT, ServerConfig.DEFAULT_WORKER_HEARTBEAT, ServerConfig.DEFAULT_ALLOW_REGISTER,
-                ServerConfig.DEFAULT_SESSION_LIFETIME, ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                ServerConfig.DEFAULT_SESSION_LIFETIME, ServerConfig.DEFAULT_UPLOAD_EXPIRY,
+                ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
         Server server = Server.start(config, new StopRequest());
         int port = server.address().getPort();
         try (var victim = NetdiskClient.connect("127.0.0.1", port, TIMEOUT);

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param allowRegister whether clients may create their own accounts (otherwise only the administrator does)
  * @param sessionLifetime how long a login token lives without use (renewed by use, see
  *     {@link netdisk.server.auth.SessionTokens})
+ * @param uploadExpiry how long an upload that broke off is kept for a resume when no upload uses it; then the master
+ *     deletes it
  * @param workerJvmOptions JVM options for worker processes (replacing {@link #DEFAULT_WORKER_JVM_OPTIONS})
  * @param serveFile {@code serve-file} mode: every connection gets this file in the tutorial's format, no handshake
  */
@@ -44,6 +46,7 @@ public record ServerConfig(
         Duration workerHeartbeat,
         boolean allowRegister,
         Duration sessionLifetime,
+        Duration uploadExpiry,
         List<String> workerJvmOptions,
         Optional<Path> serveFile) {
 
@@ -65,6 +68,10 @@ public record ServerConfig(
     public static final Duration MIN_SESSION_LIFETIME = Duration.ofMinutes(1);
     /** Ten years, as good as forever, and far from overflowing millisecond times. */
     public static final Duration MAX_SESSION_LIFETIME = Duration.ofDays(3650);
+    /** A week: time to come back to a big upload after a weekend, not so long that abandoned ones pile up. */
+    public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofDays(7);
+    public static final Duration MIN_UPLOAD_EXPIRY = Duration.ofSeconds(1);
+    public static final Duration MAX_UPLOAD_EXPIRY = MAX_SESSION_LIFETIME;
     /**
      * A small worker JVM; sessions are virtual threads. Not C1-only ({@code -XX:TieredStopAtLevel=1}), although that
      * starts faster and smaller: only C2 uses the CPU's SHA instructions, and every upload is hashed with SHA-256
@@ -84,6 +91,7 @@ public record ServerConfig(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(workerHeartbeat, "workerHeartbeat");
         Objects.requireNonNull(sessionLifetime, "sessionLifetime");
+        Objects.requireNonNull(uploadExpiry, "uploadExpiry");
         workerJvmOptions = List.copyOf(Objects.requireNonNull(workerJvmOptions, "workerJvmOptions"));
         Objects.requireNonNull(serveFile, "serveFile");
         require(!host.isBlank(), "host must not be empty");
@@ -99,6 +107,8 @@ public record ServerConfig(
         require(sessionLifetime.compareTo(MIN_SESSION_LIFETIME) >= 0
                 && sessionLifetime.compareTo(MAX_SESSION_LIFETIME) <= 0,
                 "session lifetime must be 1 minute to 3650 days, got " + sessionLifetime);
+        require(uploadExpiry.compareTo(MIN_UPLOAD_EXPIRY) >= 0 && uploadExpiry.compareTo(MAX_UPLOAD_EXPIRY) <= 0,
+                "upload expiry must be 1 second to 3650 days, got " + uploadExpiry);
     }
 
     /** One worker per core, at least two, so that one dying worker never leaves the server without any. */
@@ -120,7 +130,7 @@ public record ServerConfig(
         return new ServerConfig(host, port, defaultWorkers(), WorkerMode.platformDefault(), dataDir,
                 DEFAULT_SESSIONS_PER_WORKER, DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT,
                 DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_ALLOW_REGISTER, DEFAULT_SESSION_LIFETIME,
-                DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                DEFAULT_UPLOAD_EXPIRY, DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
     }
 
     private static void require(boolean condition, String message) {
