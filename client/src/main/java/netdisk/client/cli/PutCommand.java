@@ -14,10 +14,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.Callable;
 
 import netdisk.client.ContentHash;
+import netdisk.client.PutResult;
 import netdisk.client.RemotePath;
 import netdisk.client.progress.ProgressBar;
 import netdisk.client.progress.Units;
-import netdisk.protocol.PutStored;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
  * add content it already stores without receiving it again (an instant upload, said in the summary). The server keeps
  * each file out of sight until it is complete, verified and flushed, then renames it into place, replacing a file of
  * the same name. In a tree, directories are made with {@code mkdir -p}, and symbolic links and special files are
- * skipped with a warning (a link could point anywhere, including outside the tree).
+ * skipped with a warning (a link could point anywhere, including outside the tree). An upload of a file that broke off
+ * earlier goes on where the server kept it, unless {@code --no-resume} (said in the summary).
  */
 @Command(name = "put", mixinStandardHelpOptions = true,
         description = {"Uploads LOCAL into the remote working directory, or as REMOTE.",
@@ -46,6 +47,11 @@ final class PutCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar, no summary.")
     boolean quiet;
 
+    @Option(names = "--resume", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Go on from where an earlier upload of the same file to the same place broke off, if the "
+                    + "server kept it (default: on; --no-resume sends everything again).")
+    boolean resume;
+
     @Parameters(index = "0", paramLabel = "LOCAL", description = "The file (or, with -r, directory) to upload.")
     String local;
 
@@ -59,6 +65,9 @@ final class PutCommand implements Callable<Integer> {
     private long files;
     private long bytes;
     private long instant;
+    private long resumed;
+    /** Where the last resumed upload went on from: the summary of a single file says it. */
+    private long resumedFrom;
 
     PutCommand(Remote remote) {
         this.remote = remote;
@@ -69,6 +78,8 @@ final class PutCommand implements Callable<Integer> {
         files = 0;
         bytes = 0;
         instant = 0;
+        resumed = 0;
+        resumedFrom = 0;
         Path source = remote.local(local);
         if (!Files.exists(source)) {
             throw new LocalFileException("no such file: " + source);
@@ -83,10 +94,12 @@ final class PutCommand implements Callable<Integer> {
             }
             Files.walkFileTree(source, new Uploader(source, destination));
             summary(source, destination, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes)
-                    + (instant > 0 ? ", " + instant + " instant" : ""));
+                    + (instant > 0 ? ", " + instant + " instant" : "")
+                    + (resumed > 0 ? ", " + resumed + " resumed" : ""));
         } else {
             upload(source, destination);
-            summary(source, destination, Units.bytes(bytes) + (instant > 0 ? ", instant" : ""));
+            summary(source, destination, Units.bytes(bytes) + (instant > 0 ? ", instant" : "")
+                    + (resumed > 0 ? ", resumed from " + Units.bytes(resumedFrom) : ""));
         }
         return ExitCodes.OK;
     }
@@ -108,12 +121,16 @@ final class PutCommand implements Callable<Integer> {
         try (channel; var progress = new ProgressListener("put", quiet, spec.commandLine().getErr())) {
             long size = channel.size();
             String sha256 = hash(file, channel, size);
-            PutStored stored = remote.client().putFile(channel, size, sha256, destination, progress);
+            PutResult stored = remote.client().putFile(channel, size, sha256, destination, resume, progress);
             progress.finish();
             files++;
             bytes += size;
             if (stored.instant()) {
                 instant++;
+            }
+            if (stored.resumed()) {
+                resumed++;
+                resumedFrom = stored.resumedFrom();
             }
         }
     }
