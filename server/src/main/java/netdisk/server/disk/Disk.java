@@ -263,8 +263,8 @@ public final class Disk implements AutoCloseable {
             if (answer.offset() == held && answer.prefixSha256().equals(prefix)) {
                 return digest;
             }
-            log.info("partial upload {}: the client {}; starting over", file.id(), answer.offset() == 0
-                    ? "chose to start over" : "has other bytes than the " + held + " kept");
+            log.info("partial upload {} ({} bytes kept): {}; receiving the upload from byte 0", file.id(), held,
+                    answer.offset() == 0 ? "the client declined the offer" : "the client's first bytes differ");
         }
         if (held > 0) {
             file.truncate();
