@@ -221,7 +221,7 @@ class UploadResumeTest {
                 assertThat(DataDir.partialFiles(data)).isEmpty();
                 assertThat(unfinishedRows()).isZero();
             });
-            server.awaitLog("removed 1 unfinished upload(s) unused for PT2S", TIMEOUT);
+            server.awaitLog("removed 1 unfinished upload(s) unused for 2s", TIMEOUT);
         }
     }
 

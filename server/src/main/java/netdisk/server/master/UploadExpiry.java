@@ -78,9 +78,24 @@ public final class UploadExpiry implements AutoCloseable {
         PartialUploads.Expired expired = partials.expire(clock.instant().minus(expiry));
         if (expired.uploads() + expired.strayFiles() > 0) {
             log.info("removed {} unfinished upload(s) unused for {} and {} stray partial file(s)", expired.uploads(),
-                    expiry, expired.strayFiles());
+                    spelled(expiry), expired.strayFiles());
         }
         return expired;
+    }
+
+    /** {@code duration} as the option is written: {@code 7d}, {@code 36h}, {@code 2s}, {@code 1500ms}. */
+    static String spelled(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 86_400_000 == 0) {
+            return millis / 86_400_000 + "d";
+        }
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
     }
 
     /** Sweeps every {@link #interval} from now on, until {@link #close}. */
