@@ -54,9 +54,11 @@ import netdisk.protocol.Ticket;
 import netdisk.protocol.TicketRequest;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutRequest;
+import netdisk.protocol.PutResume;
 import netdisk.protocol.PutStored;
 import netdisk.protocol.Register;
 import netdisk.protocol.RemoveRequest;
+import netdisk.protocol.ResumeFrom;
 import netdisk.protocol.StatRequest;
 import netdisk.protocol.UsageReply;
 import netdisk.protocol.UsageRequest;
@@ -597,15 +599,33 @@ public final class NetdiskClient implements AutoCloseable {
     }
 
     /**
+     * Uploads {@code size} bytes of {@code source} as {@code remotePath}, verified end to end, resuming an earlier
+     * upload of it that broke off if the server offers to: {@link #putFile(FileChannel, long, String, String, boolean,
+     * TransferListener)} with {@code resume}, returning only the server's answer.
+     */
+    public PutStored putFile(FileChannel source, long size, String sha256, String remotePath,
+            TransferListener listener) throws IOException {
+        return putFile(source, size, sha256, remotePath, true, listener).stored();
+    }
+
+    /**
      * Uploads {@code size} bytes of {@code source} as {@code remotePath}, verified end to end: {@code sha256} is
      * their SHA-256 ({@link ContentHash#of}), and the server checks the content against it before the file becomes
      * visible. When the server already stores that content, it challenges the client to prove that it has the bytes
      * (SHA-256 of a random nonce and random ranges, read from {@code source} by position) instead of asking for
      * them, and the file is added at once ({@link PutStored#instant()}). Otherwise the content goes with
-     * {@code FileChannel.transferTo} (sendfile), from the offset the server asks for, and {@code listener} hears it;
-     * it hears nothing of an instant upload. The file is visible on the server once this returns.
+     * {@code FileChannel.transferTo} (sendfile), from the offset the server asks for, and {@code listener} hears it
+     * (its {@code started} gets that offset); it hears nothing of an instant upload. The file is visible on the server
+     * once this returns.
      *
-     * @return what the server stored, and whether the content had to be sent
+     * <p>A server of protocol 1.3 or later that kept the beginning of an earlier upload of the same content to the
+     * same path, which broke off, offers it ({@link PutResume}: how many bytes, and their SHA-256). With
+     * {@code resume}, this client hashes its own first bytes as many (read by position) and, if they hash the same,
+     * takes the offer ({@link ResumeFrom} with that offset and hash): only the rest is sent, and the server still
+     * checks the whole content's SHA-256. Without {@code resume}, or when the bytes differ, it declines (offset 0) and
+     * sends everything.
+     *
+     * @return what the server stored, whether the content had to be sent, and from which byte
      * @throws ServerRefusedException {@code TRANSFER_FAILED} when the content or the proof did not match
      *                                {@code sha256} (nothing is stored), or any refusal before or during the transfer
      *                                (bad path, no space...)
@@ -613,7 +633,7 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws TransferInterruptedException if the connection breaks during the content (the session is then closed)
      * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits
      */
-    public synchronized PutStored putFile(FileChannel source, long size, String sha256, String remotePath,
+    public synchronized PutResult putFile(FileChannel source, long size, String sha256, String remotePath, boolean resume,
             TransferListener listener) throws IOException {
         if (!ContentHash.isSha256(sha256)) {
             throw new IllegalArgumentException("not a SHA-256 in lower-case hex: " + sha256);
@@ -632,14 +652,48 @@ public final class NetdiskClient implements AutoCloseable {
             send(id, proof);
             answer = answer("the proof of " + remotePath);
             if (answer instanceof PutStored stored) {
-                return stored;
+                return new PutResult(stored, 0);
             }
+        }
+        long agreed = 0;
+        if (answer instanceof PutResume offer) {
+            ResumeFrom decision;
+            try {
+                decision = answerResume(source, size, offer, resume);
+            } catch (IOException e) {
+                close(); // the server waits for an answer that will not come
+                throw e;
+            }
+            agreed = decision.offset();
+            send(id, decision);
+            answer = answer("the resume of " + remotePath);
         }
         if (!(answer instanceof PutReady ready)) {
             throw new IOException("unexpected answer to PutFile: " + answer);
         }
-        return expect(sendContent(source, size, ready.offset(), remotePath, listener), PutStored.class,
+        if (ready.offset() != 0 && ready.offset() != agreed) {
+            close(); // the server expects content from a byte this client never agreed to
+            throw new IOException("the server asked for " + remotePath + " from byte " + ready.offset()
+                    + ", which was not agreed");
+        }
+        PutStored stored = expect(sendContent(source, size, ready.offset(), remotePath, listener), PutStored.class,
                 "the upload");
+        return new PutResult(stored, ready.offset());
+    }
+
+    /**
+     * The answer to a resume offer: its offset and the SHA-256 of this client's own first bytes as many, if
+     * {@code resume} and they hash as the server's; else offset 0 (start over).
+     */
+    private static ResumeFrom answerResume(FileChannel source, long size, PutResume offer, boolean resume)
+            throws IOException {
+        if (resume && offer.offset() > 0 && offer.offset() <= size) {
+            String prefix = ContentHash.of(source, offer.offset(), ContentHash.Progress.NONE);
+            if (prefix.equals(offer.prefixSha256())) {
+                return new ResumeFrom(offer.offset(), prefix);
+            }
+        }
+        return new ResumeFrom(0, "");
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import netdisk.protocol.ContentProof;
 import netdisk.protocol.CopyRequest;
@@ -56,24 +57,28 @@ import netdisk.protocol.PutDone;
 import netdisk.protocol.PutFile;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutRequest;
+import netdisk.protocol.PutResume;
 import netdisk.protocol.PutStored;
 import netdisk.protocol.Register;
 import netdisk.protocol.RemoveRequest;
+import netdisk.protocol.ResumeFrom;
 import netdisk.protocol.StatRequest;
 import netdisk.protocol.UsageReply;
 import netdisk.protocol.UsageRequest;
 import netdisk.protocol.Welcome;
 
 /**
- * A netdisk server in one test JVM, speaking protocol 1.2 (and 1.3's resumed downloads, {@link GetFrom}) over
- * loopback with an in-memory tree per user, so that the client's commands and shell can be tested end to end before
- * (and independently of) the real server. It follows the protocol's rules as the protocol module documents them:
- * logins, {@code AUTH_REQUIRED}, {@code .} and {@code ..} refused, a put's directory must exist, mv/cp into an
- * existing directory and never over an entry, listings split over several frames ({@link #entriesPerFrame}); a
- * {@link PutFile} is checked against its SHA-256, and content that any user already stores is challenged for a proof
- * ({@link ProveContent}) instead of received. Knobs make it misbehave the ways the client must cope with: damaged
- * content either way, the stored content going away during a proof, an older protocol version, downloads cut off,
- * resumes refused or answered with a wrong prefix hash.
+ * A netdisk server in one test JVM, speaking protocol 1.2 and 1.3 (resumed uploads and downloads, tickets, inline
+ * uploads) over loopback with an in-memory tree per user, so that the client's commands and shell can be tested end
+ * to end before (and independently of) the real server. It follows the protocol's rules as the protocol module
+ * documents them: logins, {@code AUTH_REQUIRED}, {@code .} and {@code ..} refused, a put's directory must exist,
+ * mv/cp into an existing directory and never over an entry, listings split over several frames
+ * ({@link #entriesPerFrame}); a {@link PutFile} is checked against its SHA-256, and content that any user already
+ * stores is challenged for a proof ({@link ProveContent}) instead of received. Knobs make it misbehave the ways the
+ * client must cope with: damaged content either way, the stored content going away during a proof, an older protocol
+ * version, downloads cut off, resumes refused or answered with a wrong prefix hash. {@link #keeps} makes it hold the
+ * beginning of an upload that broke off, offered to the next upload of that path as protocol 1.3 says
+ * ({@code PutResume}).
  */
 public final class FakeServer implements AutoCloseable {
 
@@ -114,6 +119,10 @@ public final class FakeServer implements AutoCloseable {
     private volatile long cutDownloadsAt = -1;
     private final List<Long> resumedFrom = new CopyOnWriteArrayList<>();
     private final AtomicInteger contentReceived = new AtomicInteger();
+    /** The kept beginnings of broken-off uploads, by user and path. */
+    private final Map<String, byte[]> kept = new ConcurrentHashMap<>();
+    private final List<ResumeFrom> resumeAnswers = new CopyOnWriteArrayList<>();
+    private final AtomicLong contentBytesReceived = new AtomicLong();
 
     private FakeServer(ServerSocketChannel listener) {
         this.listener = listener;
@@ -219,6 +228,25 @@ public final class FakeServer implements AutoCloseable {
     public FakeServer damageUploads(boolean damage) {
         damageUploads = damage;
         return this;
+    }
+
+    /**
+     * As if an upload of {@code path} by {@code user} had broken off after {@code prefix}: the next {@code PutFile} of
+     * that path (whatever its size and hash, unlike the real server) is offered them with a {@code PutResume}.
+     */
+    public FakeServer keeps(String user, String path, byte[] prefix) {
+        kept.put(user + ":" + normalize(path), prefix.clone());
+        return this;
+    }
+
+    /** The ResumeFrom answers that clients sent, in order. */
+    public List<ResumeFrom> resumeAnswers() {
+        return List.copyOf(resumeAnswers);
+    }
+
+    /** Bytes of upload content received, all uploads together. */
+    public long contentBytesReceived() {
+        return contentBytesReceived.get();
     }
 
     /** How many uploads sent their content (an instant upload sends none). */
@@ -615,8 +643,12 @@ public final class FakeServer implements AutoCloseable {
                     return;
                 }
             }
-            reply(id, new PutReady(0));
-            byte[] content = receive(put.size());
+            byte[] resumed = resume(id, path);
+            reply(id, new PutReady(resumed.length));
+            byte[] rest = receive(put.size() - resumed.length);
+            byte[] content = new byte[resumed.length + rest.length];
+            System.arraycopy(resumed, 0, content, 0, resumed.length);
+            System.arraycopy(rest, 0, content, resumed.length, rest.length);
             if (damageUploads && content.length > 0) {
                 content[0] ^= 1;
             }
@@ -644,6 +676,25 @@ public final class FakeServer implements AutoCloseable {
             boolean instant = stored(put.sha256(), content.length) != null;
             store(path, file);
             reply(id, new PutStored(content.length, file.sha256(), instant));
+        }
+
+        /**
+         * Offers what is kept of {@code path}'s upload, if anything (protocol 1.3): the bytes resumed after, or none.
+         * An answer that is not a ResumeFrom for the same request ends the session, as on the real server.
+         */
+        private byte[] resume(int id, String path) throws IOException {
+            byte[] prefix = kept.remove(user + ":" + path);
+            if (prefix == null || minor < 3) {
+                return new byte[0];
+            }
+            String prefixSha256 = FakeServer.sha256(prefix);
+            reply(id, new PutResume(prefix.length, prefixSha256));
+            Frame answer = reader.read();
+            if (answer == null || !(answer.message() instanceof ResumeFrom from) || answer.requestId() != id) {
+                throw new IOException("a ResumeFrom was due for request " + id + ", not " + answer);
+            }
+            resumeAnswers.add(from);
+            return from.offset() == prefix.length && from.prefixSha256().equals(prefixSha256) ? prefix : new byte[0];
         }
 
         /** The path of an upload, checked as a put checks it: its directory exists, and it is no directory. */
@@ -675,6 +726,7 @@ public final class FakeServer implements AutoCloseable {
                 pause();
             }
             contentReceived.incrementAndGet();
+            contentBytesReceived.addAndGet(content.length);
             return content;
         }
 

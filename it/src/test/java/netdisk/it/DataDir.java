@@ -11,14 +11,15 @@ import java.util.stream.Stream;
 
 /**
  * What a server keeps in its data directory, seen from outside: committed blobs ({@code blobs/ab/cd/<sha256>}),
- * temporary files of uploads ({@code blobs/tmp}) and the audit log ({@code logs/audit.log}).
+ * temporary files of uploads ({@code blobs/tmp}), kept partial uploads ({@code blobs/partial}) and the audit log
+ * ({@code logs/audit.log}).
  */
 final class DataDir {
 
     private DataDir() {
     }
 
-    /** Every committed blob file (not the temporary ones). */
+    /** Every committed blob file (not the temporary ones, nor kept partial uploads). */
     static List<Path> blobFiles(Path data) throws IOException {
         Path blobs = data.resolve("blobs");
         if (!Files.isDirectory(blobs)) {
@@ -27,6 +28,7 @@ final class DataDir {
         try (Stream<Path> files = Files.walk(blobs)) {
             return files.filter(Files::isRegularFile)
                     .filter(p -> !blobs.relativize(p).startsWith("tmp"))
+                    .filter(p -> !blobs.relativize(p).startsWith("partial"))
                     .sorted().toList();
         }
     }
@@ -57,6 +59,17 @@ final class DataDir {
         }
     }
 
+    /** The files of uploads that broke off and are kept to be resumed. */
+    static List<Path> partialFiles(Path data) throws IOException {
+        Path partial = data.resolve("blobs/partial");
+        if (!Files.isDirectory(partial)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(partial)) {
+            return files.sorted().toList();
+        }
+    }
+
     /** The audit log's lines (none if there is no log yet). */
     static List<String> auditLines(Path data) throws IOException {
         Path log = data.resolve("logs/audit.log");
@@ -74,6 +87,6 @@ final class DataDir {
 
     static String describe(Path data) throws IOException {
         return "blobs " + blobFiles(data).stream().map(p -> p.getFileName().toString()).collect(Collectors.toList())
-                + ", temporary " + temporaryFiles(data);
+                + ", temporary " + temporaryFiles(data) + ", partial " + partialFiles(data);
     }
 }

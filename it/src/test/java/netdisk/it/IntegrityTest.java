@@ -116,7 +116,7 @@ class IntegrityTest {
             try (var raw = RawClient.login(server, "alice")) {
                 raw.send(new PutFile("/wrong.bin", SIZE, announced));
                 assertThat(raw.answer()).isEqualTo(new PutReady(0));
-                raw.content(content);
+                raw.content(content, 0, SIZE);
                 assertThat(raw.answer()).isInstanceOfSatisfying(ErrorReply.class,
                         e -> assertThat(e.errorCode()).contains(ErrorCode.TRANSFER_FAILED));
             }

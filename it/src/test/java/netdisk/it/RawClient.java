@@ -1,7 +1,10 @@
 package netdisk.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -16,43 +19,109 @@ import netdisk.protocol.Message;
 import netdisk.protocol.ProtocolVersion;
 import netdisk.protocol.Welcome;
 
-import static org.assertj.core.api.Assertions.assertThat;
+/**
+ * A client speaking the protocol frame by frame, with the minor version of its choice in its Hello: to do what the
+ * client library never would (stop an upload at a chosen byte, answer out of turn, be an older client).
+ */
+final class RawClient implements AutoCloseable {
 
-/** A client that speaks frames by hand, for what the real client never does (a wrong hash, a raw proof...). */
-record RawClient(SocketChannel channel, FrameReader reader, FrameWriter writer) implements AutoCloseable {
+    private final SocketChannel channel;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final Welcome welcome;
 
-    /** Connected and welcomed, not logged in. */
+    private RawClient(SocketChannel channel, int minor) throws IOException {
+        this.channel = channel;
+        this.reader = new FrameReader(channel);
+        this.writer = new FrameWriter(channel);
+        send(new Hello(ProtocolVersion.MAJOR, minor, "raw-test-client/1." + minor));
+        Message welcome = answer();
+        assertThat(welcome).isInstanceOf(Welcome.class);
+        this.welcome = (Welcome) welcome;
+    }
+
+    /** Connected to {@code server} and welcomed as this version's client, not logged in. */
     static RawClient connect(ServerProcess server) throws IOException {
+        return connect(server, ProtocolVersion.MINOR);
+    }
+
+    private static RawClient connect(ServerProcess server, int minor) throws IOException {
         SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
-        var raw = new RawClient(channel, new FrameReader(channel), new FrameWriter(channel));
-        raw.send(new Hello(ProtocolVersion.MAJOR, ProtocolVersion.MINOR, "raw-test-client"));
-        assertThat(raw.answer()).isInstanceOf(Welcome.class);
-        return raw;
+        try {
+            return new RawClient(channel, minor);
+        } catch (IOException | RuntimeException | AssertionError e) {
+            channel.close();
+            throw e;
+        }
     }
 
-    /** Connected and logged in with the test password. */
+    /** Connected to {@code server}, said Hello as protocol 1.{@code minor}, logged in as {@code user}. */
+    static RawClient login(ServerProcess server, String user, int minor) throws IOException {
+        RawClient raw = connect(server, minor);
+        try {
+            raw.send(new Login(user, Login.PASSWORD, TestUsers.PASSWORD));
+            assertThat(raw.answer()).isInstanceOf(LoginOk.class);
+            return raw;
+        } catch (IOException | RuntimeException | AssertionError e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** Connected to {@code server} as this version's client, logged in as {@code user}. */
     static RawClient login(ServerProcess server, String user) throws IOException {
-        RawClient raw = connect(server);
-        raw.send(new Login(user, Login.PASSWORD, TestUsers.PASSWORD));
-        assertThat(raw.answer()).isInstanceOf(LoginOk.class);
-        return raw;
+        return login(server, user, ProtocolVersion.MINOR);
     }
 
+    SocketChannel channel() {
+        return channel;
+    }
+
+    Welcome welcome() {
+        return welcome;
+    }
+
+    /** Sends {@code message} as request 1. */
     void send(Message message) throws IOException {
-        writer.write(new Frame(1, message));
+        send(1, message);
     }
 
+    void send(int requestId, Message message) throws IOException {
+        writer.write(new Frame(requestId, message));
+    }
+
+    /** The next frame's message; fails the test if the server closed the connection instead. */
     Message answer() throws IOException {
         Frame frame = reader.read();
         assertThat(frame).as("an answer before the server closed the connection").isNotNull();
         return frame.message();
     }
 
-    /** The file's bytes, raw, as the content of an upload. */
-    void content(Path file) throws IOException {
+    /** The next frame, or null when the server closed the connection. */
+    Frame frameOrEnd() throws IOException {
+        return reader.read();
+    }
+
+    /** Bytes {@code from} to {@code to - 1} of {@code file}, raw, as upload content. */
+    void content(Path file, long from, long to) throws IOException {
         try (var in = FileChannel.open(file)) {
-            for (long position = 0; position < in.size(); ) {
-                position += in.transferTo(position, in.size() - position, channel);
+            for (long position = from; position < to; ) {
+                position += in.transferTo(position, to - position, channel);
+            }
+        }
+    }
+
+    /** {@code length} bytes of {@code fill}, raw, as upload content. */
+    void content(byte fill, long length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        for (long left = length; left > 0; ) {
+            buffer.clear();
+            while (buffer.hasRemaining()) {
+                buffer.put(fill);
+            }
+            buffer.flip().limit((int) Math.min(buffer.capacity(), left));
+            while (buffer.hasRemaining()) {
+                left -= channel.write(buffer);
             }
         }
     }

@@ -90,6 +90,7 @@ class SupervisionTest {
                 ServerConfig.DEFAULT_SESSIONS_PER_WORKER, 4, Duration.ofSeconds(5), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), ServerConfig.DEFAULT_IDLE_TIMEOUT, ServerConfig.DEFAULT_WORKER_HEARTBEAT, ServerConfig.DEFAULT_ALLOW_REGISTER,
                 ServerConfig.DEFAULT_SESSION_LIFETIME, ServerConfig.DEFAULT_TICKET_LIFETIME,
+                ServerConfig.DEFAULT_UPLOAD_EXPIRY,
                 ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
         Server server = Server.start(config, new StopRequest());
         int port = server.address().getPort();

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Objects;
 
 import netdisk.protocol.NetdiskVersion;
 import netdisk.server.control.ControlServer;
 import netdisk.server.master.Master;
 import netdisk.server.master.ServerStatus;
+import netdisk.server.master.UploadExpiry;
 import netdisk.server.pool.ProcessWorkerLauncher;
 import netdisk.server.pool.WorkerLauncher;
 import netdisk.server.storage.FileBlobStore;
@@ -36,14 +38,17 @@ public final class Server {
     private final Master master;
     private final ControlServer control;
     private final StopRequest stopRequest;
+    /** Empty for {@code serve-file}, which stores nothing. */
+    private final Optional<UploadExpiry> uploadExpiry;
 
     private Server(ServerConfig config, RunDirectory run, Master master, ControlServer control,
-            StopRequest stopRequest) {
+            StopRequest stopRequest, Optional<UploadExpiry> uploadExpiry) {
         this.config = config;
         this.run = run;
         this.master = master;
         this.control = control;
         this.stopRequest = stopRequest;
+        this.uploadExpiry = uploadExpiry;
     }
 
     /**
@@ -58,9 +63,11 @@ public final class Server {
                 ProcessHandle.current().pid(), config.mode().name().toLowerCase(Locale.ROOT),
                 config.dataDir().toAbsolutePath());
         RunDirectory run = RunDirectory.claim(config.dataDir());
+        Optional<UploadExpiry> uploadExpiry = Optional.empty();
         if (config.serveFile().isEmpty()) {
             try {
                 prepareStorage(config.dataDir());
+                uploadExpiry = Optional.of(firstUploadExpiry(config));
             } catch (IOException | RuntimeException e) {
                 run.close();
                 throw e;
@@ -77,10 +84,12 @@ public final class Server {
             if (control != null) {
                 control.close();
             }
+            uploadExpiry.ifPresent(UploadExpiry::close);
             run.close();
             throw e;
         }
-        return new Server(config, run, master, control, stopRequest);
+        uploadExpiry.ifPresent(UploadExpiry::start);
+        return new Server(config, run, master, control, stopRequest, uploadExpiry);
     }
 
     /**
@@ -96,6 +105,24 @@ public final class Server {
             }
         } catch (MetadataException e) {
             throw new IOException("metadata database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The sweep of unfinished uploads, after its first run: before any worker, what expired while the server was down
+     * goes, and so do partial files a crash left without a row.
+     */
+    private static UploadExpiry firstUploadExpiry(ServerConfig config) throws IOException {
+        UploadExpiry expiry = UploadExpiry.open(config.dataDir(), config.uploadExpiry());
+        try {
+            expiry.runOnce();
+            return expiry;
+        } catch (MetadataException e) {
+            expiry.close();
+            throw new IOException("metadata database in " + config.dataDir() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            expiry.close();
+            throw e;
         }
     }
 
@@ -125,6 +152,7 @@ public final class Server {
     /** Stops gracefully (see {@link Master#stop()}) and releases the data directory. */
     public void stop() {
         log.info("stopping ({})", stopRequest.reason().orElse("asked to"));
+        uploadExpiry.ifPresent(UploadExpiry::close);
         master.stop();
         try {
             control.close();

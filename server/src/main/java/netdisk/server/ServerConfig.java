@@ -28,6 +28,8 @@ import java.util.Optional;
  *     {@link netdisk.server.auth.SessionTokens})
  * @param ticketLifetime how long a transfer ticket logs new transfer connections in (renewed while they work, see
  *     {@link netdisk.server.auth.TransferTickets})
+ * @param uploadExpiry how long an upload that broke off is kept for a resume when no upload uses it; then the master
+ *     deletes it
  * @param workerJvmOptions JVM options for worker processes (replacing {@link #DEFAULT_WORKER_JVM_OPTIONS})
  * @param serveFile {@code serve-file} mode: every connection gets this file in the tutorial's format, no handshake
  */
@@ -47,6 +49,7 @@ public record ServerConfig(
         boolean allowRegister,
         Duration sessionLifetime,
         Duration ticketLifetime,
+        Duration uploadExpiry,
         List<String> workerJvmOptions,
         Optional<Path> serveFile) {
 
@@ -68,6 +71,10 @@ public record ServerConfig(
     public static final Duration MIN_SESSION_LIFETIME = Duration.ofMinutes(1);
     /** Ten years, as good as forever, and far from overflowing millisecond times. */
     public static final Duration MAX_SESSION_LIFETIME = Duration.ofDays(3650);
+    /** A week: time to come back to a big upload after a weekend, not so long that abandoned ones pile up. */
+    public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofDays(7);
+    public static final Duration MIN_UPLOAD_EXPIRY = Duration.ofSeconds(1);
+    public static final Duration MAX_UPLOAD_EXPIRY = MAX_SESSION_LIFETIME;
     /**
      * Five minutes: a stolen ticket is soon worthless, and a client renews it long before (a transfer that is running
      * never needs it again: a ticket is checked when a request starts).
@@ -95,6 +102,7 @@ public record ServerConfig(
         Objects.requireNonNull(workerHeartbeat, "workerHeartbeat");
         Objects.requireNonNull(sessionLifetime, "sessionLifetime");
         Objects.requireNonNull(ticketLifetime, "ticketLifetime");
+        Objects.requireNonNull(uploadExpiry, "uploadExpiry");
         workerJvmOptions = List.copyOf(Objects.requireNonNull(workerJvmOptions, "workerJvmOptions"));
         Objects.requireNonNull(serveFile, "serveFile");
         require(!host.isBlank(), "host must not be empty");
@@ -112,6 +120,8 @@ public record ServerConfig(
                 "session lifetime must be 1 minute to 3650 days, got " + sessionLifetime);
         require(ticketLifetime.compareTo(MIN_TICKET_LIFETIME) >= 0 && ticketLifetime.compareTo(MAX_TICKET_LIFETIME) <= 0,
                 "ticket lifetime must be 1 second to 1 day, got " + ticketLifetime);
+        require(uploadExpiry.compareTo(MIN_UPLOAD_EXPIRY) >= 0 && uploadExpiry.compareTo(MAX_UPLOAD_EXPIRY) <= 0,
+                "upload expiry must be 1 second to 3650 days, got " + uploadExpiry);
     }
 
     /** One worker per core, at least two, so that one dying worker never leaves the server without any. */
@@ -133,7 +143,7 @@ public record ServerConfig(
         return new ServerConfig(host, port, defaultWorkers(), WorkerMode.platformDefault(), dataDir,
                 DEFAULT_SESSIONS_PER_WORKER, DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT,
                 DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_ALLOW_REGISTER, DEFAULT_SESSION_LIFETIME,
-                DEFAULT_TICKET_LIFETIME, DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                DEFAULT_TICKET_LIFETIME, DEFAULT_UPLOAD_EXPIRY, DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
     }
 
     private static void require(boolean condition, String message) {

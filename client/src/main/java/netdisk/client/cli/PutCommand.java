@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import netdisk.client.ContentHash;
+import netdisk.client.PutResult;
 import netdisk.client.RemotePath;
 import netdisk.client.TransferConnection;
 import netdisk.client.progress.ProgressBar;
 import netdisk.client.progress.Units;
-import netdisk.protocol.PutStored;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
  * add content it already stores without receiving it again (an instant upload, said in the summary). The server keeps
  * each file out of sight until it is complete, verified and flushed, then renames it into place, replacing a file of
  * the same name. In a tree, directories are made with {@code mkdir -p}, and symbolic links and special files are
- * skipped with a warning (a link could point anywhere, including outside the tree).
+ * skipped with a warning (a link could point anywhere, including outside the tree). An upload of a file that broke off
+ * earlier goes on where the server kept it, unless {@code --no-resume} (said in the summary).
  */
 @Command(name = "put", mixinStandardHelpOptions = true,
         description = {"Uploads LOCAL into the remote working directory, or as REMOTE.",
@@ -54,6 +55,11 @@ final class PutCommand implements Callable<Integer> {
                     + " pipelined in batches (default: ${DEFAULT-VALUE}).")
     int parallel;
 
+    @Option(names = "--resume", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Go on from where an earlier upload of the same file to the same place broke off, if the "
+                    + "server kept it (default: on; --no-resume sends everything again).")
+    boolean resume;
+
     @Parameters(index = "0", paramLabel = "LOCAL", description = "The file (or, with -r, directory) to upload.")
     String local;
 
@@ -71,6 +77,9 @@ final class PutCommand implements Callable<Integer> {
     private long files;
     private long bytes;
     private long instant;
+    private long resumed;
+    /** Where the last resumed upload went on from: the summary of a single file says it. */
+    private long resumedFrom;
 
     PutCommand(Remote remote) {
         this.remote = remote;
@@ -81,6 +90,8 @@ final class PutCommand implements Callable<Integer> {
         files = 0;
         bytes = 0;
         instant = 0;
+        resumed = 0;
+        resumedFrom = 0;
         Path source = remote.local(local);
         if (!Files.exists(source)) {
             throw new LocalFileException("no such file: " + source);
@@ -99,10 +110,12 @@ final class PutCommand implements Callable<Integer> {
             }
             uploadTree(source, destination);
             summary(source, destination, files + (files == 1 ? " file, " : " files, ") + Units.bytes(bytes)
-                    + (instant > 0 ? ", " + instant + " instant" : ""));
+                    + (instant > 0 ? ", " + instant + " instant" : "")
+                    + (resumed > 0 ? ", " + resumed + " resumed" : ""));
         } else {
             upload(source, destination);
-            summary(source, destination, Units.bytes(bytes) + (instant > 0 ? ", instant" : ""));
+            summary(source, destination, Units.bytes(bytes) + (instant > 0 ? ", instant" : "")
+                    + (resumed > 0 ? ", resumed from " + Units.bytes(resumedFrom) : ""));
         }
         return ExitCodes.OK;
     }
@@ -129,11 +142,12 @@ final class PutCommand implements Callable<Integer> {
         long total = walker.jobs.stream().mapToLong(TreeUpload.Job::size).sum();
         try (var progress = new CombinedProgress("put", walker.jobs.size(), total, ProgressBar.styleFor(quiet),
                 spec.commandLine().getErr())) {
-            TreeUpload.Result result = new TreeUpload(remote, parallel, progress).run(walker.jobs);
+            TreeUpload.Result result = new TreeUpload(remote, parallel, resume, progress).run(walker.jobs);
             progress.finish();
             files = result.files();
             bytes = result.bytes();
             instant = result.instant();
+            resumed = result.resumed();
         }
     }
 
@@ -142,10 +156,10 @@ final class PutCommand implements Callable<Integer> {
         try (channel; var progress = new ProgressListener("put", quiet, spec.commandLine().getErr())) {
             long size = channel.size();
             String sha256 = hash(file, channel, size);
-            PutStored stored;
+            PutResult stored;
             TransferConnection connection = remote.openTransfer();
             try {
-                stored = connection.client().putFile(channel, size, sha256, destination, progress);
+                stored = connection.client().putFile(channel, size, sha256, destination, resume, progress);
             } finally {
                 remote.closed(connection);
             }
@@ -154,6 +168,10 @@ final class PutCommand implements Callable<Integer> {
             bytes += size;
             if (stored.instant()) {
                 instant++;
+            }
+            if (stored.resumed()) {
+                resumed++;
+                resumedFrom = stored.resumedFrom();
             }
         }
     }

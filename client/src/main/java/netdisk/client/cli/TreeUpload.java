@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import netdisk.client.ContentHash;
 import netdisk.client.NetdiskClient;
+import netdisk.client.PutResult;
 import netdisk.client.ServerRefusedException;
 import netdisk.client.TransferConnection;
 import netdisk.protocol.PutInline;
@@ -36,8 +37,8 @@ final class TreeUpload {
     record Job(Path file, String remote, long size) {
     }
 
-    /** What went up. */
-    record Result(long files, long bytes, long instant) {
+    /** What went up: files and bytes, how many were instant, how many resumed an earlier upload. */
+    record Result(long files, long bytes, long instant, long resumed) {
     }
 
     /** Small files per pipelined batch, and requests in flight on one connection. */
@@ -46,17 +47,20 @@ final class TreeUpload {
 
     private final Remote remote;
     private final int parallel;
+    private final boolean resume;
     private final CombinedProgress progress;
     private final Queue<Job> big = new ConcurrentLinkedQueue<>();
     private final Queue<Job> small = new ConcurrentLinkedQueue<>();
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong instant = new AtomicLong();
+    private final AtomicLong resumed = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-    TreeUpload(Remote remote, int parallel, CombinedProgress progress) {
+    TreeUpload(Remote remote, int parallel, boolean resume, CombinedProgress progress) {
         this.remote = remote;
         this.parallel = parallel;
+        this.resume = resume;
         this.progress = progress;
     }
 
@@ -77,7 +81,7 @@ final class TreeUpload {
         if (failed != null) {
             throw failed;
         }
-        return new Result(files.get(), bytes.get(), instant.get());
+        return new Result(files.get(), bytes.get(), instant.get(), resumed.get());
     }
 
     private void work() {
@@ -113,9 +117,12 @@ final class TreeUpload {
             long size = channel.size();
             String sha256 = ContentHash.of(channel, size, hashed -> remote.checkCancelled());
             CombinedProgress.FileProgress file = progress.file();
-            PutStored stored = client.putFile(channel, size, sha256, job.remote(), file);
+            PutResult stored = client.putFile(channel, size, sha256, job.remote(), resume, file);
             file.done(size);
             counted(size, stored.instant());
+            if (stored.resumed()) {
+                resumed.incrementAndGet();
+            }
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.Random;
 
 import netdisk.client.FakeServer;
 import netdisk.client.NetdiskClient;
+import netdisk.protocol.ResumeFrom;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -334,6 +335,45 @@ class OneShotTest {
         Files.writeString(tree.resolve("new.txt"), "new");
         assertThat(ok("put", "-r", tree.toString(), "/").out())
                 .isEqualTo("put: " + tree + " -> /tree (2 files, 293 KiB, 1 instant)\n");
+    }
+
+    @Test
+    void putSaysWhereAResumedUploadWentOnFrom() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        byte[] content = new byte[300_000];
+        new Random(9).nextBytes(content);
+        Path file = Files.write(local.resolve("a.bin"), content);
+        server.keeps("alice", "/a.bin", Arrays.copyOf(content, 100_000));
+
+        assertThat(ok("--user", "alice", "put", file.toString(), "/a.bin").out())
+                .isEqualTo("put: " + file + " -> /a.bin (293 KiB, resumed from 97.7 KiB)\n");
+        assertThat(server.contentBytesReceived()).isEqualTo(200_000);
+
+        Path tree = Files.createDirectories(local.resolve("tree"));
+        byte[] other = new byte[300_000];
+        new Random(10).nextBytes(other);
+        Files.write(tree.resolve("c.bin"), other);
+        server.keeps("alice", "/tree/c.bin", Arrays.copyOf(other, 100_000));
+        assertThat(ok("put", "-r", tree.toString(), "/").out())
+                .isEqualTo("put: " + tree + " -> /tree (1 file, 293 KiB, 1 resumed)\n");
+        assertThat(server.content("alice", "/tree/c.bin")).isEqualTo(other);
+        assertThat(server.resumeAnswers()).hasSize(2);
+    }
+
+    @Test
+    void putWithNoResumeSendsEverythingAgain() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        byte[] content = new byte[300_000];
+        new Random(11).nextBytes(content);
+        Path file = Files.write(local.resolve("a.bin"), content);
+        server.keeps("alice", "/a.bin", Arrays.copyOf(content, 100_000));
+
+        assertThat(ok("--user", "alice", "put", "--no-resume", file.toString(), "/a.bin").out())
+                .isEqualTo("put: " + file + " -> /a.bin (293 KiB)\n");
+
+        assertThat(server.contentBytesReceived()).isEqualTo(300_000);
+        assertThat(server.resumeAnswers()).containsExactly(new ResumeFrom(0, ""));
+        assertThat(server.content("alice", "/a.bin")).isEqualTo(content);
     }
 
     @Test

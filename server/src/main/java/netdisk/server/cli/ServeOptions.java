@@ -94,6 +94,12 @@ final class ServeOptions {
                     + " they work (default: ${DEFAULT-VALUE}).")
     Duration ticketLifetime;
 
+    @Option(names = "--upload-expiry", paramLabel = "DURATION", defaultValue = "7d",
+            converter = DurationConverter.class,
+            description = "How long an upload that broke off is kept for the client to resume it, counted from its "
+                    + "last use; then it is deleted (default: ${DEFAULT-VALUE}).")
+    Duration uploadExpiry;
+
     @Option(names = "--worker-jvm-options", paramLabel = "OPTIONS", split = " ",
             description = "JVM options for worker processes, space-separated (default: a small serial-GC JVM).")
     List<String> workerJvmOptions;
@@ -126,7 +132,8 @@ final class ServeOptions {
             WorkerMode m = mode == null ? WorkerMode.platformDefault() : parseMode(mode);
             return new ServerConfig(h, p, w, m, data.resolve(), sessionsPerWorker, queue,
                     queueTimeout, drainTimeout, handshakeTimeout, idleTimeout, workerHeartbeat, allowRegister, sessionLifetime,
-                    ticketLifetime, workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
+                    ticketLifetime, uploadExpiry,
+                    workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());
         }

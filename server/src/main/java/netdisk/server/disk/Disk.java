@@ -21,6 +21,7 @@ import java.util.OptionalLong;
 import netdisk.protocol.Entry;
 import netdisk.protocol.EntryReply;
 import netdisk.protocol.ErrorCode;
+import netdisk.protocol.ResumeFrom;
 import netdisk.protocol.Sha256;
 import netdisk.protocol.UsageReply;
 import netdisk.server.ByteSizes;
@@ -35,6 +36,10 @@ import netdisk.server.storage.MetadataException;
 import netdisk.server.storage.MetadataStore;
 import netdisk.server.storage.Name;
 import netdisk.server.storage.Node;
+import netdisk.server.storage.PartialFile;
+import netdisk.server.storage.PartialUpload;
+import netdisk.server.storage.PartialUploads;
+import netdisk.server.storage.UnfinishedUploads;
 import netdisk.server.storage.User;
 
 import org.slf4j.Logger;
@@ -55,22 +60,26 @@ public final class Disk implements AutoCloseable {
 
     private final MetadataStore metadata;
     private final BlobStore blobs;
+    private final PartialUploads partials;
     private final BlobLock blobLock;
     private final Path storageRoot;
 
-    Disk(MetadataStore metadata, BlobStore blobs, BlobLock blobLock, Path storageRoot) {
+    Disk(MetadataStore metadata, BlobStore blobs, PartialUploads partials, BlobLock blobLock, Path storageRoot) {
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
+        this.partials = Objects.requireNonNull(partials, "partials");
         this.blobLock = Objects.requireNonNull(blobLock, "blobLock");
         this.storageRoot = Objects.requireNonNull(storageRoot, "storageRoot");
     }
 
     /**
-     * The disk of data directory {@code dataDir}, on a metadata store the caller opened (and closes) and the data
-     * directory's blob store; takes {@code dataDir/blobs.lock}.
+     * The disk of data directory {@code dataDir}, on a metadata store and unfinished-upload rows the caller opened
+     * (and closes, both on the same database) and the data directory's blob store; takes {@code dataDir/blobs.lock}.
      */
-    public static Disk open(MetadataStore metadata, FileBlobStore blobs, Path dataDir) throws IOException {
-        return new Disk(metadata, blobs, BlobLock.open(dataDir), blobs.root());
+    public static Disk open(MetadataStore metadata, UnfinishedUploads unfinished, FileBlobStore blobs, Path dataDir)
+            throws IOException {
+        return new Disk(metadata, blobs, new PartialUploads(unfinished, blobs.partials()), BlobLock.open(dataDir),
+                blobs.root());
     }
 
     /** The entries of the directory at {@code path}, by name; a file is listed as itself. */
@@ -205,12 +214,124 @@ public final class Disk implements AutoCloseable {
      * {@link Upload#commit()}.
      */
     public Upload beginUpload(User user, DiskPath path, long size) throws DiskException {
+        return newUpload(user, checkNewUpload(user, path, size), path, size);
+    }
+
+    /**
+     * Like {@link #beginUpload}, for an upload that can be resumed: one of {@code size} bytes with SHA-256
+     * {@code sha256}, from a client that understands a resume offer (protocol 1.3). If the same user's upload of the
+     * same path, size and SHA-256 broke off earlier and {@link PartialUploads#MIN_KEPT} bytes or more of it were kept,
+     * {@code offer} asks the client whether it has the same first bytes: the upload resumes after them only if the
+     * client answers with their offset and their SHA-256; otherwise what was kept is dropped and the upload starts at
+     * byte 0 ({@link Upload#offset()}). Either way, if this upload breaks off too, what it holds can be kept
+     * ({@link Upload#keepForResume()}). Content smaller than {@code MIN_KEPT}, and a second upload of the same key
+     * while one runs, make an ordinary upload.
+     *
+     * @throws DiskException refused as {@link #beginUpload} refuses, or the kept upload could not be read
+     * @throws IOException what {@code offer} threw: the client broke the exchange (the kept upload is left as it was)
+     */
+    public Upload beginResumableUpload(User user, DiskPath path, long size, String sha256, ResumeOffer offer)
+            throws DiskException, IOException {
+        Node directory = checkNewUpload(user, path, size);
+        if (size < PartialUploads.MIN_KEPT) {
+            return newUpload(user, directory, path, size);
+        }
+        Optional<PartialUpload> claimed;
+        try {
+            claimed = partials.claim(new UnfinishedUploads.Key(user.id(), path.toString(), size, sha256));
+        } catch (MetadataException e) {
+            throw DiskException.of(e);
+        } catch (IOException e) {
+            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot store " + path + ": " + e.getMessage(), e);
+        }
+        if (claimed.isEmpty()) {
+            log.info("{} of user {} is being uploaded already: this upload of it is not kept if it breaks off", path,
+                    user.name());
+            return newUpload(user, directory, path, size);
+        }
+        PartialUpload partial = claimed.get();
+        try {
+            PartialFile file = partial.file();
+            MessageDigest digest = agreeOnPrefix(file, size, offer);
+            long offset = file.size();
+            if (offset > 0) {
+                log.info("{} of user {}: resuming after {} bytes kept from an earlier upload", path, user.name(),
+                        offset);
+            }
+            return new Upload(this, user, directory, path, size, blobs.resume(file, digest), partial, offset);
+        } catch (ResumeRefusedException e) {
+            partial.close();
+            throw e.getCause();
+        } catch (IOException e) {
+            partial.close();
+            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot store " + path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            partial.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Offers the bytes {@code file} holds to the client if they are worth it, and empties the file unless the client
+     * has the same; returns a digest of what the file then holds.
+     *
+     * @throws ResumeRefusedException the client broke the exchange; the file is as it was
+     */
+    private static MessageDigest agreeOnPrefix(PartialFile file, long size, ResumeOffer offer) throws IOException {
+        long held = file.size();
+        if (held >= PartialUploads.MIN_KEPT && held <= size) {
+            MessageDigest digest = file.hash(held);
+            String prefix = Sha256.hex(copy(digest).digest());
+            ResumeFrom answer;
+            try {
+                answer = offer.offer(held, prefix);
+            } catch (IOException e) {
+                throw new ResumeRefusedException(e);
+            }
+            if (answer.offset() == held && answer.prefixSha256().equals(prefix)) {
+                return digest;
+            }
+            log.info("partial upload {} ({} bytes kept): {}; receiving the upload from byte 0", file.id(), held,
+                    answer.offset() == 0 ? "the client declined the offer" : "the client's first bytes differ");
+        }
+        if (held > 0) {
+            file.truncate();
+        }
+        return Sha256.newDigest();
+    }
+
+    /** The client's failure in a resume offer, told apart from the disk's own I/O failures. */
+    private static final class ResumeRefusedException extends IOException {
+        ResumeRefusedException(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    private static MessageDigest copy(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the SHA-256 digest cannot be cloned", e);
+        }
+    }
+
+    /** The checks of a new upload, and the free space; returns the directory. */
+    private Node checkNewUpload(User user, DiskPath path, long size) throws DiskException {
         Node directory = checkNewFile(user, path, size);
         long free = freeSpace();
         if (size > free) {
             throw new DiskException(ErrorCode.NO_SPACE, "cannot store " + path + ": it needs " + size
                     + " bytes and the server has " + free + " left");
         }
+        return directory;
+    }
+
+    private Upload newUpload(User user, Node directory, DiskPath path, long size) throws DiskException {
         try {
             return new Upload(this, user, directory, path, size, blobs.begin());
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package netdisk.server.storage;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
 import java.util.stream.Stream;
 
 /**
@@ -16,6 +17,13 @@ public interface BlobStore {
 
     /** Starts writing a new blob. */
     BlobWriter begin() throws IOException;
+
+    /**
+     * Goes on writing a blob whose first bytes a held {@link PartialFile} holds, {@code held} being a digest of those
+     * bytes ({@link PartialFile#hash}): the writer appends to the partial file, and its commit moves that file into
+     * the blob's place. Aborting the writer leaves the partial file to its holder.
+     */
+    BlobWriter resume(PartialFile partial, MessageDigest held) throws IOException;
 
     /**
      * Opens a committed blob for reading.

@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -18,11 +19,13 @@ import java.util.stream.Stream;
  * <pre>
  * DATA/blobs/ab/cd/abcd…(64 hex digits)   committed blobs, fanned out by the first two bytes of the hash
  * DATA/blobs/tmp/&lt;pid&gt;-&lt;uuid&gt;.part      blobs being written by process pid (and what a crash left)
+ * DATA/blobs/partial/&lt;id&gt;.part          interrupted uploads kept to be resumed ({@link PartialStore})
  * </pre>
  *
- * <p>Temporary files live inside the store so that the final rename never crosses a file system and is atomic. A
- * committed blob file is never modified, only created by rename and deleted, so readers never see a partial blob.
- * Paths are built only from hex digests and random UUIDs: no client-supplied text ever reaches the file system.
+ * <p>Temporary and partial files live inside the store so that the final rename never crosses a file system and is
+ * atomic. A committed blob file is never modified, only created by rename and deleted, so readers never see a partial
+ * blob. Paths are built only from hex digests, random UUIDs and random partial ids: no client-supplied text ever
+ * reaches the file system.
  */
 public final class FileBlobStore implements BlobStore {
 
@@ -32,10 +35,12 @@ public final class FileBlobStore implements BlobStore {
 
     private final Path root;
     private final Path temporary;
+    private final PartialStore partials;
 
-    private FileBlobStore(Path root, Path temporary) {
+    private FileBlobStore(Path root, Path temporary, PartialStore partials) {
         this.root = root;
         this.temporary = temporary;
+        this.partials = partials;
     }
 
     /** The blob store of data directory {@code dataDir} ({@code dataDir/blobs}), created if needed. */
@@ -45,11 +50,16 @@ public final class FileBlobStore implements BlobStore {
         Path root = Files.createDirectories(dataDir.resolve("blobs"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))).toRealPath();
         Path temporary = Files.createDirectories(root.resolve("tmp"));
-        return new FileBlobStore(root, temporary);
+        return new FileBlobStore(root, temporary, PartialStore.open(root));
     }
 
     public Path root() {
         return root;
+    }
+
+    /** The kept partial uploads, {@code blobs/partial}; the sweeps of temporary files never touch them. */
+    public PartialStore partials() {
+        return partials;
     }
 
     @Override
@@ -57,6 +67,11 @@ public final class FileBlobStore implements BlobStore {
         Path file = temporary.resolve(PID + "-" + UUID.randomUUID() + TEMPORARY_SUFFIX);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return new FileBlobWriter(this, file, channel);
+    }
+
+    @Override
+    public BlobWriter resume(PartialFile partial, MessageDigest held) throws IOException {
+        return FileBlobWriter.onPartial(this, partial, held);
     }
 
     @Override

@@ -17,6 +17,11 @@ import netdisk.protocol.Sha256;
 /**
  * A {@link BlobWriter} for {@link FileBlobStore}: hashes exactly the bytes that reached the temporary file.
  *
+ * <p>Usually the file is a new temporary file of its own, which an abort deletes. A resumed upload writes into a
+ * {@link PartialFile} instead, appending to what it holds and hashing on from a digest of that ({@link #onPartial}):
+ * that file belongs to its holder, so an abort leaves it as it is (the holder keeps it or discards it) and only a
+ * commit moves it, into the blob's place, before the holder lets go of it.
+ *
  * <p>Not thread-safe: one upload, one thread.
  */
 final class FileBlobWriter implements BlobWriter {
@@ -29,6 +34,8 @@ final class FileBlobWriter implements BlobWriter {
     private final Path file;
     private final FileChannel channel;
     private final MessageDigest digest;
+    /** Whether this writer's file is its own to close and delete (not a held {@link PartialFile}). */
+    private final boolean ownsFile;
     private long size;
     private State state = State.OPEN;
     private BlobId sealed;
@@ -38,10 +45,27 @@ final class FileBlobWriter implements BlobWriter {
     private BackgroundDigest background;
 
     FileBlobWriter(FileBlobStore store, Path file, FileChannel channel) {
+        this(store, file, channel, Sha256.newDigest(), 0, true);
+    }
+
+    private FileBlobWriter(FileBlobStore store, Path file, FileChannel channel, MessageDigest digest, long size,
+            boolean ownsFile) {
         this.store = store;
         this.file = file;
         this.channel = channel;
-        this.digest = Sha256.newDigest();
+        this.digest = digest;
+        this.size = size;
+        this.ownsFile = ownsFile;
+    }
+
+    /**
+     * A writer appending to {@code partial}, whose bytes {@code held} has hashed (the first {@code partial.size()}
+     * bytes of the blob).
+     */
+    static FileBlobWriter onPartial(FileBlobStore store, PartialFile partial, MessageDigest held) throws IOException {
+        long size = partial.size();
+        partial.channel().position(size);
+        return new FileBlobWriter(store, partial.path(), partial.channel(), held, size, false);
     }
 
     @Override
@@ -90,7 +114,9 @@ final class FileBlobWriter implements BlobWriter {
         try {
             stopWriteBehind();
             channel.force(true);
-            channel.close();
+            if (ownsFile) {
+                channel.close();
+            }
             byte[] hash = background != null ? background.finish() : digest.digest();
             background = null;
             BlobId blob = BlobId.of(hash, size);
@@ -138,9 +164,12 @@ final class FileBlobWriter implements BlobWriter {
             return;
         }
         state = State.ABORTED;
+        stopHashing();
+        stopWriteBehind();
+        if (!ownsFile) {
+            return; // the partial's holder keeps it or discards it
+        }
         try {
-            stopHashing();
-            stopWriteBehind();
             channel.close();
         } finally {
             Files.deleteIfExists(file);

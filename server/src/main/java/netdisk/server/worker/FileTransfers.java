@@ -17,13 +17,16 @@ import netdisk.protocol.FileInfo;
 import netdisk.protocol.FilePart;
 import netdisk.protocol.Frame;
 import netdisk.protocol.GetFrom;
+import netdisk.protocol.ProtocolException;
 import netdisk.protocol.PutDone;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutFile;
 import netdisk.protocol.PutInline;
 import netdisk.protocol.PutReady;
+import netdisk.protocol.PutResume;
 import netdisk.protocol.PutStored;
 import netdisk.protocol.Sha256;
+import netdisk.protocol.ResumeFrom;
 import netdisk.server.disk.ContentChallenge;
 import netdisk.server.disk.Disk;
 import netdisk.server.disk.DiskException;
@@ -40,8 +43,12 @@ import org.slf4j.LoggerFactory;
  * Downloads and uploads of one worker, on the sessions' own threads.
  *
  * <p>Download: {@link FileHeader} (or {@link FileInfo}, or for a resumed download {@link FilePart}), then the blob's
- * content with sendfile ({@link FileSender}: the bytes do not enter the JVM). Upload: {@link PutReady}, then the content into a new blob ({@link Upload}), which becomes a file in the
- * user's tree only once complete, hashed and flushed; a failed or abandoned upload leaves nothing behind.
+ * content with sendfile ({@link FileSender}: the bytes do not enter the JVM). Upload: {@link PutReady}, then the
+ * content into a new blob ({@link Upload}), which becomes a file in the user's tree only once complete, hashed and
+ * flushed; a failed or abandoned upload leaves nothing behind, except that a verified upload from a client that can
+ * resume keeps what it received when the client stops sending, and offers it to the next upload of the same content
+ * to the same path ({@link PutResume}). Small files sent whole in their frames ({@link PutInline}) are stored in
+ * batches.
  */
 final class FileTransfers {
 
@@ -155,30 +162,9 @@ final class FileTransfers {
      */
     Node upload(int requestId, User user, DiskPath path, long size, Optional<String> sha256, SessionIo io,
             String who) throws DiskException, IOException {
-        if (io.reader().buffered() > 0) {
-            throw new TransferAbortedException("the client sent content before PutReady");
-        }
+        requireNothingBuffered(io);
         long start = System.nanoTime();
-        try (Upload upload = disk.beginUpload(user, path, size)) {
-            io.reply(requestId, new PutReady(0));
-            DiskException failure = receive(upload.content(), size, io, path, requestId);
-            if (failure != null) {
-                log.warn("{} upload of {} failed: {}", identity, path, failure.getMessage());
-                throw failure.answered();
-            }
-            Node stored;
-            try {
-                stored = upload.commit(sha256);
-            } catch (IOException e) {
-                throw storageError(path, e);
-            }
-            io.reply(requestId, sha256.isPresent()
-                    ? new PutStored(size, stored.blob().orElseThrow().sha256(), false)
-                    : new PutDone(size));
-            log.info("{} {} upload of {}: {} bytes in {} ms", identity, who, path, size,
-                    (System.nanoTime() - start) / 1_000_000);
-            return stored;
-        }
+        return store(requestId, disk.beginUpload(user, path, size), size, sha256, io, who, start).node();
     }
 
     /**
@@ -186,10 +172,14 @@ final class FileTransfers {
      * {@link ProveContent} / {@link ContentProof} exchange), else an upload whose content must hash to the announced
      * SHA-256 before it becomes visible. Returns the stored file and whether it was instant.
      *
+     * <p>With {@code resumable} (a client of protocol 1.3 or later), an upload that breaks off keeps what arrived
+     * (see {@link Disk#beginResumableUpload}), and one that finds such bytes kept offers them first: a
+     * {@link PutResume} / {@link ResumeFrom} exchange, after which {@link PutReady} names the byte to send from.
+     *
      * @throws DiskException refused (the session answers it), including a failed proof ({@code TRANSFER_FAILED})
      * @throws TransferAbortedException the client stopped sending or broke the exchange (the session must end)
      */
-    Stored putFile(int requestId, User user, DiskPath path, PutFile put, SessionIo io, String who)
+    Stored putFile(int requestId, User user, DiskPath path, PutFile put, boolean resumable, SessionIo io, String who)
             throws DiskException, IOException {
         if (!BlobId.isSha256Hex(put.sha256())) {
             throw new DiskException(ErrorCode.TRANSFER_FAILED,
@@ -217,11 +207,17 @@ final class FileTransfers {
                 io.reply(requestId, new PutStored(put.size(), put.sha256(), true));
                 log.info("{} {} instant upload of {}: {} bytes, content already stored", identity, who, path,
                         put.size());
-                return new Stored(added.get(), true);
+                return new Stored(added.get(), true, 0);
             }
             // the stored copy was deleted in between: the content must come after all
         }
-        return new Stored(upload(requestId, user, path, put.size(), Optional.of(put.sha256()), io, who), false);
+        requireNothingBuffered(io);
+        long start = System.nanoTime();
+        Upload upload = resumable
+                ? disk.beginResumableUpload(user, path, put.size(), put.sha256(),
+                        (offset, prefixSha256) -> askToResume(requestId, offset, prefixSha256, io, path))
+                : disk.beginUpload(user, path, put.size());
+        return store(requestId, upload, put.size(), Optional.of(put.sha256()), io, who, start);
     }
 
     /** One {@link PutInline} of a batch: its request id and path, and what became of it. */
@@ -280,8 +276,94 @@ final class FileTransfers {
         return outcomes;
     }
 
-    /** What a {@link #putFile} stored. */
-    record Stored(Node node, boolean instant) {
+    /**
+     * What an upload stored: the file, whether it was instant (nothing sent), and how many of its first bytes were
+     * kept from an earlier, broken-off upload (0 unless it resumed).
+     */
+    record Stored(Node node, boolean instant, long resumedFrom) {
+    }
+
+    /**
+     * {@link PutReady} from the upload's offset, the rest of the content into it, then the file stored and answered
+     * ({@link PutStored} when the client announced a SHA-256, else {@link PutDone}). If the client stops sending, a
+     * resumable upload keeps what arrived.
+     */
+    private Stored store(int requestId, Upload opened, long size, Optional<String> sha256, SessionIo io, String who,
+            long start) throws DiskException, IOException {
+        DiskPath path = opened.path();
+        try (Upload upload = opened) {
+            long offset = upload.offset();
+            io.reply(requestId, new PutReady(offset));
+            DiskException failure;
+            try {
+                failure = receive(upload.content(), size - offset, io, path, requestId);
+            } catch (TransferAbortedException e) {
+                upload.keepForResume();
+                throw e;
+            }
+            if (failure != null) {
+                log.warn("{} upload of {} failed: {}", identity, path, failure.getMessage());
+                throw failure.answered();
+            }
+            Node stored;
+            try {
+                stored = upload.commit(sha256);
+            } catch (IOException e) {
+                throw storageError(path, e);
+            }
+            io.reply(requestId, sha256.isPresent()
+                    ? new PutStored(size, stored.blob().orElseThrow().sha256(), false)
+                    : new PutDone(size));
+            log.info("{} {} upload of {}: {} bytes in {} ms{}", identity, who, path, size - offset,
+                    (System.nanoTime() - start) / 1_000_000, offset > 0 ? ", resumed after " + offset : "");
+            return new Stored(stored, false, offset);
+        }
+    }
+
+    /**
+     * The resume offer on the wire: {@link PutResume}, then the client's {@link ResumeFrom} for the same request,
+     * with the offered offset or 0, and nothing sent after it before {@link PutReady}. Anything else breaks the
+     * protocol: answered {@code PROTOCOL_ERROR}, and the session ends.
+     */
+    private static ResumeFrom askToResume(int requestId, long offset, String prefixSha256, SessionIo io,
+            DiskPath path) throws IOException {
+        io.reply(requestId, new PutResume(offset, prefixSha256));
+        Frame answer;
+        try {
+            answer = io.reader().read();
+        } catch (ProtocolException e) {
+            throw violation(io, requestId, "a ResumeFrom was due for " + path + ": " + e.getMessage());
+        }
+        if (answer == null) {
+            throw new TransferAbortedException("the client left instead of answering the resume offer for " + path);
+        }
+        if (!(answer.message() instanceof ResumeFrom from) || answer.requestId() != requestId) {
+            throw violation(io, requestId, "expected ResumeFrom for request " + requestId + ", got "
+                    + answer.message().type() + " for request " + answer.requestId());
+        }
+        if (from.offset() != offset && from.offset() != 0) {
+            throw violation(io, requestId, "ResumeFrom offset " + from.offset() + " is neither the offered "
+                    + offset + " nor 0");
+        }
+        if (io.reader().buffered() > 0) {
+            throw violation(io, requestId, "content sent before PutReady");
+        }
+        return from;
+    }
+
+    private static TransferAbortedException violation(SessionIo io, int requestId, String message) {
+        try {
+            io.reply(requestId, ErrorReply.of(ErrorCode.PROTOCOL_ERROR, message + "; closing the connection"));
+        } catch (IOException e) {
+            // the client is gone anyway
+        }
+        return new TransferAbortedException("protocol violation: " + message);
+    }
+
+    private static void requireNothingBuffered(SessionIo io) throws TransferAbortedException {
+        if (io.reader().buffered() > 0) {
+            throw new TransferAbortedException("the client sent content before PutReady");
+        }
     }
 
     /**

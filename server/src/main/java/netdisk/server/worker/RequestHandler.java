@@ -64,6 +64,8 @@ final class RequestHandler {
     static final int ENTRIES_PER_FRAME = 1000;
     /** Pipelined small uploads stored together, at most: one metadata commit for them all. */
     static final int INLINE_BATCH = 64;
+    /** The first minor version whose clients answer a {@link netdisk.protocol.PutResume}. */
+    static final int RESUMABLE_UPLOADS_MINOR = 3;
 
     private final WorkerIdentity identity;
     private final Services services;
@@ -73,11 +75,18 @@ final class RequestHandler {
     /** Logged in with a transfer ticket: transfers only, until {@link #ticketExpiresMillis}. */
     private boolean transferOnly;
     private long ticketExpiresMillis;
+    /** The minor protocol version of the client's Hello (same major), which decides what it may be sent. */
+    private int clientMinor;
 
     RequestHandler(WorkerIdentity identity, Services services, InetSocketAddress remote) {
         this.identity = identity;
         this.services = services;
         this.remote = remote;
+    }
+
+    /** The client said Hello with this minor version; set before the first request. */
+    void greeted(int minor) {
+        clientMinor = minor;
     }
 
     /**
@@ -208,9 +217,14 @@ final class RequestHandler {
                     }
                     io.reply(id, new Ticket(issued.ticket(), issued.expiresAt().toEpochMilli()));
                 }
-                case PutFile put -> transfer(id, operation, put.path(), io, path -> Map.of(
-                        "bytes", String.valueOf(put.size()),
-                        "instant", String.valueOf(services.transfers().putFile(id, user, path, put, io, who).instant())));
+                case PutFile put -> transfer(id, operation, put.path(), io, path -> {
+                    var stored = services.transfers().putFile(id, user, path, put,
+                            clientMinor >= RESUMABLE_UPLOADS_MINOR, io, who);
+                    return stored.resumedFrom() > 0
+                            ? Map.of("bytes", String.valueOf(put.size()), "instant", "false",
+                                    "resumed", String.valueOf(stored.resumedFrom()))
+                            : Map.of("bytes", String.valueOf(put.size()), "instant", String.valueOf(stored.instant()));
+                });
                 case Logout logout -> {
                     boolean revoked = token != null && services.accounts().logout(token);
                     audit(operation, List.of(), AuditEvent.OK, Map.of());

@@ -17,6 +17,7 @@ import netdisk.server.storage.FileBlobStore;
 import netdisk.server.storage.JdbcMetadataStore;
 import netdisk.server.storage.MetadataDatabase;
 import netdisk.server.storage.MetadataException;
+import netdisk.server.storage.UnfinishedUploads;
 
 /**
  * What one worker's sessions serve with, opened once per worker on the data directory: the disk (metadata and
@@ -36,7 +37,8 @@ record Services(Disk disk, FileTransfers transfers, Accounts accounts, AuditLog 
         try {
             Clock clock = Clock.systemUTC();
             var metadata = JdbcMetadataStore.create(database, clock);
-            Disk disk = Disk.open(metadata, FileBlobStore.open(settings.dataDir()), settings.dataDir());
+            Disk disk = Disk.open(metadata, new UnfinishedUploads(database, clock),
+                    FileBlobStore.open(settings.dataDir()), settings.dataDir());
             var accounts = new Accounts(metadata, new PasswordHasher(), new SessionTokens(database, clock),
                     new LoginThrottle(database, clock, ThrottlePolicy.DEFAULT), settings.sessionLifetime(),
                     settings.allowRegister(), TransferTickets.open(settings.dataDir(), clock, settings.ticketLifetime()));

@@ -230,6 +230,7 @@ final class Session implements ServedConnection {
                             + hello.major() + "." + hello.minor() + " is not compatible"));
             return "incompatible client " + hello.software() + " (protocol " + hello.major() + "." + hello.minor() + ")";
         }
+        handler.greeted(hello.minor());
         writer.write(new Frame(first.requestId(), new Welcome(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
                 NetdiskVersion.VALUE, identity.number(), identity.pid())));
         onWelcome.accept(this, hello.software() + " (protocol " + hello.major() + "." + hello.minor() + ")");

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,9 +19,13 @@ import netdisk.protocol.Entry;
 import netdisk.protocol.ErrorCode;
 import netdisk.server.storage.FileBlobStore;
 import netdisk.server.storage.JdbcMetadataStore;
+import netdisk.server.storage.MetadataDatabase;
 import netdisk.server.storage.Name;
 import netdisk.server.storage.Node;
+import netdisk.server.storage.UnfinishedUploads;
 import netdisk.server.storage.User;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +42,7 @@ class DiskTest {
     Path data;
 
     private JdbcMetadataStore metadata;
+    private HikariDataSource database;
     private FileBlobStore blobs;
     private Disk disk;
     private User alice;
@@ -45,8 +51,9 @@ class DiskTest {
     @BeforeEach
     void open() throws Exception {
         metadata = JdbcMetadataStore.openSqlite(data);
+        database = MetadataDatabase.connectSqlite(data);
         blobs = FileBlobStore.open(data);
-        disk = Disk.open(metadata, blobs, data);
+        disk = Disk.open(metadata, new UnfinishedUploads(database, Clock.systemUTC()), blobs, data);
         alice = metadata.createUser(Name.of("alice"), "hash", OptionalLong.empty());
         bob = metadata.createUser(Name.of("bob"), "hash", OptionalLong.empty());
     }
@@ -54,6 +61,7 @@ class DiskTest {
     @AfterEach
     void close() throws IOException {
         disk.close();
+        database.close();
         metadata.close();
     }
 

@@ -25,7 +25,7 @@ class MetadataDatabaseTest {
         try (TestDatabase db = TestDatabase.open(data)) {
             HikariDataSource first = db.migrated();
             assertThat(tables(first)).contains("users", "nodes", "blobs", "sessions", "login_failures",
-                    "flyway_schema_history");
+                    "unfinished_uploads", "flyway_schema_history");
             assertThat(MetadataDatabase.migrate(first)).isZero();
             first.close();
             if (!db.isPostgres()) {
@@ -35,7 +35,7 @@ class MetadataDatabaseTest {
             HikariDataSource again = db.migrated();
             assertThat(MetadataDatabase.migrate(again)).isZero();
             assertThat(query(again, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = TRUE"))
-                    .isEqualTo("2");
+                    .isEqualTo("3");
         }
     }
 
