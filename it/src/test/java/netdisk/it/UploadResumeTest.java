@@ -127,7 +127,7 @@ class UploadResumeTest {
 
     @Test
     void aWorkerKilledMidUploadLeavesWhatItWroteAndTheNextPutGoesOnFromThere() throws Exception {
-        try (var server = start("--workers", "2")) {
+        try (var server = start("--workers", "1")) { // one worker: the one serving the upload's transfer connection
             long target = SIZE * random.nextLong(10, 95) / 100;
             try (var relay = HoldingRelay.start(server.port(), target)) {
                 Process put = startPut(relay.port());
@@ -333,11 +333,14 @@ class UploadResumeTest {
         }
     }
 
-    /** The pid of the one worker with a session (the upload's). */
+    /**
+     * The pid of the one worker with sessions: with one worker, the one serving the upload (on a transfer connection
+     * of its own besides the client's session, which with several workers could be on another).
+     */
     private static long workerServingTheUpload(ServerProcess server) throws IOException {
         List<Long> busy = server.status().workers().stream().filter(worker -> worker.sessions() > 0)
                 .map(ServerStatus.WorkerRow::pid).toList();
-        assertThat(busy).as("workers with a session").hasSize(1);
+        assertThat(busy).as("the one worker with sessions").hasSize(1);
         return busy.getFirst();
     }
 

@@ -45,4 +45,10 @@ public interface BlobStore {
      * before any session runs.
      */
     int sweepTemporaryFiles() throws IOException;
+
+    /**
+     * Makes durable everything that writers sealed or committed with {@link BlobWriter.Durability#LATER}: one sync
+     * for a whole batch of small blobs.
+     */
+    void syncAll() throws IOException;
 }

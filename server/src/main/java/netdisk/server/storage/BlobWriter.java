@@ -12,6 +12,27 @@ import java.util.Optional;
  */
 public interface BlobWriter extends WritableByteChannel {
 
+    /** When what {@link #seal} and {@link #commit} did reaches the disk. */
+    enum Durability {
+        /** Before they return: an {@code fsync} of the file, and of each directory they changed. */
+        NOW,
+        /**
+         * When the caller next calls {@link BlobStore#syncAll()}, which it must do before anything refers to the blob:
+         * many blobs of a batch then cost one sync instead of one {@code fsync} each.
+         */
+        LATER
+    }
+
+    /** {@link #seal(Optional, Durability) seal} durably now. */
+    default BlobId seal(Optional<String> expectedSha256) throws IOException {
+        return seal(expectedSha256, Durability.NOW);
+    }
+
+    /** {@link #commit(Optional, Durability) commit} durably now. */
+    default BlobId commit(Optional<String> expectedSha256) throws IOException {
+        return commit(expectedSha256, Durability.NOW);
+    }
+
     /** Bytes written so far. */
     long size();
 
@@ -23,7 +44,7 @@ public interface BlobWriter extends WritableByteChannel {
      * @throws BlobHashMismatchException the contents do not hash to {@code expectedSha256}; the temporary file is gone
      * @throws IOException the file could not be forced; the temporary file is gone
      */
-    BlobId seal(Optional<String> expectedSha256) throws IOException;
+    BlobId seal(Optional<String> expectedSha256, Durability durability) throws IOException;
 
     /**
      * Makes the blob visible: {@link #seal seals} it if that was not done, renames it atomically to its content
@@ -34,7 +55,7 @@ public interface BlobWriter extends WritableByteChannel {
      * @throws BlobHashMismatchException the contents do not hash to {@code expectedSha256}; the temporary file is gone
      * @throws IOException the blob could not be stored; the temporary file is gone
      */
-    BlobId commit(Optional<String> expectedSha256) throws IOException;
+    BlobId commit(Optional<String> expectedSha256, Durability durability) throws IOException;
 
     /** Deletes the temporary file; the store is as if this writer never existed. Idempotent. */
     void abort() throws IOException;

@@ -13,6 +13,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import netdisk.server.linux.Libc;
+
 /**
  * The default {@link BlobStore}: one file per blob under {@code DATA/blobs}.
  *
@@ -142,17 +144,30 @@ public final class FileBlobStore implements BlobStore {
      * Creates the fan-out directories of {@code blobFile} if missing, forcing each new directory's parent so that the
      * directory entries survive a crash together with the blob renamed into them.
      */
-    void createParents(Path blobFile) throws IOException {
+    void createParents(Path blobFile, boolean force) throws IOException {
         Path second = blobFile.getParent();
         Path first = second.getParent();
         if (!Files.isDirectory(first)) {
             Files.createDirectories(first);
-            forceDirectory(root);
+            if (force) {
+                forceDirectory(root);
+            }
         }
         if (!Files.isDirectory(second)) {
             Files.createDirectories(second);
-            forceDirectory(first);
+            if (force) {
+                forceDirectory(first);
+            }
         }
+    }
+
+    /**
+     * {@code syncfs} of the file system under {@code DATA/blobs}: everything written and renamed there reaches the
+     * disk, in one journal commit.
+     */
+    @Override
+    public void syncAll() throws IOException {
+        Libc.syncFileSystem(root);
     }
 
     static void forceDirectory(Path directory) throws IOException {

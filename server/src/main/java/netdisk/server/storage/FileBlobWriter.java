@@ -106,14 +106,16 @@ final class FileBlobWriter implements BlobWriter {
     }
 
     @Override
-    public BlobId seal(Optional<String> expectedSha256) throws IOException {
+    public BlobId seal(Optional<String> expectedSha256, Durability durability) throws IOException {
         if (state == State.SEALED) {
             return sealed;
         }
         ensureOpen();
         try {
             stopWriteBehind();
-            channel.force(true);
+            if (durability == Durability.NOW) {
+                channel.force(true);
+            }
             if (ownsFile) {
                 channel.close();
             }
@@ -134,11 +136,11 @@ final class FileBlobWriter implements BlobWriter {
     }
 
     @Override
-    public BlobId commit(Optional<String> expectedSha256) throws IOException {
-        BlobId blob = seal(expectedSha256);
+    public BlobId commit(Optional<String> expectedSha256, Durability durability) throws IOException {
+        BlobId blob = seal(expectedSha256, durability);
         try {
             Path target = store.pathOf(blob.sha256());
-            store.createParents(target);
+            store.createParents(target, durability == Durability.NOW);
             if (Files.exists(target)) {
                 Files.delete(file);
             } else {
@@ -147,7 +149,9 @@ final class FileBlobWriter implements BlobWriter {
                 } catch (AtomicMoveNotSupportedException e) {
                     throw new IOException("blob temporary files and blobs on different file systems", e);
                 }
-                FileBlobStore.forceDirectory(target.getParent());
+                if (durability == Durability.NOW) {
+                    FileBlobStore.forceDirectory(target.getParent());
+                }
             }
             state = State.COMMITTED;
             return blob;
