@@ -114,8 +114,12 @@ class ShellPtyTest {
         shell.type("get big.bin\r");
         shell.await(mark, "get big.bin", WAIT);
         shell.await(mark, "%", WAIT);
-        shell.type(Pty.CTRL_C);
         Path partial = local.resolve(".big.bin.netdisk-part");
+        for (long deadline = System.nanoTime() + WAIT.toNanos(); !hasContent(partial); ) { // some of it has come
+            assertThat(System.nanoTime()).as("content arriving in " + partial).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        shell.type(Pty.CTRL_C);
         shell.awaitInOrder(mark, WAIT, "cancelled; what came is kept in " + partial + ": get it again to resume",
                 "alice@127.0.0.1:/> ");
         try (Stream<Path> files = Files.list(local)) {
@@ -156,5 +160,13 @@ class ShellPtyTest {
         assertThat(server.contentReceived()).isZero();
         shell.type("exit\r");
         assertThat(shell.waitFor(WAIT)).isZero();
+    }
+
+    private static boolean hasContent(Path file) {
+        try {
+            return Files.size(file) > 0;
+        } catch (java.io.IOException e) {
+            return false; // not there yet
+        }
     }
 }
