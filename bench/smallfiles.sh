@@ -5,13 +5,14 @@
 #       netdisk: `bin/netdisk-server --mode process` (default workers: the fd hand-off is included), driven by
 #       netdisk.bench.SmallFileBench --mode connect: CONC platform threads, each download = TCP connect, Hello →
 #       Welcome, Login → LoginOk, GetFile → FileInfo + content, SHA-256 of the content checked against the announced
-#       one and against the file's, close. WARMUP (2,000) downloads of the same kind first, untimed, in the same JVM.
+#       one and against the file's, close. WARMUP (1,000) downloads of the same kind first, untimed, in the same JVM.
 #       Twice: with the client library (NetdiskClient.getFile, what `bin/netdisk get` uses) and with a lean client
 #       written with the protocol module alone (RawSession: no watchdog thread, no background hashing).
 #       nginx (worker_processes 2, sendfile, access_log off) serves the same file to `wrk -t 2 -c CONC` with
-#       `Connection: close` (wrk 4 then reconnects for every request), for WRK_SECONDS (2) s: time-based, not
-#       count-based, because a wrk thread stopped from Lua still waits for the whole duration, which its figures
-#       then count. Requests/s = requests ÷ wrk's duration.
+#       `Connection: close` (wrk 4 then reconnects for every request: checked against nginx's stub_status count of
+#       accepted connections), for WRK_SECONDS (2) s: time-based, not count-based, because a wrk thread stopped
+#       from Lua still waits for the whole duration, which its figures then count. Requests/s = requests ÷ wrk's
+#       duration; responses checked by status and length (wrk does not look at the bytes; curl checks them once).
 #   (b) Established sessions. The same downloads inside CONC connections opened and logged in before the warm-up,
 #       each one request at a time (SmallFileBench --mode session, both clients), against nginx keep-alive with the
 #       same wrk without the header. A separate row: netdisk pipelined (--mode pipeline, lean client only): up to
@@ -38,7 +39,7 @@
 #
 #   bench/smallfiles.sh
 #
-# Env (defaults): ROUNDS=3 COUNT=2000 WARMUP=2000 CONC=16 WINDOW=16 SIZE=4096 WRK_SECONDS=2 FILES=10000 DIRS=100
+# Env (defaults): ROUNDS=3 COUNT=2000 WARMUP=1000 CONC=16 WINDOW=16 SIZE=4096 WRK_SECONDS=2 FILES=10000 DIRS=100
 #                 TREE_ROUNDS=ROUNDS PARTS="a b c" CLIENTS="raw library" PEERS="scp rsync lftp" LOGIN=auto
 #                 DIAG=1 (in (a), also connections closed after the Welcome and after the LoginOk, lean client)
 #                 WORKERS= (the server's default) SKIP_BUILD=0 MVN_OFFLINE=1 KEEP_TMP=0 (keep the temp dir and logs)
@@ -49,7 +50,7 @@ set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
 COUNT=${COUNT:-2000}
-WARMUP=${WARMUP:-2000}
+WARMUP=${WARMUP:-1000}
 CONC=${CONC:-16}
 WINDOW=${WINDOW:-16}
 SIZE=${SIZE:-4096}
@@ -200,6 +201,7 @@ http {
     server {
         listen 127.0.0.1:$NGINX_PORT;
         location /dl/ { alias $tmp/www/dl/; }
+        location = /status { stub_status; }
     }
 }
 EOF
@@ -350,9 +352,11 @@ function done(summary, latency, requests)
     summary.errors.status, latency:percentile(50), latency:percentile(99), latency.mean, latency.max))
 end
 EOF
+accepts() { curl -sS --fail "http://127.0.0.1:$NGINX_PORT/status" | awk 'NR == 3 {print $1}'; } # nginx's total
 wrk_run() { # $1 = contender, $2 = close|keepalive; records per_s, p50, p99
-  local hdr=() out line n s bytes
+  local hdr=() out line n s bytes a0 conns
   [[ $2 == close ]] && hdr=(-H 'Connection: close')
+  a0=$(accepts)
   out=$(wrk -t 2 -c "$CONC" -d "${WRK_SECONDS}s" "${hdr[@]}" -s "$tmp/report.lua" "$URL" 2>&1) ||
     die "wrk ($2) failed: $out"
   line=$(grep '^WRK ' <<<"$out") || die "wrk ($2) printed no figures: $out"
@@ -361,11 +365,15 @@ wrk_run() { # $1 = contender, $2 = close|keepalive; records per_s, p50, p99
   # every response: the same headers + SIZE bytes (a check of the length only: wrk does not look at the content)
   awk -v b="$bytes" -v n="$n" -v s="$SIZE" 'BEGIN{exit !(n > 0 && b / n >= s && b / n < s + 512)}' ||
     die "wrk ($2): $bytes bytes for $n responses of $SIZE bytes"
+  conns=$(($(accepts) - a0 - 1)) # less the status request's own connection
+  # with Connection: close, wrk must have connected once per request (the last ones may be cut off by the end)
+  if [[ $2 == close ]] && ((conns < n)); then die "wrk ($2): $conns connections for $n requests"; fi
   rec "$1" per_s "$(per_s "$n" "$s")"
   rec "$1" p50 "$(field "$line" p50_us)"
   rec "$1" p99 "$(field "$line" p99_us)"
   rec "$1" n "$n"
-  log_round "round $round  $1: $n requests in $s s, $(per_s "$n" "$s")/s, p50 $(field "$line" p50_us) µs, p99 $(field "$line" p99_us) µs"
+  log_round "round $round  $1: $n requests in $s s on $conns connections (nginx stub_status), $(per_s "$n" "$s")/s," \
+    "p50 $(field "$line" p50_us) µs, p99 $(field "$line" p99_us) µs"
 }
 
 run_dl() { # contender
@@ -652,7 +660,7 @@ echo
 echo "- netdisk stopped with exit status $ND_RC; its log has $(grep -cE ' (WARN|ERROR) ' "${ND_LOG[main]}" || true)" \
   "WARN/ERROR lines; nginx's error log $(grep -c . "$tmp/nginx/error.log" 2>/dev/null || true) lines."
 echo "- Every netdisk download checked (size and SHA-256, by the driver or the client); nginx's responses by count," \
-  "status and length (wrk), its file by SHA-256 once (curl); every tree by file count and SHA-256 ($FILES files)."
+  "status and length (wrk), its file by SHA-256 once (curl)$(part c && echo "; every tree by file count and SHA-256 ($FILES files)")."
 echo
 echo "Per-round figures:"
 echo
