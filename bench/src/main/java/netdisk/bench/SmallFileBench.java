@@ -524,11 +524,12 @@ public final class SmallFileBench {
         String name = o.label() != null ? o.label()
                 : o.mode().name().toLowerCase(Locale.ROOT) + "-" + o.client().name().toLowerCase(Locale.ROOT);
         int window = o.mode() == Mode.PIPELINE ? o.window() : 1;
-        out.printf(Locale.ROOT, "%s: %d %s of %d bytes (%s, %s client, %s login, %d threads, window %d) in "
+        out.printf(Locale.ROOT, "%s: %d %s (%s, %s client, %s login, %d threads, window %d) in "
                         + "%.3f s: %.0f/s, p50 %.0f µs, p90 %.0f, p99 %.0f, mean %.0f, max %.0f; failed %d "
                         + "(+%d in the warm-up of %d)%n",
-                name, r.ok(), o.steps() == Steps.GET ? "downloads" : "connections up to " + o.steps().name()
-                        .toLowerCase(Locale.ROOT), o.size(), o.mode().name().toLowerCase(Locale.ROOT),
+                name, r.ok(), o.steps() == Steps.GET ? "downloads of " + o.size() + " bytes"
+                        : "connections up to the " + (o.steps() == Steps.HELLO ? "Welcome" : "LoginOk"),
+                o.mode().name().toLowerCase(Locale.ROOT),
                 o.client().name().toLowerCase(Locale.ROOT), o.login().name().toLowerCase(Locale.ROOT),
                 o.concurrency(), window, r.wallNanos() / 1e9, r.perSecond(), us(r.p50()), us(r.p90()), us(r.p99()),
                 us(r.mean()), us(r.max()), r.failed(), warmFailed, o.warmup());
