@@ -29,6 +29,12 @@
 #       plus an `ls` of /tree). Between runs: everything uploaded or downloaded is deleted (`bin/netdisk rm -r /tree`,
 #       rm -rf for the peers) and the file system synced, untimed, so that no run writes back another's pages.
 #
+# CPU: for (a) and (b) also the CPU time (user + system, from /proc/PID/stat) per download of the server (netdisk's
+# master and workers over the driver's whole run, warm-up included, which is the same work; nginx's master and
+# workers over the wrk run) and of the client (the driver JVM's own count for its timed downloads; wrk's from
+# `times`); for (c) the CPU time of netdisk's server during `put -r` and `get -r`. On a machine shared with other
+# work, CPU per download moves much less than downloads/s.
+#
 # Rounds are interleaved (ROUNDS for (a) and (b), TREE_ROUNDS for (c)); the order of the contenders rotates every
 # round and the tables give medians. Ratios: netdisk ÷ nginx (downloads/s) in (a) and (b), netdisk ÷ the best peer
 # (files/s) in (c); the targets are ≥ 1.0.
@@ -120,6 +126,19 @@ BENCH_CP="$root/bench/target/netdisk-bench.jar:$root/bench/target/lib/*"
 DRIVER_FLAGS=(-XX:+UseSerialGC -Xms256m -Xmx1g)
 
 secs() { awk -v n="$1" 'BEGIN{printf "%.3f", n / 1e9}'; } # ns -> s
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { # pids -> their CPU time (user + system) so far, in clock ticks
+  local p
+  for p in "$@"; do
+    if [[ -r /proc/$p/stat ]]; then sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'; fi
+  done | awk '{s += $1} END{print s + 0}'
+}
+us_each() { awk -v t="$1" -v k="$CLK_TCK" -v n="$2" 'BEGIN{printf "%.1f", t / k * 1e6 / n}'; } # ticks, count -> µs each
+children_cpu() { # sets CHILD_CPU: the CPU (user + system, s) of this shell's reaped children so far; not in $(...)
+  times >"$tmp/times.txt" # `times` of this shell: in a subshell it would count the subshell's children only
+  CHILD_CPU=$(sed -n 2p "$tmp/times.txt" | awk '{s = 0; for (i = 1; i <= 2; i++) {split($i, a, "m"); s += a[1] * 60 + a[2]}
+    printf "%.3f", s}')
+}
 per_s() { awk -v n="$1" -v s="$2" 'BEGIN{printf "%.1f", n / s}'; }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; } # "k=v k=v" line, key -> value
 
@@ -175,7 +194,8 @@ nd_cmd() { # a client command, untimed; its output on stdout, dies on failure
 }
 nd_cmd put -q "$tmp/www/dl/small.bin" /small.bin >/dev/null
 [[ $(nd_cmd stat --json /small.bin) == *"\"sha256\":\"$SMALL_SHA\""* ]] || die "netdisk's /small.bin has another SHA-256"
-ND_WORKERS=$(pgrep -P "${ND_PID[main]}" | wc -l)
+read -r -a ND_PIDS <<<"${ND_PID[main]} $(pgrep -P "${ND_PID[main]}" | tr '\n' ' ')" # master and workers
+ND_WORKERS=$((${#ND_PIDS[@]} - 1))
 
 NGINX_PORT=$(free_port)
 mkdir -p "$tmp/nginx"
@@ -210,6 +230,8 @@ nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" >"$tm
 NGINX_PID=$!
 bench_started "$NGINX_PID"
 wait_listening "$NGINX_PORT" "$NGINX_PID" "$tmp/nginx/error.log"
+sleep 0.5
+read -r -a NGINX_PIDS <<<"$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" # master and workers
 URL=http://127.0.0.1:$NGINX_PORT/dl/small.bin
 [[ $(curl -sS --fail "$URL" | sha256sum | cut -c1-64) == "$SMALL_SHA" ]] || die "nginx serves another small.bin"
 
@@ -330,17 +352,22 @@ if part a || part b; then
   fi
 fi
 
-nd_downloads() { # $1 = contender, $2 = mode, $3 = client, then more driver options; records per_s, p50, p99
-  local out rc=0 line
+nd_downloads() { # $1 = contender, $2 = mode, $3 = client, then more driver options; records per_s, p50, p99, cpu
+  local out rc=0 line c0 c1
+  c0=$(cpu_ticks "${ND_PIDS[@]}")
   out=$(driver --path /small.bin --size "$SIZE" --sha256 "$SMALL_SHA" --mode "$2" --client "$3" \
     --login "$LOGIN_USED" --count "$COUNT" --warmup "$WARMUP" --concurrency "$CONC" --window "$WINDOW" \
     --label "$1" "${@:4}" 2>&1) || rc=$?
   line=$(grep '^RESULT ' <<<"$out" || true)
   if ((rc != 0)) || [[ -z $line ]]; then die "SmallFileBench $1 failed ($rc): $out"; fi
+  c1=$(cpu_ticks "${ND_PIDS[@]}")
   rec "$1" per_s "$(field "$line" per_s)"
+  # the server's CPU over the whole run: the warm-up's downloads are the same work
+  rec "$1" server_cpu "$(us_each $((c1 - c0)) $((WARMUP + COUNT)))"
+  rec "$1" client_cpu "$(field "$line" client_cpu_us)"
   rec "$1" p50 "$(field "$line" p50_us)"
   rec "$1" p99 "$(field "$line" p99_us)"
-  log_round "round $round  $(grep -v '^RESULT ' <<<"$out")"
+  log_round "round $round  $(grep -v '^RESULT ' <<<"$out"); server CPU $(us_each $((c1 - c0)) $((WARMUP + COUNT))) µs each"
 }
 
 cat >"$tmp/report.lua" <<'EOF'
@@ -354,11 +381,17 @@ end
 EOF
 accepts() { curl -sS --fail "http://127.0.0.1:$NGINX_PORT/status" | awk 'NR == 3 {print $1}'; } # nginx's total
 wrk_run() { # $1 = contender, $2 = close|keepalive; records per_s, p50, p99
-  local hdr=() out line n s bytes a0 conns
+  local hdr=() out line n s bytes a0 conns c0 c1 w0 w1
   [[ $2 == close ]] && hdr=(-H 'Connection: close')
   a0=$(accepts)
+  c0=$(cpu_ticks "${NGINX_PIDS[@]}")
+  children_cpu
+  w0=$CHILD_CPU
   out=$(wrk -t 2 -c "$CONC" -d "${WRK_SECONDS}s" "${hdr[@]}" -s "$tmp/report.lua" "$URL" 2>&1) ||
     die "wrk ($2) failed: $out"
+  children_cpu
+  w1=$CHILD_CPU
+  c1=$(cpu_ticks "${NGINX_PIDS[@]}")
   line=$(grep '^WRK ' <<<"$out") || die "wrk ($2) printed no figures: $out"
   n=$(field "$line" requests) s=$(field "$line" seconds) bytes=$(field "$line" bytes)
   [[ $(field "$line" errors) == 0 && $(field "$line" status_errors) == 0 ]] || die "wrk ($2) had errors: $line"
@@ -372,8 +405,11 @@ wrk_run() { # $1 = contender, $2 = close|keepalive; records per_s, p50, p99
   rec "$1" p50 "$(field "$line" p50_us)"
   rec "$1" p99 "$(field "$line" p99_us)"
   rec "$1" n "$n"
+  rec "$1" server_cpu "$(us_each $((c1 - c0)) "$n")"
+  rec "$1" client_cpu "$(awk -v a="$w0" -v b="$w1" -v n="$n" 'BEGIN{printf "%.1f", (b - a) * 1e6 / n}')"
   log_round "round $round  $1: $n requests in $s s on $conns connections (nginx stub_status), $(per_s "$n" "$s")/s," \
-    "p50 $(field "$line" p50_us) µs, p99 $(field "$line" p99_us) µs"
+    "p50 $(field "$line" p50_us) µs, p99 $(field "$line" p99_us) µs; CPU per request: nginx $(us_each $((c1 - c0)) "$n") µs," \
+    "wrk $(awk -v a="$w0" -v b="$w1" -v n="$n" 'BEGIN{printf "%.1f", (b - a) * 1e6 / n}') µs"
 }
 
 run_dl() { # contender
@@ -445,16 +481,22 @@ rec_tree() { # contender, up|down, ns, [sync ns]
 }
 
 run_tree() { # contender: upload, verify, download, verify, clean up
-  local who=$1 up sync_ns='' down out=$tmp/dl/$1
+  local who=$1 up sync_ns='' down out=$tmp/dl/$1 c0 c1
   sync -f "$tmp"
   case $who in
     netdisk)
+      c0=$(cpu_ticks "${ND_PIDS[@]}")
       timed "${ND[@]}" put -r -q "$tmp/src/tree" /
       up=$NS
+      c1=$(cpu_ticks "${ND_PIDS[@]}")
+      rec netdisk up_cpu "$(awk -v t=$((c1 - c0)) -v k="$CLK_TCK" 'BEGIN{printf "%.2f", t / k}')"
       [[ $(nd_cmd ls /tree | grep -c .) == "$DIRS" ]] || die "netdisk put -r: /tree does not have $DIRS directories"
       sync -f "$tmp"
+      c0=$(cpu_ticks "${ND_PIDS[@]}")
       timed "${ND[@]}" get -r -q /tree "$out"
       down=$NS
+      c1=$(cpu_ticks "${ND_PIDS[@]}")
+      rec netdisk down_cpu "$(awk -v t=$((c1 - c0)) -v k="$CLK_TCK" 'BEGIN{printf "%.2f", t / k}')"
       check_tree "$out" "netdisk put -r then get -r"
       nd_cmd rm -r /tree >/dev/null
       ;;
@@ -543,10 +585,12 @@ if part a || part b; then
   echo
   echo "Median of $ROUNDS rounds (each run: a new driver JVM, $WARMUP warm-up downloads, then $COUNT timed; wrk:" \
     "${WRK_SECONDS} s, so more requests than $COUNT). netdisk latency: from connect (a) or from sending GetFile (b)" \
-    "to the checked content; wrk's: from writing the request to the whole response (a TCP connect is not in it)."
+    "to the checked content; wrk's: from writing the request to the whole response (a TCP connect is not in it)." \
+    "CPU (user + system) per download: the server's (netdisk master + workers, over the driver's whole run, warm-up" \
+    "included; nginx master + workers), the client's (the driver JVM during the timed downloads; wrk's whole process)."
   echo
-  echo "| case | contender | downloads/s | p50 µs | p99 µs | per-round downloads/s | ÷ nginx |"
-  echo "|---|---|---:|---:|---:|---|---:|"
+  echo "| case | contender | downloads/s | p50 µs | p99 µs | server CPU µs each | client CPU µs each | per-round downloads/s | ÷ nginx |"
+  echo "|---|---|---:|---:|---:|---:|---:|---|---:|"
   describe() {
     case $1 in
       nginx-close) echo "nginx + \`wrk -t 2 -c $CONC -H 'Connection: close'\`" ;;
@@ -560,8 +604,9 @@ if part a || part b; then
     local label=$1 base=$2 c
     shift 2
     for c in "$base" "$@"; do
-      printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$(describe "$c")" "$(med "$c" per_s | cut -d. -f1)" \
-        "$(med "$c" p50 | cut -d. -f1)" "$(med "$c" p99 | cut -d. -f1)" "$(rounds_of "$c" per_s)" \
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$(describe "$c")" \
+        "$(med "$c" per_s | cut -d. -f1)" "$(med "$c" p50 | cut -d. -f1)" "$(med "$c" p99 | cut -d. -f1)" \
+        "$(med "$c" server_cpu | cut -d. -f1)" "$(med "$c" client_cpu | cut -d. -f1)" "$(rounds_of "$c" per_s)" \
         "$(ratio "$(med "$c" per_s)" "$(med "$base" per_s)")"
     done
   }
@@ -572,16 +617,16 @@ if part a || part b; then
     echo "Where a new connection's time goes (lean client, $CONC threads, medians of the same rounds): each connection"
     echo "closed after the given answer."
     echo
-    echo "| connection up to | connections/s | p50 µs | p99 µs | per-round connections/s |"
-    echo "|---|---:|---:|---:|---|"
+    echo "| connection up to | connections/s | p50 µs | p99 µs | server CPU µs each | per-round connections/s |"
+    echo "|---|---:|---:|---:|---:|---|"
     for c in "${A_DIAG[@]}" nd-connect-raw; do
       case $c in
         nd-hello-raw) label="Hello → Welcome (the hand-off to a worker)" ;;
         nd-login-raw) label="… → Login ($LOGIN_USED) → LoginOk" ;;
         nd-connect-raw) label="… → GetFile → FileInfo + $SIZE bytes, checked (row (a))" ;;
       esac
-      printf '| %s | %s | %s | %s | %s |\n' "$label" "$(med "$c" per_s | cut -d. -f1)" "$(med "$c" p50 | cut -d. -f1)" \
-        "$(med "$c" p99 | cut -d. -f1)" "$(rounds_of "$c" per_s)"
+      printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "$(med "$c" per_s | cut -d. -f1)" "$(med "$c" p50 | cut -d. -f1)" \
+        "$(med "$c" p99 | cut -d. -f1)" "$(med "$c" server_cpu | cut -d. -f1)" "$(rounds_of "$c" per_s)"
     done
     echo
   fi
@@ -607,6 +652,9 @@ if part c; then
       "$(med "$c" down_fps | cut -d. -f1)" "$(rounds_s "$c" up_s)" "$(rounds_s "$c" down_s)"
   done
   echo
+  echo "netdisk's server (master + workers) used $(med netdisk up_cpu) s of CPU during \`put -r\` and" \
+    "$(med netdisk down_cpu) s during \`get -r\` (medians; per round: $(rounds_s netdisk up_cpu) and" \
+    "$(rounds_s netdisk down_cpu))."
 fi
 
 echo "#### Summary: netdisk ÷ the best peer (target ≥ 1.00)"

@@ -3,6 +3,7 @@ package netdisk.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -61,7 +62,8 @@ import netdisk.protocol.Login;
  * logged-in connection, before each phase, and logs every connection in with it. When the client library or the
  * server does not have tickets yet, the run stops with exit code 3 and says so.
  *
- * <p>Output: a human line and a {@code RESULT key=value ...} line. Exit code 0 when every measured and warm-up
+ * <p>Output: a human line and a {@code RESULT key=value ...} line, with the driver JVM's own CPU time per download
+ * during the timed phase ({@code client_cpu_us}). Exit code 0 when every measured and warm-up
  * download succeeded, 1 otherwise (the first failure is printed), 2 for a usage error, 3 for ticket login not
  * available. A phase that has not finished after {@code --deadline-s} seconds ends the run with exit code 1.
  */
@@ -86,8 +88,9 @@ public final class SmallFileBench {
                    String label, long deadlineSeconds, boolean probeTicket, Steps steps) {
     }
 
-    /** The figures of one phase. */
-    record Result(int ok, int failed, long wallNanos, long p50, long p90, long p99, long mean, long max) {
+    /** The figures of one phase; {@code cpuNanos}: this JVM's CPU time during it, every thread. */
+    record Result(int ok, int failed, long wallNanos, long cpuNanos, long p50, long p90, long p99, long mean,
+                  long max) {
         double perSecond() {
             return ok / (wallNanos / 1e9);
         }
@@ -233,6 +236,7 @@ public final class SmallFileBench {
                 lane.run(work);
             }));
         }
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         start.countDown();
         long deadline = t0 + TimeUnit.SECONDS.toNanos(options.deadlineSeconds());
@@ -245,6 +249,7 @@ public final class SmallFileBench {
             }
         }
         long wall = System.nanoTime() - t0;
+        long cpu = processCpuNanos() - cpu0;
         int ok = 0;
         int failed = 0;
         for (Lane lane : lanes) {
@@ -262,8 +267,13 @@ public final class SmallFileBench {
         for (long s : all) {
             sum += s;
         }
-        return new Result(ok, failed, wall, percentile(all, 50), percentile(all, 90), percentile(all, 99),
+        return new Result(ok, failed, wall, cpu, percentile(all, 50), percentile(all, 90), percentile(all, 99),
                 ok == 0 ? 0 : sum / ok, ok == 0 ? 0 : all[ok - 1]);
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private void noteError(Exception e) {
@@ -525,22 +535,23 @@ public final class SmallFileBench {
                 : o.mode().name().toLowerCase(Locale.ROOT) + "-" + o.client().name().toLowerCase(Locale.ROOT);
         int window = o.mode() == Mode.PIPELINE ? o.window() : 1;
         out.printf(Locale.ROOT, "%s: %d %s (%s, %s client, %s login, %d threads, window %d) in "
-                        + "%.3f s: %.0f/s, p50 %.0f µs, p90 %.0f, p99 %.0f, mean %.0f, max %.0f; failed %d "
-                        + "(+%d in the warm-up of %d)%n",
+                        + "%.3f s: %.0f/s, p50 %.0f µs, p90 %.0f, p99 %.0f, mean %.0f, max %.0f; driver CPU %.0f µs "
+                        + "each; failed %d (+%d in the warm-up of %d)%n",
                 name, r.ok(), o.steps() == Steps.GET ? "downloads of " + o.size() + " bytes"
                         : "connections up to the " + (o.steps() == Steps.HELLO ? "Welcome" : "LoginOk"),
                 o.mode().name().toLowerCase(Locale.ROOT),
                 o.client().name().toLowerCase(Locale.ROOT), o.login().name().toLowerCase(Locale.ROOT),
                 o.concurrency(), window, r.wallNanos() / 1e9, r.perSecond(), us(r.p50()), us(r.p90()), us(r.p99()),
-                us(r.mean()), us(r.max()), r.failed(), warmFailed, o.warmup());
+                us(r.mean()), us(r.max()), r.ok() == 0 ? 0 : us(r.cpuNanos()) / r.ok(), r.failed(), warmFailed,
+                o.warmup());
         out.printf(Locale.ROOT, "RESULT label=%s mode=%s steps=%s client=%s login=%s threads=%d window=%d n=%d "
                         + "failed=%d warmup_failed=%d seconds=%.4f per_s=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f "
-                        + "mean_us=%.1f max_us=%.1f%n",
+                        + "mean_us=%.1f max_us=%.1f client_cpu_us=%.1f%n",
                 name, o.mode().name().toLowerCase(Locale.ROOT), o.steps().name().toLowerCase(Locale.ROOT),
                 o.client().name().toLowerCase(Locale.ROOT), o.login().name().toLowerCase(Locale.ROOT),
                 o.concurrency(), window, r.ok(), r.failed(), warmFailed,
                 r.wallNanos() / 1e9, r.perSecond(), us(r.p50()), us(r.p90()), us(r.p99()), us(r.mean()),
-                us(r.max()));
+                us(r.max()), r.ok() == 0 ? 0 : us(r.cpuNanos()) / r.ok());
         out.flush();
     }
 
