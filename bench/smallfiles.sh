@@ -346,7 +346,7 @@ if part a || part b; then
     rc=0
     probe=$(driver --probe-ticket 2>&1) || rc=$?
     if ((rc == 0)); then
-      LOGIN_USED=ticket LOGIN_WHY="transfer tickets work (SmallFileBench --probe-ticket)"
+      LOGIN_USED=ticket LOGIN_WHY="the ticket probe, SmallFileBench --probe-ticket, logged a connection in with one"
     elif ((rc == 3)) && [[ $LOGIN == auto ]]; then
       LOGIN_WHY=${probe#TICKET unavailable: }
       say "tickets: $LOGIN_WHY; using the token"
