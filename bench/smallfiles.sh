@@ -283,12 +283,16 @@ EOF
   chmod 755 "$FTP_ROOT" "$FTP_ROOT/up"
   chown ftp "$FTP_ROOT/up"
   FTP_PORT=$(free_port)
-  PASV_N=20
+  PASV_N=100
   while :; do
     PASV_MIN=$(free_port)
+    used=" $(ss -Htan | awk '{n = split($4, a, ":"); print a[n]}' | sort -u | tr '\n' ' ') "
     ok=1
     for ((p = PASV_MIN + 1; p <= PASV_MIN + PASV_N; p++)); do
-      if ss -Htan | awk '{n = split($4, a, ":"); print a[n]}' | grep -qx "$p" || [[ -n ${TAKEN[$p]:-} ]]; then ok=0; fi
+      if [[ $used == *" $p "* || -n ${TAKEN[$p]:-} ]]; then
+        ok=0
+        break
+      fi
     done
     ((ok)) && break
   done
@@ -329,7 +333,10 @@ EOF
   FTP_PID=$!
   bench_started "$FTP_PID"
   wait_listening "$FTP_PORT" "$FTP_PID" "$tmp/vsftpd.out"
-  LFTP_SET="set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 30; set ftp:passive-mode on"
+  # no SITE UTIME / SITE CHMOD after every upload: vsftpd refuses them to anonymous users (550), which cost a round
+  # trip per file and once failed a whole mirror -R
+  LFTP_SET="set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 30; set ftp:passive-mode on;"
+  LFTP_SET+=" set ftp:use-site-utime off; set ftp:use-site-utime2 off; set ftp:use-site-chmod off"
   LFTP_URL=ftp://anonymous:@127.0.0.1:$FTP_PORT
 fi
 
