@@ -335,7 +335,9 @@ EOF
   wait_listening "$FTP_PORT" "$FTP_PID" "$tmp/vsftpd.out"
   # no SITE UTIME / SITE CHMOD after every upload: vsftpd refuses them to anonymous users (550), which cost a round
   # trip per file and once failed a whole mirror -R
-  LFTP_SET="set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 30; set ftp:passive-mode on;"
+  # two quick retries: twice in some 30 runs a transfer failed once (a 550 "Permission denied." that did not repeat)
+  LFTP_SET="set cmd:fail-exit yes; set net:max-retries 3; set net:reconnect-interval-base 1;"
+  LFTP_SET+=" set net:reconnect-interval-max 1; set net:timeout 30; set ftp:passive-mode on;"
   LFTP_SET+=" set ftp:use-site-utime off; set ftp:use-site-utime2 off; set ftp:use-site-chmod off"
   LFTP_URL=ftp://anonymous:@127.0.0.1:$FTP_PORT
 fi
@@ -477,18 +479,30 @@ fi
 
 # ---- (c) put -r and get -r of a tree
 
-timed() { # command...: runs it, dies on failure; sets NS (wall time)
+try_timed() { # command...: runs it; sets NS (wall time); on failure returns 1 with FAILED saying why
   local t0 t1 rc=0
   t0=$(now_ns)
   "$@" >"$tmp/cmd.out" 2>"$tmp/cmd.err" || rc=$?
   t1=$(now_ns)
-  ((rc == 0)) || die "$* failed with $rc: $(tail -5 "$tmp/cmd.err") $(tail -5 "$tmp/cmd.out")"
   NS=$((t1 - t0))
+  FAILED="$* failed with $rc: $(tail -5 "$tmp/cmd.err" | tr '\n' ' ')$(tail -5 "$tmp/cmd.out" | tr '\n' ' ')"
+  ((rc == 0))
 }
-check_tree() { # $1 = dir, $2 = what
+timed() { try_timed "$@" || die "$FAILED"; } # netdisk's own commands: a failure ends the run
+try_check_tree() { # $1 = dir, $2 = what; returns 1 with FAILED saying why unless the tree is the source's
   local got
   got=$(tree_sum "$1")
-  [[ $got == "$SRC_SUM" ]] || die "$2: $1 has $got (files, SHA-256 of the sha256sum lines), expected $SRC_SUM"
+  FAILED="$2: $1 has $got (files, SHA-256 of the sha256sum lines), expected $SRC_SUM"
+  [[ $got == "$SRC_SUM" ]]
+}
+check_tree() { try_check_tree "$@" || die "$FAILED"; }
+declare -a PEER_FAILURES=() # a peer that fails is reported and left out of that round: its failure is not netdisk's
+peer() { # command...: a peer's step; 1 when it failed (noted in PEER_FAILURES)
+  "$@" && return 0
+  PEER_FAILURES+=("round $round, $who: $FAILED")
+  say "  round $round  $who FAILED: $FAILED"
+  log_round "round $round  tree $who: FAILED: $FAILED"
+  return 1
 }
 rec_tree() { # contender, up|down, ns, [sync ns]
   rec "$1" "$2_s" "$(secs "$3")"
@@ -500,7 +514,7 @@ rec_tree() { # contender, up|down, ns, [sync ns]
 }
 
 run_tree() { # contender: upload, verify, download, verify, clean up
-  local who=$1 up sync_ns='' down out=$tmp/dl/$1 c0 c1
+  local who=$1 up='' sync_ns='' down='' out=$tmp/dl/$1 c0 c1
   sync -f "$tmp"
   case $who in
     netdisk)
@@ -519,42 +533,40 @@ run_tree() { # contender: upload, verify, download, verify, clean up
       check_tree "$out" "netdisk put -r then get -r"
       nd_cmd rm -r /tree >/dev/null
       ;;
-    scp)
-      timed scp -q -r "${SSH_OPTS[@]}" -P "$SSH_PORT" "$tmp/src/tree" "$ME:$tmp/remote/"
-      up=$NS
-      timed sync -f "$tmp"
-      sync_ns=$NS
-      check_tree "$tmp/remote/tree" "scp -r upload"
-      timed scp -q -r "${SSH_OPTS[@]}" -P "$SSH_PORT" "$ME:$tmp/remote/tree" "$out"
-      down=$NS
-      check_tree "$out" "scp -r download"
-      rm -rf -- "$tmp/remote/tree"
-      ;;
-    rsync)
-      timed rsync -a -e "$RSH" "$tmp/src/tree" "$ME:$tmp/remote/"
-      up=$NS
-      timed sync -f "$tmp"
-      sync_ns=$NS
-      check_tree "$tmp/remote/tree" "rsync -a upload"
-      timed rsync -a -e "$RSH" "$ME:$tmp/remote/tree/" "$out/"
-      down=$NS
-      check_tree "$out" "rsync -a download"
-      rm -rf -- "$tmp/remote/tree"
-      ;;
-    lftp)
-      timed lftp -c "$LFTP_SET; open $LFTP_URL; mirror -R --no-perms --no-umask $tmp/src/tree /up/tree"
-      up=$NS
-      timed sync -f "$tmp"
-      sync_ns=$NS
-      check_tree "$FTP_ROOT/up/tree" "lftp mirror -R upload"
-      timed lftp -c "$LFTP_SET; open $LFTP_URL; mirror /up/tree $out"
-      down=$NS
-      check_tree "$out" "lftp mirror download"
-      rm -rf -- "$FTP_ROOT/up/tree"
+    scp | rsync | lftp)
+      local up_cmd down_cmd landed
+      case $who in
+        scp)
+          up_cmd=(scp -q -r "${SSH_OPTS[@]}" -P "$SSH_PORT" "$tmp/src/tree" "$ME:$tmp/remote/")
+          down_cmd=(scp -q -r "${SSH_OPTS[@]}" -P "$SSH_PORT" "$ME:$tmp/remote/tree" "$out")
+          landed=$tmp/remote/tree
+          ;;
+        rsync)
+          up_cmd=(rsync -a -e "$RSH" "$tmp/src/tree" "$ME:$tmp/remote/")
+          down_cmd=(rsync -a -e "$RSH" "$ME:$tmp/remote/tree/" "$out/")
+          landed=$tmp/remote/tree
+          ;;
+        lftp)
+          up_cmd=(lftp -c "$LFTP_SET; open $LFTP_URL; mirror -R --no-perms --no-umask $tmp/src/tree /up/tree")
+          down_cmd=(lftp -c "$LFTP_SET; open $LFTP_URL; mirror /up/tree $out")
+          landed=$FTP_ROOT/up/tree
+          ;;
+      esac
+      if peer try_timed "${up_cmd[@]}"; then
+        up=$NS
+        timed sync -f "$tmp"
+        sync_ns=$NS
+        if peer try_check_tree "$landed" "$who upload" && peer try_timed "${down_cmd[@]}"; then
+          down=$NS
+          peer try_check_tree "$out" "$who download" || down=''
+        fi
+      fi
+      rm -rf -- "$landed"
       ;;
     *) die "no such peer: $who" ;;
   esac
   rm -rf -- "$out"
+  [[ -n $up && -n $down ]] || return 0 # a peer that failed: noted, not recorded
   rec_tree "$who" up "$up" "${sync_ns:-0}" # netdisk: durable when it answers, nothing to add
   rec_tree "$who" down "$down"
   log_round "round $round  tree $who: put $(secs "$up") s${sync_ns:+ (+ sync $(secs "$sync_ns") s)}, get $(secs "$down") s"
@@ -728,6 +740,9 @@ echo "#### Sanity"
 echo
 echo "- netdisk stopped with exit status $ND_RC; its log has $(grep -cE ' (WARN|ERROR) ' "${ND_LOG[main]}" || true)" \
   "WARN/ERROR lines; nginx's error log $(grep -c . "$tmp/nginx/error.log" 2>/dev/null || true) lines."
+if ((${#PEER_FAILURES[@]} > 0)); then
+  for f in "${PEER_FAILURES[@]}"; do echo "- FAILED, left out of the medians: $f"; done
+fi
 echo "- Every netdisk download checked (size and SHA-256, by the driver or the client); nginx's responses by count," \
   "status and length (wrk), its file by SHA-256 once (curl)$(part c && echo "; every tree by file count and SHA-256 ($FILES files)")."
 echo
