@@ -25,9 +25,9 @@
 #       before), against `scp -r` and `rsync -a` over ssh to a throwaway sshd (started here on 127.0.0.1 and a free
 #       port, its own config, host key and client key in the temp dir, key authentication only) and `lftp mirror -R`
 #       / `lftp mirror` against vsftpd (anonymous, passive mode). Each direction timed around the whole client
-#       process (netdisk: launcher and JVM start included). netdisk fsyncs every uploaded file and its directory
-#       before it answers; the peers do not, so they are also given with the time of a `sync -f` of the file system
-#       right after their upload. Every upload and download is verified, untimed: file count and one SHA-256 over the
+#       process (netdisk: launcher and JVM start included). netdisk's uploads are on disk when it answers (an fsync
+#       per file and directory before issue 5's batches); the peers' are not, so they are also given with the time of
+#       a `sync -f` of the file system right after their upload. Every upload and download is verified, untimed: file count and one SHA-256 over the
 #       sorted `sha256sum` lines of the tree, against the source (netdisk's upload: by the `get -r` that follows it,
 #       plus an `ls` of /tree). Between runs: everything uploaded or downloaded is deleted (`bin/netdisk rm -r /tree`,
 #       rm -rf for the peers) and the file system synced, untimed, so that no run writes back another's pages.
@@ -667,7 +667,7 @@ if part c; then
   echo "#### (c) put -r and get -r of $FILES files of $SIZE bytes ($DIRS directories)"
   echo
   echo "Median of $TREE_ROUNDS rounds, seconds around the whole client process. \"then sync\": the peer's upload" \
-    "plus a \`sync -f\` of the file system run right after it (netdisk fsyncs every file before answering: its" \
+    "plus a \`sync -f\` of the file system run right after it (netdisk's uploads are on disk when it answers: its" \
     "own figure is repeated there)."
   echo
   echo "| contender | put s | put files/s | put, then sync: s | files/s | get s | get files/s | per-round put s / get s |"
