@@ -29,11 +29,9 @@ PACED_ROUNDS=${PACED_ROUNDS:-3}
 
 self=$(readlink -f -- "${BASH_SOURCE[0]}")
 root=${self%/bench/handoff.sh}
-# shellcheck source-path=SCRIPTDIR/.. source=../bin/lib/common.sh
-source "$root/bin/lib/common.sh"
-netdisk_java_home
-JAVA=$JAVA_HOME/bin/java
-export NETDISK_SKIP_BUILD=1 # built below; the launcher must not start its own (online, whole-project) build
+BENCH_NAME=handoff.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$root/bench/lib.sh" # JAVA, say, die, temp dirs, servers stopped at exit (with reap, below)
 
 # The master's JVM flags, as bin/netdisk-server sets them (checked against a running master below).
 MASTER_FLAGS=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xms32m)
@@ -44,18 +42,12 @@ SERVER_CP="$root/server/target/netdisk-server.jar:$root/server/target/lib/*"
 
 started=$(date +%s)
 load_before=$(cut -d" " -f1-3 /proc/loadavg)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/netdisk-handoff.XXXXXX")
+tmp=''
+bench_tmp tmp "${TMPDIR:-/tmp}"
 
 declare -A PID=() PORT=() LOGF=() WPIDS=() RSS=() RC=()
-declare -a ALIVE=() # pids of servers started and not yet reaped
-
-say() { printf '%s\n' "$*" >&2; }
-die() {
-  say "handoff.sh: $*"
-  exit 1
-}
-
-# ---- cleanup: SIGTERM every server still running, wait (30 s, then SIGKILL), remove the temp dir
+# ---- cleanup: SIGTERM every server still running, wait (30 s, then SIGKILL) and make sure its workers went; lib.sh
+#      then removes the temp dir
 
 reap() { # $1 = pid of a server started by this script; sets REAPED_RC
   local pid=$1 i w
@@ -84,8 +76,7 @@ reap() { # $1 = pid of a server started by this script; sets REAPED_RC
 }
 
 cleanup() {
-  local rc=$? p
-  trap - EXIT INT TERM
+  local p
   if [[ -n ${DRIVER_PID:-} ]]; then
     kill -TERM "$DRIVER_PID" 2>/dev/null || true
     wait "$DRIVER_PID" 2>/dev/null || true
@@ -96,16 +87,8 @@ cleanup() {
   for p in ${ALIVE[@]+"${ALIVE[@]}"}; do
     reap "$p"
   done
-  if [[ ${KEEP_TMP:-0} == 1 ]]; then
-    say "handoff.sh: logs kept in $tmp"
-  else
-    rm -rf -- "$tmp"
-  fi
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+BENCH_ON_EXIT=cleanup
 
 # ---- build
 
@@ -183,9 +166,10 @@ start_baseline() {
   local name=baseline
   mkdir -p "$tmp/$name"
   LOGF[$name]=$tmp/$name/server.log
+  : >"${LOGF[$name]}" # there before the server starts: wait_ready reads it at once
   "$JAVA" "${MASTER_FLAGS[@]}" -cp "$BENCH_CP" netdisk.bench.BaselineServer --port 0 >"${LOGF[$name]}" 2>&1 &
   PID[$name]=$!
-  ALIVE+=("$!")
+  bench_started "$!"
   wait_ready "$name"
 }
 
@@ -195,10 +179,11 @@ start_server() {
   shift 4
   mkdir -p "$tmp/$name/data"
   LOGF[$name]=$tmp/$name/server.log
+  : >"${LOGF[$name]}" # there before the server starts: wait_ready reads it at once
   NETDISK_SERVER_OPTS=$opts "$root/bin/netdisk-server" --port 0 --data "$tmp/$name/data" --mode "$mode" \
     --workers "$workers" "$@" >"${LOGF[$name]}" 2>&1 &
   PID[$name]=$!
-  ALIVE+=("$!")
+  bench_started "$!"
   wait_ready "$name"
 }
 

@@ -61,17 +61,9 @@ SINK_MIB=${SINK_MIB:-$SIZE_MIB}
 
 self=$(readlink -f -- "${BASH_SOURCE[0]}")
 root=${self%/bench/transfer.sh}
-# shellcheck source-path=SCRIPTDIR/.. source=../bin/lib/common.sh
-source "$root/bin/lib/common.sh"
-netdisk_java_home
-JAVA=$JAVA_HOME/bin/java
-export NETDISK_SKIP_BUILD=1 # built below; the launchers must not start their own build
-
-say() { printf '%s\n' "$*" >&2; }
-die() {
-  say "transfer.sh: $*"
-  exit 1
-}
+BENCH_NAME=transfer.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$root/bench/lib.sh" # say, die, temp dirs, servers stopped at exit, build, ports, medians, start_netdisk
 
 # The peers come from Debian's packages; install them when missing and we can (root with apt-get).
 missing=()
@@ -80,8 +72,10 @@ for tool in nginx vsftpd curl ss pgrep fincore findmnt sha256sum; do
 done
 if ((${#missing[@]} > 0)) && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
   say "installing the benchmark's peers (missing: ${missing[*]})..."
-  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx vsftpd curl iproute2 procps \
-    util-linux >&2 || die "apt-get install failed"
+  if ! apt-get update -qq >&2 || ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx vsftpd curl iproute2 \
+    procps util-linux >&2; then
+    die "apt-get install failed"
+  fi
 fi
 for tool in nginx vsftpd curl ss pgrep fincore findmnt sha256sum; do
   command -v "$tool" >/dev/null 2>&1 || die "needs $tool (apt-get install -y nginx vsftpd curl)"
@@ -94,8 +88,9 @@ BIG=$((BIG_MIB << 20))
 started=$(date +%s)
 load_before=$(cut -d" " -f1-3 /proc/loadavg)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/netdisk-transfer.XXXXXX")
-shm=$(mktemp -d /dev/shm/netdisk-transfer.XXXXXX)
+tmp='' shm=''
+bench_tmp tmp "${TMPDIR:-/tmp}"
+bench_tmp shm /dev/shm
 chmod 755 "$tmp" "$shm"
 disk_fs=$(findmnt -n -f -o FSTYPE,SOURCE -T "$tmp" | tr -s ' ')
 shm_fs=$(findmnt -n -f -o FSTYPE,SOURCE -T "$shm" | tr -s ' ')
@@ -105,105 +100,25 @@ esac
 [[ $shm_fs == tmpfs* ]] || die "/dev/shm is not a tmpfs ($shm_fs)"
 # The client's saved logins (XDG_CONFIG_HOME/netdisk) and shell history: in the temp dir, never the user's own.
 export XDG_CONFIG_HOME=$tmp/xdg/config XDG_STATE_HOME=$tmp/xdg/state
-ND_USER=bench
-ND_PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n') # only for `user add` and `login`, never exported
-
-declare -a ALIVE=() # pids of servers started here and not yet stopped
 SAMPLER_PID=
-
-stop_pid() { # $1 = pid of a server started here; SIGTERM, 30 s, SIGKILL
-  local pid=$1 i keep=() p
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 300; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "transfer.sh: pid $pid ignored SIGTERM for 30 s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-  for p in ${ALIVE[@]+"${ALIVE[@]}"}; do
-    [[ $p == "$pid" ]] || keep+=("$p")
-  done
-  ALIVE=(${keep[@]+"${keep[@]}"})
-}
-
-cleanup() {
-  local rc=$? p
-  trap - EXIT INT TERM
+stop_sampler() {
   if [[ -n $SAMPLER_PID ]]; then
     kill "$SAMPLER_PID" 2>/dev/null || true
     wait "$SAMPLER_PID" 2>/dev/null || true
   fi
-  for p in ${ALIVE[@]+"${ALIVE[@]}"}; do
-    stop_pid "$p"
-  done
-  if [[ ${KEEP_TMP:-0} == 1 ]]; then
-    say "transfer.sh: kept $tmp and $shm"
-  else
-    rm -rf -- "$tmp" "$shm"
-  fi
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+BENCH_ON_EXIT=stop_sampler
 
 # ---- build
 
-if [[ ${SKIP_BUILD:-0} != 1 ]]; then
-  off=()
-  [[ ${MVN_OFFLINE:-1} == 1 ]] && off=(-o)
-  say "building (log: $tmp/build.log)..."
-  (cd -- "$root" && ./mvnw -B -q "${off[@]}" -DskipTests package -pl protocol,server,client,bench -am) \
-    >"$tmp/build.log" 2>&1 || {
-    grep -v '^WARNING' "$tmp/build.log" >&2
-    die "build failed"
-  }
-fi
+bench_build "$tmp/build.log" protocol,server,client,bench
 for jar in server/target/netdisk-server.jar client/target/netdisk-client.jar bench/target/netdisk-bench.jar; do
   [[ -f $root/$jar ]] || die "$jar missing (build first, or run without SKIP_BUILD=1)"
 done
 
 # ---- helpers
 
-declare -A TAKEN=()
-free_port() { # a TCP port nobody listens on or is connected from, not handed out before by this script
-  local used p
-  used=" $(ss -Htan | awk '{n = split($4, a, ":"); print a[n]}' | sort -u | tr '\n' ' ') "
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    [[ $used == *" $p "* || -n ${TAKEN[$p]:-} ]] && continue
-    TAKEN[$p]=1
-    echo "$p"
-    return
-  done
-}
-
-wait_listening() { # $1 = port, $2 = pid, $3 = log
-  local i
-  for ((i = 0; i < 300; i++)); do
-    kill -0 "$2" 2>/dev/null || {
-      tail -20 "$3" >&2
-      die "server pid $2 exited while starting (log $3)"
-    }
-    ss -Htln "sport = :$1" | grep -q . && return 0
-    sleep 0.1
-  done
-  die "nothing listens on port $1 after 30 s (log $3)"
-}
-
-now_ns() { date +%s%N; }
 gibps() { awk -v b="$1" -v ns="$2" 'BEGIN{printf "%.3f", b / 1073741824 / (ns / 1e9)}'; }
-median() { # numbers on the command line -> median (3 decimals), "-" when none
-  [[ $# -gt 0 ]] || {
-    echo -
-    return
-  }
-  printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END{m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m}'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b}'; }
 size_of() { stat -c %s -- "$1"; }
 
 # ---- RSS sampler: VmRSS (KiB) of the given pids every 100 ms into a file, one "pid kib" line per sample
@@ -271,29 +186,6 @@ done
 
 # ---- servers
 
-declare -A ND_PID=() ND_PORT=() ND_LOG=() ND_DATA=()
-start_netdisk() { # $1 = name, $2 = data dir (created here with its one account); logs the client in
-  local name=$1 data=$2 log=$tmp/netdisk-$1.log i port=''
-  NETDISK_PASSWORD=$ND_PASSWORD "$root/bin/netdisk-server" user add "$ND_USER" --data "$data" >"$tmp/user-$name.log" \
-    2>&1 || die "netdisk-server user add ($name) failed: $(cat "$tmp/user-$name.log")"
-  "$root/bin/netdisk-server" --port 0 --data "$data" --workers "$WORKERS" >"$log" 2>&1 &
-  local pid=$!
-  ALIVE+=("$pid")
-  for ((i = 0; i < 600; i++)); do
-    kill -0 "$pid" 2>/dev/null || {
-      tail -20 "$log" >&2
-      die "netdisk-server ($name) exited while starting"
-    }
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -1)
-    [[ -n $port ]] && break
-    sleep 0.1
-  done
-  [[ -n $port ]] || die "netdisk-server ($name) not listening after 60 s (log $log)"
-  ND_PID[$name]=$pid ND_PORT[$name]=$port ND_LOG[$name]=$log ND_DATA[$name]=$data
-  NETDISK_PASSWORD=$ND_PASSWORD "$root/bin/netdisk" --port "$port" --user "$ND_USER" login >"$tmp/login-$name.log" \
-    2>&1 || die "netdisk login ($name) failed: $(cat "$tmp/login-$name.log")"
-}
-
 NGINX_PORT=$(free_port)
 cat >"$tmp/nginx/nginx.conf" <<EOF
 # generated by bench/transfer.sh
@@ -336,7 +228,7 @@ start_nginx() {
     die "nginx rejects $tmp/nginx/nginx.conf"
   nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" >"$tmp/nginx/stdout.log" 2>&1 &
   NGINX_PID=$!
-  ALIVE+=("$NGINX_PID")
+  bench_started "$NGINX_PID"
   wait_listening "$NGINX_PORT" "$NGINX_PID" "$tmp/nginx/error.log"
 }
 
@@ -358,7 +250,7 @@ start_vsftpd() { # $1 = name, $2 = its anonymous root (created here: root-owned,
     ((ok)) && break
     pmin=$(free_port)
   done
-  for ((p = pmin + 1; p <= pmin + 4; p++)); do TAKEN[$p]=1; done
+  for ((p = pmin + 1; p <= pmin + 4; p++)); do TAKEN[p]=1; done
   cat >"$conf" <<EOF
 # generated by bench/transfer.sh
 listen=YES
@@ -395,14 +287,14 @@ hide_ids=YES
 EOF
   vsftpd "$conf" >"$tmp/vsftpd-$name.out" 2>&1 &
   FTP_PID[$name]=$!
-  ALIVE+=("$!")
+  bench_started "$!"
   wait_listening "$port" "${FTP_PID[$name]}" "$tmp/vsftpd-$name.out"
   FTP_PORT[$name]=$port FTP_UP[$name]=$anon/up
 }
 
 say "starting servers..."
-start_netdisk disk "$tmp/nd-disk/data"
-start_netdisk shm "$shm/nd/data"
+start_netdisk disk "$tmp/nd-disk/data" "$tmp" --workers "$WORKERS"
+start_netdisk shm "$shm/nd/data" "$tmp" --workers "$WORKERS"
 start_nginx
 start_vsftpd disk "$tmp/ftp"
 start_vsftpd shm "$shm/ftp"
@@ -665,14 +557,8 @@ fi
 # ---- stop the servers (and check they stop cleanly)
 declare -A STOP_RC=()
 for name in disk shm; do
-  pid=${ND_PID[$name]}
-  kill -TERM "$pid"
-  rc=0
-  wait "$pid" || rc=$?
-  STOP_RC[netdisk-$name]=$rc
-  keep=()
-  for p in "${ALIVE[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
-  ALIVE=("${keep[@]}")
+  stop_pid "${ND_PID[$name]}"
+  STOP_RC[netdisk-$name]=$STOPPED_RC
 done
 for p in $NGINX_PID "${FTP_PID[disk]}" "${FTP_PID[shm]}"; do stop_pid "$p"; done
 load_after=$(cut -d" " -f1-3 /proc/loadavg)
