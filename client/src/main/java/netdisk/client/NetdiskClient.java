@@ -86,12 +86,12 @@ public final class NetdiskClient implements AutoCloseable {
     private static final int CONTENT_BUFFER = 1 << 20;
     private static final long UPLOAD_CHUNK = 16L << 20;
     private static final int VERIFIED_TRANSFERS_MINOR = 2;
+    /** Protocol 1.3: transfer connections, pipelined small files, resumed uploads and downloads. */
     private static final int TRANSFER_CONNECTIONS_MINOR = 3;
     /** Below this, a file is hashed on the receiving thread: starting a hashing thread would cost more. */
     private static final long BACKGROUND_HASHING_FROM = 4L << 20;
     /** Pipelined requests never have more than this many bytes of frames unanswered: far below any socket buffer. */
     private static final long PIPELINE_BYTES = 4L << 20;
-    private static final int RESUMED_DOWNLOADS_MINOR = 3;
 
     /** Where content nobody can use goes (the rest of a download that is started over). */
     private static final WritableByteChannel DISCARD = new WritableByteChannel() {
@@ -258,7 +258,7 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws IncompatibleServerException if the server is older than protocol 1.3
      */
     public synchronized LoginOk loginWithTicket(String user, String ticket) throws IOException {
-        requireMinor(TRANSFER_CONNECTIONS_MINOR, "transfer connections");
+        requireMinor(TRANSFER_CONNECTIONS_MINOR, "transfer connections need");
         return expect(request(new Login(user, Login.TICKET, ticket)), LoginOk.class, "Login");
     }
 
@@ -269,7 +269,7 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws IncompatibleServerException if the server is older than protocol 1.3
      */
     public synchronized Ticket ticket() throws IOException {
-        requireMinor(TRANSFER_CONNECTIONS_MINOR, "transfer connections");
+        requireMinor(TRANSFER_CONNECTIONS_MINOR, "transfer connections need");
         return expect(request(new TicketRequest()), Ticket.class, "TicketRequest");
     }
 
@@ -479,7 +479,7 @@ public final class NetdiskClient implements AutoCloseable {
         if (!resumesDownloads()) {
             throw new IncompatibleServerException("the server speaks protocol " + welcome.major() + "."
                     + welcome.minor() + ", and a resumed download needs " + ProtocolVersion.MAJOR + "."
-                    + RESUMED_DOWNLOADS_MINOR + ": download from the start");
+                    + TRANSFER_CONNECTIONS_MINOR + ": download from the start");
         }
         long held = partial.size();
         String heldSha256 = held == 0 ? "" : ContentHash.hex(ContentHash.copy(prefix).digest());
@@ -516,7 +516,7 @@ public final class NetdiskClient implements AutoCloseable {
 
     /** Whether the server can resume a download ({@link #getFileFrom}, protocol 1.3); older ones send whole files. */
     public boolean resumesDownloads() {
-        return welcome.minor() >= RESUMED_DOWNLOADS_MINOR;
+        return welcome.minor() >= TRANSFER_CONNECTIONS_MINOR;
     }
 
     /**
@@ -760,10 +760,11 @@ public final class NetdiskClient implements AutoCloseable {
         }
     }
 
-    private void requireMinor(int minor, String what) throws IncompatibleServerException {
+    /** Refuses, saying so, what a server older than 1.{@code minor} cannot do: "{@code whatNeeds} 1.minor". */
+    private void requireMinor(int minor, String whatNeeds) throws IncompatibleServerException {
         if (welcome.minor() < minor) {
             throw new IncompatibleServerException("the server speaks protocol " + welcome.major() + "."
-                    + welcome.minor() + ", and " + what + " need " + ProtocolVersion.MAJOR + "." + minor
+                    + welcome.minor() + ", and " + whatNeeds + " " + ProtocolVersion.MAJOR + "." + minor
                     + ": upgrade the server");
         }
     }
@@ -788,7 +789,7 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws IOException if the connection breaks; the files answered so far were told to {@code answers}
      */
     public synchronized void putInline(Iterator<PutInline> files, int window, InlineAnswers answers) throws IOException {
-        requireMinor(TRANSFER_CONNECTIONS_MINOR, "pipelined uploads");
+        requireMinor(TRANSFER_CONNECTIONS_MINOR, "pipelined uploads need");
         ArrayDeque<Long> sizes = new ArrayDeque<>();
         long inFlightBytes = 0;
         int index = 0;
@@ -880,11 +881,7 @@ public final class NetdiskClient implements AutoCloseable {
 
     /** Versions before 1.2 know neither {@link PutFile} nor {@link GetFile}; saying so beats their UNSUPPORTED. */
     private void requireVerifiedTransfers(String what) throws IncompatibleServerException {
-        if (welcome.minor() < VERIFIED_TRANSFERS_MINOR) {
-            throw new IncompatibleServerException("the server speaks protocol " + welcome.major() + "."
-                    + welcome.minor() + ", and a verified " + what + " needs " + ProtocolVersion.MAJOR + "."
-                    + VERIFIED_TRANSFERS_MINOR + ": upgrade the server");
-        }
+        requireMinor(VERIFIED_TRANSFERS_MINOR, "a verified " + what + " needs");
     }
 
     /** Whether an answer is already waiting, without blocking. */

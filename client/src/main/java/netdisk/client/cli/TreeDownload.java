@@ -9,25 +9,21 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import netdisk.client.NetdiskClient;
 import netdisk.client.ResumableDownload;
-import netdisk.client.TransferConnection;
 import netdisk.client.TransferListener;
 import netdisk.protocol.FileInfo;
 import netdisk.protocol.PutInline;
 
 /**
- * The files of {@code get -r}, several at a time: {@code parallel} transfer connections, each taking files from one
- * queue. Small files (up to {@link PutInline#MAX_CONTENT}, by the listing) come in pipelined batches of
- * {@code GetFile} requests, so that thousands of them cost no round trip each; bigger ones come alone, as a single
- * {@code get} does (resumable, through {@link ResumableDownload}). Every file is verified (SHA-256) and written to a temporary file beside its target, renamed into
- * place only when complete. The first failure stops every connection after its current file and is thrown.
+ * The files of {@code get -r}, several at a time over {@code parallel} transfer connections
+ * ({@link ParallelTransfers}). Small files (up to {@link PutInline#MAX_CONTENT}, by the listing) come in pipelined
+ * batches of {@code GetFile} requests, so that thousands of them cost no round trip each; bigger ones come alone, as
+ * a single {@code get} does (resumable, through {@link ResumableDownload}). Every file is verified (SHA-256) and
+ * written to a temporary file beside its target, renamed into place only when complete.
  */
 final class TreeDownload {
 
@@ -39,7 +35,6 @@ final class TreeDownload {
     record Result(long files, long bytes, long resumedBytes) {
     }
 
-    static final int BATCH = 64;
     /** Requests in flight on one connection; their answers carry content, so fewer than for uploads. */
     static final int WINDOW = 16;
 
@@ -47,12 +42,9 @@ final class TreeDownload {
     private final int parallel;
     private final boolean resume;
     private final CombinedProgress progress;
-    private final Queue<Job> big = new ConcurrentLinkedQueue<>();
-    private final Queue<Job> small = new ConcurrentLinkedQueue<>();
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong resumedBytes = new AtomicLong();
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     TreeDownload(Remote remote, int parallel, boolean resume, CombinedProgress progress) {
         this.remote = remote;
@@ -62,56 +54,33 @@ final class TreeDownload {
     }
 
     Result run(List<Job> jobs) throws Exception {
+        List<Job> alone = new ArrayList<>();
+        List<Job> batched = new ArrayList<>();
         for (Job job : jobs) {
             boolean partial = Files.exists(ResumableDownload.into(job.target()).partial()); // resumed (or dropped) alone
-            (job.size() <= PutInline.MAX_CONTENT && !partial ? small : big).add(job);
+            (job.size() <= PutInline.MAX_CONTENT && !partial ? batched : alone).add(job);
         }
-        int connections = (int) Math.max(1, Math.min(parallel, big.size() + (small.size() + BATCH - 1) / BATCH));
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 1; i <= connections; i++) {
-            threads.add(Thread.ofPlatform().name("get-" + i).daemon().start(this::work));
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        Exception failed = failure.get();
-        if (failed != null) {
-            throw failed;
-        }
+        new ParallelTransfers<>(remote, parallel, "get", new ParallelTransfers.Mover<Job>() {
+            @Override
+            public void alone(NetdiskClient client, Job job) throws IOException {
+                downloadAlone(client, job);
+            }
+
+            @Override
+            public void batch(NetdiskClient client, List<Job> batch) throws IOException {
+                downloadBatch(client, batch);
+            }
+        }).run(alone, batched);
         return new Result(files.get(), bytes.get(), resumedBytes.get());
     }
 
-    private void work() {
-        TransferConnection connection = null;
-        try {
-            connection = remote.openTransfer();
-            while (failure.get() == null) {
-                Job job = big.poll();
-                if (job != null) {
-                    CombinedProgress.FileProgress file = progress.file();
-                    ResumableDownload.Result result = ResumableDownload.into(job.target()).resume(resume)
-                            .download(connection.client(), job.remote(), file);
-                    file.done(result.size());
-                    counted(result.size());
-                    resumedBytes.addAndGet(result.resumedFrom());
-                    continue;
-                }
-                List<Job> batch = new ArrayList<>(BATCH);
-                while (batch.size() < BATCH && (job = small.poll()) != null) {
-                    batch.add(job);
-                }
-                if (batch.isEmpty()) {
-                    return;
-                }
-                downloadBatch(connection.client(), batch);
-            }
-        } catch (Exception e) {
-            failure.compareAndSet(null, e);
-        } finally {
-            if (connection != null) {
-                remote.closed(connection);
-            }
-        }
+    private void downloadAlone(NetdiskClient client, Job job) throws IOException {
+        CombinedProgress.FileProgress file = progress.file();
+        ResumableDownload.Result result = ResumableDownload.into(job.target()).resume(resume)
+                .download(client, job.remote(), file);
+        file.done(result.size());
+        counted(result.size());
+        resumedBytes.addAndGet(result.resumedFrom());
     }
 
     private void downloadBatch(NetdiskClient client, List<Job> batch) throws IOException {

@@ -9,27 +9,22 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import netdisk.client.ContentHash;
 import netdisk.client.NetdiskClient;
 import netdisk.client.PutResult;
 import netdisk.client.ServerRefusedException;
-import netdisk.client.TransferConnection;
 import netdisk.protocol.PutInline;
 import netdisk.protocol.PutStored;
 import netdisk.protocol.Sha256;
 
 /**
- * The files of {@code put -r}, several at a time: {@code parallel} transfer connections, each taking files from one
- * queue. A small file (up to {@link PutInline#MAX_CONTENT}) goes with others in a pipelined batch, content in the
+ * The files of {@code put -r}, several at a time over {@code parallel} transfer connections
+ * ({@link ParallelTransfers}). A small file (up to {@link PutInline#MAX_CONTENT}) goes with others in a pipelined batch, content in the
  * frame, so that thousands of them cost no round trip each; a bigger one goes alone, hashed first, verified, resumable
  * and possibly instant, like a single {@code put}. (A server older than 1.3 gets every file alone, on the session's
- * own connection.) The first failure stops every connection after its current file
- * and is thrown; the files stored until then stay.
+ * own connection.)
  */
 final class TreeUpload {
 
@@ -41,21 +36,17 @@ final class TreeUpload {
     record Result(long files, long bytes, long instant, long resumed) {
     }
 
-    /** Small files per pipelined batch, and requests in flight on one connection. */
-    static final int BATCH = 64;
+    /** Requests in flight on one connection. */
     static final int WINDOW = 64;
 
     private final Remote remote;
     private final int parallel;
     private final boolean resume;
     private final CombinedProgress progress;
-    private final Queue<Job> big = new ConcurrentLinkedQueue<>();
-    private final Queue<Job> small = new ConcurrentLinkedQueue<>();
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong instant = new AtomicLong();
     private final AtomicLong resumed = new AtomicLong();
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     TreeUpload(Remote remote, int parallel, boolean resume, CombinedProgress progress) {
         this.remote = remote;
@@ -66,50 +57,23 @@ final class TreeUpload {
 
     Result run(List<Job> jobs) throws Exception {
         boolean pipelined = remote.client().supportsTransferConnections(); // PutInline is 1.3
+        List<Job> alone = new ArrayList<>();
+        List<Job> batched = new ArrayList<>();
         for (Job job : jobs) {
-            (pipelined && job.size() <= PutInline.MAX_CONTENT ? small : big).add(job);
+            (pipelined && job.size() <= PutInline.MAX_CONTENT ? batched : alone).add(job);
         }
-        int connections = (int) Math.max(1, Math.min(parallel, big.size() + (small.size() + BATCH - 1) / BATCH));
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 1; i <= connections; i++) {
-            threads.add(Thread.ofPlatform().name("put-" + i).daemon().start(this::work));
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        Exception failed = failure.get();
-        if (failed != null) {
-            throw failed;
-        }
-        return new Result(files.get(), bytes.get(), instant.get(), resumed.get());
-    }
+        new ParallelTransfers<>(remote, parallel, "put", new ParallelTransfers.Mover<Job>() {
+            @Override
+            public void alone(NetdiskClient client, Job job) throws IOException {
+                uploadAlone(client, job);
+            }
 
-    private void work() {
-        TransferConnection connection = null;
-        try {
-            connection = remote.openTransfer();
-            while (failure.get() == null) {
-                Job job = big.poll();
-                if (job != null) {
-                    uploadAlone(connection.client(), job);
-                    continue;
-                }
-                List<Job> batch = new ArrayList<>(BATCH);
-                while (batch.size() < BATCH && (job = small.poll()) != null) {
-                    batch.add(job);
-                }
-                if (batch.isEmpty()) {
-                    return;
-                }
-                uploadBatch(connection.client(), batch);
+            @Override
+            public void batch(NetdiskClient client, List<Job> batch) throws IOException {
+                uploadBatch(client, batch);
             }
-        } catch (Exception e) {
-            failure.compareAndSet(null, e);
-        } finally {
-            if (connection != null) {
-                remote.closed(connection);
-            }
-        }
+        }).run(alone, batched);
+        return new Result(files.get(), bytes.get(), instant.get(), resumed.get());
     }
 
     private void uploadAlone(NetdiskClient client, Job job) throws IOException {
