@@ -2,6 +2,7 @@ package netdisk.protocol;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
 
@@ -43,6 +44,34 @@ public final class FrameWriter {
         ByteBuffer bytes = buffer.view();
         while (bytes.hasRemaining()) {
             channel.write(bytes);
+        }
+    }
+
+    /**
+     * Writes a frame and the raw {@code content} that follows it (a small file's header and bytes) in one gathering
+     * write when the channel allows it: one segment on the wire and one wake-up of the reader instead of two.
+     *
+     * @param frame   the frame
+     * @param content the bytes to send right after it, from their position to their limit (consumed)
+     * @throws IllegalArgumentException if the frame cannot be encoded within the protocol's limits; nothing is written
+     * @throws IOException              if writing the channel failed (the connection is then broken)
+     */
+    public synchronized void write(Frame frame, ByteBuffer content) throws IOException {
+        Objects.requireNonNull(content, "content");
+        FrameEncoder.encodeInto(frame, buffer);
+        ByteBuffer bytes = buffer.view();
+        if (channel instanceof GatheringByteChannel gathering) {
+            ByteBuffer[] both = {bytes, content};
+            while (bytes.hasRemaining() || content.hasRemaining()) {
+                gathering.write(both);
+            }
+            return;
+        }
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+        while (content.hasRemaining()) {
+            channel.write(content);
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,9 +89,59 @@ class FrameWriterTest {
     }
 
     /** Accepts at most a few bytes per write, like a socket with a full send buffer, and yields to other threads. */
-    private static final class TrickleChannel implements WritableByteChannel {
+    @Test
+    void writesAFrameAndTheContentBehindItWholeThroughGatheringAndPlainChannels() throws IOException {
+        byte[] content = new byte[5000];
+        new java.util.Random(7).nextBytes(content);
+        Frame header = new Frame(3, new FileHeader("small.bin", content.length, 0));
+        Frame next = new Frame(4, new Ping(4));
+        for (int perWrite : new int[] {1, 7, 100_000}) {
+            for (TrickleChannel channel : List.of(new TrickleChannel(perWrite), new GatheringTrickleChannel(perWrite))) {
+                FrameWriter writer = new FrameWriter(channel);
+                writer.write(header, ByteBuffer.wrap(content));
+                writer.write(next);
+                ByteArrayOutputStream expected = new ByteArrayOutputStream();
+                expected.writeBytes(TestFrames.bytes(header));
+                expected.writeBytes(content);
+                expected.writeBytes(TestFrames.bytes(next));
+                assertThat(channel.bytes()).as("%s, %d bytes per write", channel.getClass().getSimpleName(), perWrite)
+                        .isEqualTo(expected.toByteArray());
+            }
+        }
+    }
 
-        private final int maxPerWrite;
+    /** Takes at most {@code maxPerWrite} bytes per call, from as many buffers as it takes. */
+    private static final class GatheringTrickleChannel extends TrickleChannel implements GatheringByteChannel {
+
+        GatheringTrickleChannel(int maxPerWrite) {
+            super(maxPerWrite);
+        }
+
+        @Override
+        public long write(ByteBuffer[] sources, int offset, int length) {
+            long total = 0;
+            for (int i = offset; i < offset + length; i++) {
+                ByteBuffer source = sources[i];
+                if (source.hasRemaining() && total < maxPerWrite) {
+                    ByteBuffer part = source.slice(source.position(),
+                            (int) Math.min(source.remaining(), maxPerWrite - total));
+                    int n = write(part);
+                    source.position(source.position() + n);
+                    total += n;
+                }
+            }
+            return total;
+        }
+
+        @Override
+        public long write(ByteBuffer[] sources) {
+            return write(sources, 0, sources.length);
+        }
+    }
+
+    private static class TrickleChannel implements WritableByteChannel {
+
+        final int maxPerWrite;
         private final ByteArrayOutputStream written = new ByteArrayOutputStream();
 
         TrickleChannel(int maxPerWrite) {

@@ -54,6 +54,8 @@ final class FileTransfers {
 
     private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
     private static final int UPLOAD_BUFFER = 1 << 20;
+    /** Content of at most this many bytes goes in one write with its header rather than by sendfile. */
+    static final int SMALL_CONTENT = 16 * 1024;
 
     private final Disk disk;
     private final WorkerIdentity identity;
@@ -79,10 +81,9 @@ final class FileTransfers {
                 throw new DiskException(ErrorCode.TRANSFER_FAILED,
                         "offset " + offset + " is past the end of " + path + " (" + size + " bytes)");
             }
-            io.reply(requestId, withHash
+            sendContent(new Frame(requestId, withHash
                     ? new FileInfo(node.name(), size, offset, node.blob().orElseThrow().sha256())
-                    : new FileHeader(node.name(), size, offset));
-            sendContent(file, path, offset, size, io, who);
+                    : new FileHeader(node.name(), size, offset)), file, path, offset, size, io, who);
             return size - offset;
         }
     }
@@ -114,8 +115,8 @@ final class FileTransfers {
                             identity, who, path, request.offset());
                 }
             }
-            io.reply(requestId, new FilePart(node.name(), size, offset, node.blob().orElseThrow().sha256(), prefix));
-            sendContent(file, path, offset, size, io, who);
+            sendContent(new Frame(requestId, new FilePart(node.name(), size, offset,
+                    node.blob().orElseThrow().sha256(), prefix)), file, path, offset, size, io, who);
             return new Resumed(offset, size - offset);
         }
     }
@@ -132,10 +133,34 @@ final class FileTransfers {
         }
     }
 
-    /** Sends bytes {@code offset} to {@code size - 1} of {@code file}, after the header that announced them. */
-    private void sendContent(FileChannel file, DiskPath path, long offset, long size, SessionIo io, String who)
-            throws IOException {
+    /**
+     * Sends {@code header}, then bytes {@code offset} to {@code size - 1} of {@code file}: with sendfile, or, when
+     * they are {@value #SMALL_CONTENT} bytes or fewer, read here and written together with the header (one write
+     * instead of two, and one wake-up of the client: cheaper than sendfile for so few bytes).
+     */
+    private void sendContent(Frame header, FileChannel file, DiskPath path, long offset, long size, SessionIo io,
+            String who) throws DiskException, IOException {
         long start = System.nanoTime();
+        if (size - offset <= SMALL_CONTENT) {
+            ByteBuffer content = ByteBuffer.allocate((int) (size - offset));
+            int read = 0;
+            while (content.hasRemaining() && read >= 0) {
+                read = file.read(content, offset + content.position());
+            }
+            content.flip();
+            if (content.remaining() < size - offset) {
+                throw new DiskException(ErrorCode.STORAGE_ERROR, path + " is shorter than its " + size + " bytes");
+            }
+            try {
+                io.writer().write(header, content);
+            } catch (IOException e) {
+                throw new TransferAbortedException("download of " + path + " stopped: " + e.getMessage(), e);
+            }
+            log.info("{} {} download of {}{}: {} bytes in {} ms (with its header)", identity, who, path,
+                    offset > 0 ? " from byte " + offset : "", size - offset, (System.nanoTime() - start) / 1_000_000);
+            return;
+        }
+        io.writer().write(header);
         var sender = new FileSender();
         long reached;
         try {

@@ -13,10 +13,12 @@ import netdisk.server.auth.SessionTokens;
 import netdisk.server.auth.ThrottlePolicy;
 import netdisk.server.auth.TransferTickets;
 import netdisk.server.disk.Disk;
+import netdisk.server.storage.CachedMetadataStore;
 import netdisk.server.storage.FileBlobStore;
 import netdisk.server.storage.JdbcMetadataStore;
 import netdisk.server.storage.MetadataDatabase;
 import netdisk.server.storage.MetadataException;
+import netdisk.server.storage.SqliteDataVersion;
 import netdisk.server.storage.UnfinishedUploads;
 
 /**
@@ -24,8 +26,8 @@ import netdisk.server.storage.UnfinishedUploads;
  * blobs), accounts, the audit log. All thread-safe, shared by the worker's sessions; one database pool under all of
  * it.
  */
-record Services(Disk disk, FileTransfers transfers, Accounts accounts, AuditLog audit, HikariDataSource database)
-        implements AutoCloseable {
+record Services(Disk disk, FileTransfers transfers, Accounts accounts, AuditLog audit, HikariDataSource database,
+                CachedMetadataStore metadata) implements AutoCloseable {
 
     static Services open(WorkerSettings settings, WorkerIdentity identity) throws IOException {
         HikariDataSource database;
@@ -34,17 +36,25 @@ record Services(Disk disk, FileTransfers transfers, Accounts accounts, AuditLog 
         } catch (MetadataException e) {
             throw new IOException("cannot open the metadata database: " + e.getMessage(), e);
         }
+        CachedMetadataStore metadata;
+        Clock clock = Clock.systemUTC();
         try {
-            Clock clock = Clock.systemUTC();
-            var metadata = JdbcMetadataStore.create(database, clock);
+            metadata = new CachedMetadataStore(JdbcMetadataStore.create(database, clock),
+                    SqliteDataVersion.open(database.getDataSource()));
+        } catch (MetadataException e) {
+            database.close();
+            throw new IOException(e.getMessage(), e);
+        }
+        try {
             Disk disk = Disk.open(metadata, new UnfinishedUploads(database, clock),
                     FileBlobStore.open(settings.dataDir()), settings.dataDir());
             var accounts = new Accounts(metadata, new PasswordHasher(), new SessionTokens(database, clock),
                     new LoginThrottle(database, clock, ThrottlePolicy.DEFAULT), settings.sessionLifetime(),
                     settings.allowRegister(), TransferTickets.open(settings.dataDir(), clock, settings.ticketLifetime()));
             return new Services(disk, new FileTransfers(disk, identity), accounts,
-                    AuditLog.open(settings.dataDir(), clock), database);
+                    AuditLog.open(settings.dataDir(), clock), database, metadata);
         } catch (IOException | RuntimeException e) {
+            metadata.close();
             database.close();
             throw e;
         }
@@ -58,6 +68,7 @@ record Services(Disk disk, FileTransfers transfers, Accounts accounts, AuditLog 
             // closing at worker exit: nothing left to protect
         }
         audit.close();
+        metadata.close();
         database.close();
     }
 }
