@@ -445,11 +445,7 @@ public final class NetdiskClient implements AutoCloseable {
             throw new IOException("the server answered a download from byte 0 with one from byte " + info.offset());
         }
         listener.started(info.name(), info.size(), 0);
-        String received;
-        try (BackgroundDigest digest = new BackgroundDigest(ContentHash.newDigest())) {
-            receive(info.name(), info.size(), sink, listener, digest::update);
-            received = ContentHash.hex(digest.finish());
-        }
+        String received = receiveHashed(info.name(), info.size(), sink, listener, ContentHash.newDigest());
         if (!received.equals(info.sha256())) {
             throw new IntegrityException(remotePath, info.sha256(), received);
         }
@@ -503,11 +499,7 @@ public final class NetdiskClient implements AutoCloseable {
         }
         cutTo(partial, part.offset());
         listener.started(part.name(), part.size(), part.offset());
-        String received;
-        try (BackgroundDigest background = new BackgroundDigest(digest)) {
-            receive(part.name(), part.remaining(), partial, listener, background::update);
-            received = ContentHash.hex(background.finish());
-        }
+        String received = receiveHashed(part.name(), part.remaining(), partial, listener, digest);
         if (!received.equals(part.sha256())) {
             throw new IntegrityException(remotePath, part.sha256(), received);
         }
@@ -853,23 +845,30 @@ public final class NetdiskClient implements AutoCloseable {
             }
             WritableByteChannel sink = sinks.open(index, info);
             listener.started(info.name(), info.size(), 0);
-            String received;
-            if (info.size() < BACKGROUND_HASHING_FROM) { // a thread of its own would cost more than the hashing
-                MessageDigest digest = ContentHash.newDigest();
-                receive(info.name(), info.size(), sink, listener, digest::update);
-                received = ContentHash.hex(digest.digest());
-            } else {
-                try (BackgroundDigest digest = new BackgroundDigest(ContentHash.newDigest())) {
-                    receive(info.name(), info.size(), sink, listener, digest::update);
-                    received = ContentHash.hex(digest.finish());
-                }
-            }
+            String received = receiveHashed(info.name(), info.size(), sink, listener, ContentHash.newDigest());
             if (received.equals(info.sha256())) {
                 sinks.completed(index, info);
             } else {
                 sinks.failed(index, new IntegrityException(info.name(), info.sha256(), received));
             }
             index++;
+        }
+    }
+
+    /**
+     * Receives {@code size} bytes of content into {@code sink}, feeding {@code digest} (which may hold a prefix
+     * already), and returns the digest in hex: on the receiving thread for less than {@link #BACKGROUND_HASHING_FROM}
+     * bytes, where a thread and buffers of its own would cost more than the hashing, else beside it.
+     */
+    private String receiveHashed(String name, long size, WritableByteChannel sink, TransferListener listener,
+            MessageDigest digest) throws IOException {
+        if (size < BACKGROUND_HASHING_FROM) {
+            receive(name, size, sink, listener, digest::update);
+            return ContentHash.hex(digest.digest());
+        }
+        try (BackgroundDigest background = new BackgroundDigest(digest)) {
+            receive(name, size, sink, listener, background::update);
+            return ContentHash.hex(background.finish());
         }
     }
 
