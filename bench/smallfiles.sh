@@ -5,10 +5,11 @@
 #       netdisk: `bin/netdisk-server --mode process` (default workers: the fd hand-off is included), driven by
 #       netdisk.bench.SmallFileBench --mode connect: CONC platform threads, each download = TCP connect, Hello →
 #       Welcome, Login → LoginOk, GetFile → FileInfo + content, SHA-256 of the content checked against the announced
-#       one and against the file's, close. WARMUP (1,000) downloads of the same kind first, untimed, in the same JVM;
-#       and before the first round, SERVER_WARMUP (3,000) downloads on new connections and as many in sessions,
-#       untimed, so that the workers' JIT has compiled the paths before round 1 (their CPU per download was 2-4×
-#       higher in round 1 than in round 3 without it).
+#       one and against the file's, close. WARMUP (10,000) downloads of the same kind first, untimed, in the same JVM;
+#       and before the first round, SERVER_WARMUP_CONNECT (60,000) downloads on new connections and SERVER_WARMUP
+#       (150,000) in sessions, untimed, so that the server is measured as it runs for its users, its JIT done: a
+#       fresh server's CPU per download fell from 178 µs over the first 50,000 in sessions to 114 over the next
+#       and 62-66 from the 100,000th on (it was measured with 3,000 of each until 2026-11-29 04:00 UTC).
 #       Twice: with the client library (NetdiskClient.getFile, what `bin/netdisk get` uses) and with a lean client
 #       written with the protocol module alone (RawSession: no watchdog thread, no background hashing).
 #       nginx (worker_processes 2, sendfile, access_log off) serves the same file to `wrk -t 2 -c CONC` with
@@ -48,7 +49,7 @@
 #
 #   bench/smallfiles.sh
 #
-# Env (defaults): ROUNDS=3 COUNT=2000 WARMUP=1000 SERVER_WARMUP=3000 CONC=16 WINDOW=16 SIZE=4096 WRK_SECONDS=2 FILES=10000 DIRS=100
+# Env (defaults): ROUNDS=3 COUNT=2000 WARMUP=10000 SERVER_WARMUP=150000 SERVER_WARMUP_CONNECT=60000 CONC=16 WINDOW=16 SIZE=4096 WRK_SECONDS=2 FILES=10000 DIRS=100
 #                 TREE_ROUNDS=ROUNDS PARTS="a b c" CLIENTS="raw library" PEERS="scp rsync lftp" LOGIN=auto
 #                 DIAG=1 (in (a), also connections closed after the Welcome and after the LoginOk, lean client)
 #                 WORKERS= (the server's default) SKIP_BUILD=0 MVN_OFFLINE=1 KEEP_TMP=0 (keep the temp dir and logs)
@@ -59,8 +60,9 @@ set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
 COUNT=${COUNT:-2000}
-WARMUP=${WARMUP:-1000}
-SERVER_WARMUP=${SERVER_WARMUP:-3000}
+WARMUP=${WARMUP:-10000}
+SERVER_WARMUP=${SERVER_WARMUP:-150000}
+SERVER_WARMUP_CONNECT=${SERVER_WARMUP_CONNECT:-60000}
 CONC=${CONC:-16}
 WINDOW=${WINDOW:-16}
 SIZE=${SIZE:-4096}
@@ -463,14 +465,16 @@ if part a || part b; then
   LOAD_AB=$(cut -d" " -f1-3 /proc/loadavg)
   say "downloads of one $SIZE-byte file: $ROUNDS rounds, $COUNT per run at concurrency $CONC (login: $LOGIN_USED)..."
   wrk -t 2 -c "$CONC" -d 1s -H 'Connection: close' "$URL" >/dev/null 2>&1 || true # nginx's warm-up, untimed
-  if ((SERVER_WARMUP > 0)); then # netdisk's workers' warm-up, untimed
-    first=${CLIENTS%% *}
-    for mode in connect session; do
-      driver --path /small.bin --size "$SIZE" --sha256 "$SMALL_SHA" --mode "$mode" --client "$first" \
-        --login "$LOGIN_USED" --count "$SERVER_WARMUP" --warmup 0 --concurrency "$CONC" >"$tmp/server-warmup.out" 2>&1 ||
-        die "the server's warm-up ($mode) failed: $(cat "$tmp/server-warmup.out")"
-    done
-  fi
+  first=${CLIENTS%% *}
+  for mode in connect session; do # netdisk's workers' warm-up, untimed
+    n=$SERVER_WARMUP
+    [[ $mode == connect ]] && n=$SERVER_WARMUP_CONNECT
+    ((n > 0)) || continue
+    say "warming the server up: $n downloads ($mode)..."
+    driver --path /small.bin --size "$SIZE" --sha256 "$SMALL_SHA" --mode "$mode" --client "$first" \
+      --login "$LOGIN_USED" --count "$n" --warmup 0 --concurrency "$CONC" >"$tmp/server-warmup.out" 2>&1 ||
+      die "the server's warm-up ($mode) failed: $(cat "$tmp/server-warmup.out")"
+  done
   for ((round = 1; round <= ROUNDS; round++)); do
     if part a; then rotate_run run_dl "${A_WHO[@]}" ${A_DIAG[@]+"${A_DIAG[@]}"}; fi
     if part b; then rotate_run run_dl "${B_WHO[@]}"; fi
@@ -614,7 +618,7 @@ echo
 if part a || part b; then
   echo "#### (a) and (b): downloads of one $SIZE-byte file, $COUNT per run at concurrency $CONC"
   echo
-  echo "Median of $ROUNDS rounds, after $SERVER_WARMUP untimed downloads on new connections and as many in sessions" \
+  echo "Median of $ROUNDS rounds, after $SERVER_WARMUP_CONNECT untimed downloads on new connections and $SERVER_WARMUP in sessions" \
     "(each run: a new driver JVM, $WARMUP warm-up downloads, then $COUNT timed; wrk:" \
     "${WRK_SECONDS} s, so more requests than $COUNT). netdisk latency: from connect (a) or from sending GetFile (b)" \
     "to the checked content; wrk's: from writing the request to the whole response (a TCP connect is not in it)." \
