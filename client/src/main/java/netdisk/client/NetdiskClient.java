@@ -88,6 +88,8 @@ public final class NetdiskClient implements AutoCloseable {
     private static final int VERIFIED_TRANSFERS_MINOR = 2;
     /** Protocol 1.3: transfer connections, pipelined small files, resumed uploads and downloads. */
     private static final int TRANSFER_CONNECTIONS_MINOR = 3;
+    /** Directory requests of {@link #mkdirs} sent ahead of their answers, at most (each answer a small frame). */
+    private static final int MKDIR_WINDOW = 64;
     /** Below this, a file is hashed on the receiving thread: starting a hashing thread would cost more. */
     private static final long BACKGROUND_HASHING_FROM = 4L << 20;
     /** Pipelined requests never have more than this many bytes of frames unanswered: far below any socket buffer. */
@@ -329,6 +331,33 @@ public final class NetdiskClient implements AutoCloseable {
      */
     public synchronized EntryReply mkdir(String path, boolean parents) throws IOException {
         return expect(request(new MkdirRequest(path, parents)), EntryReply.class, "MkdirRequest");
+    }
+
+    /**
+     * Makes every directory of {@code paths} with its missing parents (each a {@code mkdir -p}), in order, pipelined:
+     * up to {@value #MKDIR_WINDOW} requests are sent before their answers are read, so that a tree's hundred
+     * directories cost no hundred round trips. Every answer is read; then the first refusal, if any, is thrown.
+     *
+     * @throws ServerRefusedException the first directory the server refused (a file in the way, say)
+     */
+    public synchronized void mkdirs(List<String> paths) throws IOException {
+        ServerRefusedException first = null;
+        int sent = 0;
+        int answered = 0;
+        while (answered < paths.size()) {
+            while (sent < paths.size() && sent - answered < MKDIR_WINDOW) {
+                send(new MkdirRequest(paths.get(sent++), true));
+            }
+            try {
+                expect(answer("a pipelined mkdir"), EntryReply.class, "MkdirRequest");
+            } catch (ServerRefusedException e) {
+                first = first == null ? e : first;
+            }
+            answered++;
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /**

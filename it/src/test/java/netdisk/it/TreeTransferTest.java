@@ -70,6 +70,32 @@ class TreeTransferTest {
         assertThat(DataDir.temporaryFiles(data)).isEmpty();
     }
 
+    @Test
+    void aFileWhereTheTreeNeedsADirectoryStopsThePutBeforeAnyFileIsSent() throws Exception {
+        TestUsers.add(data, "alice");
+        Path tree = local.resolve("tree");
+        for (int d = 0; d < 70; d++) { // more directories than the client sends before reading answers
+            Sha256.randomFile(tree.resolve("d" + d).resolve("f.txt"), 10, d);
+        }
+        Path blocker = Sha256.randomFile(local.resolve("blocker"), 5, 99);
+        try (var server = ServerProcess.start(data, "process", "--workers", "1")) {
+            String port = Integer.toString(server.port());
+            var env = Map.of("XDG_CONFIG_HOME", home.toString(), "NETDISK_PASSWORD", TestUsers.PASSWORD);
+            assertThat(Cli.client(env, "--port", port, "--user", "alice", "login").exitCode()).isZero();
+            assertThat(Cli.client(env, "--port", port, "mkdir", "/tree").exitCode()).isZero();
+            assertThat(Cli.client(env, "--port", port, "put", "-q", blocker.toString(), "/tree/d3").exitCode())
+                    .isZero();
+
+            var put = Cli.client(env, "--port", port, "put", "-r", "-q", tree.toString(), "/");
+            assertThat(put.exitCode()).as(put.output()).isNotZero();
+            assertThat(put.output()).contains("/tree/d3");
+            var ls = Cli.client(env, "--port", port, "ls", "/tree");
+            assertThat(ls.output()).as("every other directory made, no file sent").contains("d69/")
+                    .doesNotContain("f.txt");
+            assertThat(Cli.client(env, "--port", port, "ls", "/tree/d69").output()).doesNotContain("f.txt");
+        }
+    }
+
     /** Every regular file under {@code root} by relative path, with its SHA-256. */
     private static Map<String, String> contents(Path root) throws IOException {
         Map<String, String> contents = new TreeMap<>();

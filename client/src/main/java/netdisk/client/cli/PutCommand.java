@@ -133,12 +133,13 @@ final class PutCommand implements Callable<Integer> {
     }
 
     /**
-     * Makes the tree's directories (in walk order, so parents first) on the session, then sends its files over
+     * Makes the tree's directories (in walk order, so parents first; pipelined) on the session, then sends its files over
      * {@code --parallel} transfer connections ({@link TreeUpload}) under one progress bar.
      */
     private void uploadTree(Path source, String destination) throws Exception {
         var walker = new Uploader(source, destination);
         Files.walkFileTree(source, walker);
+        remote.client().mkdirs(walker.directories);
         long total = walker.jobs.stream().mapToLong(TreeUpload.Job::size).sum();
         try (var progress = new CombinedProgress("put", walker.jobs.size(), total, ProgressBar.styleFor(quiet),
                 spec.commandLine().getErr())) {
@@ -226,6 +227,8 @@ final class PutCommand implements Callable<Integer> {
         private final Path root;
         private final String remoteRoot;
         final List<TreeUpload.Job> jobs = new ArrayList<>();
+        /** The remote directories to make, parents first; made together once the walk is over. */
+        final List<String> directories = new ArrayList<>();
 
         Uploader(Path root, String remoteRoot) {
             this.root = root;
@@ -234,7 +237,7 @@ final class PutCommand implements Callable<Integer> {
 
         @Override
         public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) throws IOException {
-            remote.client().mkdir(remoteFor(directory), true);
+            directories.add(remoteFor(directory));
             return FileVisitResult.CONTINUE;
         }
 
