@@ -88,6 +88,8 @@ public final class NetdiskClient implements AutoCloseable {
     private static final int VERIFIED_TRANSFERS_MINOR = 2;
     /** Protocol 1.3: transfer connections, pipelined small files, resumed uploads and downloads. */
     private static final int TRANSFER_CONNECTIONS_MINOR = 3;
+    /** Listing requests of {@link #list(List)} sent ahead of their answers, at most. */
+    private static final int LIST_WINDOW = 16;
     /** Directory requests of {@link #mkdirs} sent ahead of their answers, at most (each answer a small frame). */
     private static final int MKDIR_WINDOW = 64;
     /** Below this, a file is hashed on the receiving thread: starting a hashing thread would cost more. */
@@ -305,6 +307,39 @@ public final class NetdiskClient implements AutoCloseable {
      */
     public synchronized List<Entry> list(String path) throws IOException {
         send(new ListRequest(path));
+        return listing(path);
+    }
+
+    /**
+     * The entries of every directory of {@code paths}, in the same order, pipelined: up to {@value #LIST_WINDOW}
+     * requests are sent before their answers are read, so that walking a tree costs a round trip per level rather
+     * than per directory. Every answer is read; then the first refusal, if any, is thrown.
+     *
+     * @throws ServerRefusedException the first directory the server refused (gone meanwhile, say)
+     */
+    public synchronized List<List<Entry>> list(List<String> paths) throws IOException {
+        List<List<Entry>> listings = new ArrayList<>(paths.size());
+        ServerRefusedException first = null;
+        int sent = 0;
+        while (listings.size() < paths.size()) {
+            while (sent < paths.size() && sent - listings.size() < LIST_WINDOW) {
+                send(new ListRequest(paths.get(sent++)));
+            }
+            try {
+                listings.add(listing(paths.get(listings.size())));
+            } catch (ServerRefusedException e) {
+                first = first == null ? e : first;
+                listings.add(List.of());
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return listings;
+    }
+
+    /** The frames that answer one {@link ListRequest}, up to the last one. */
+    private List<Entry> listing(String path) throws IOException {
         List<Entry> entries = new ArrayList<>();
         while (true) {
             Message answer = answer("the listing of " + path);

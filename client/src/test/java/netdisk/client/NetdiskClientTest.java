@@ -2,6 +2,8 @@ package netdisk.client;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import netdisk.protocol.Entry;
 import netdisk.protocol.ErrorCode;
@@ -98,6 +100,38 @@ class NetdiskClientTest {
             assertThat(entries.get(9).size()).isEqualTo(9);
             assertThat(client.list("/")).extracting(Entry::name).containsExactly("目录");
             client.ping(); // the stream is still in step after the last frame
+        }
+    }
+
+    @Test
+    void pipelinedMkdirsAndListingsAnswerEachInOrderAndReportTheFirstRefusalAfterAll() throws Exception {
+        server.entriesPerFrame(2);
+        try (var client = connect()) {
+            client.login("alice", "s3cret".toCharArray());
+            server.file("alice", "/blocker", new byte[1]);
+            List<String> directories = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                directories.add(i == 50 ? "/blocker/sub" : "/d" + i + "/e");
+            }
+            assertThatThrownBy(() -> client.mkdirs(directories)).isInstanceOfSatisfying(ServerRefusedException.class,
+                    e -> assertThat(e.getMessage()).contains("blocker"));
+            assertThat(client.list("/")).hasSize(100); // 99 directories and the file: all but the refused one made
+
+            for (int i = 0; i < 5; i++) {
+                server.file("alice", "/d7/e/f" + i, new byte[i]);
+            }
+            List<String> paths = new ArrayList<>(List.of("/d7/e", "/missing", "/d8"));
+            for (int i = 0; i < 40; i++) {
+                paths.add("/d" + i);
+            }
+            assertThatThrownBy(() -> client.list(paths)).isInstanceOfSatisfying(ServerRefusedException.class,
+                    e -> assertThat(e.getMessage()).contains("missing"));
+            paths.remove("/missing");
+            List<List<Entry>> listings = client.list(paths);
+            assertThat(listings.get(0)).extracting(Entry::name).containsExactly("f0", "f1", "f2", "f3", "f4");
+            assertThat(listings.get(1)).extracting(Entry::name).containsExactly("e");
+            assertThat(listings).hasSize(42);
+            client.ping(); // in step after all of them
         }
     }
 

@@ -179,21 +179,39 @@ final class GetCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Walks the remote tree a level at a time (each level's listings pipelined), making its directories locally and
+     * adding its files to {@code jobs}.
+     */
     private void listTree(String directory, Path target, List<TreeDownload.Job> jobs) throws IOException {
-        try {
-            Files.createDirectories(target);
-        } catch (IOException e) {
-            throw new LocalFileException("cannot create the directory " + target + ": " + e.getMessage(), e);
-        }
-        for (Entry entry : remote.client().list(directory)) {
-            RemotePath.checkName(entry.name()); // never let a name from the server climb out of the target
-            String child = RemotePath.child(directory, entry.name());
-            Path localChild = target.resolve(entry.name());
-            if (entry.isDirectory()) {
-                listTree(child, localChild, jobs);
-            } else {
-                jobs.add(new TreeDownload.Job(child, localChild, entry.size()));
+        List<String> remoteLevel = List.of(directory);
+        List<Path> localLevel = List.of(target);
+        while (!remoteLevel.isEmpty()) {
+            for (Path local : localLevel) {
+                try {
+                    Files.createDirectories(local);
+                } catch (IOException e) {
+                    throw new LocalFileException("cannot create the directory " + local + ": " + e.getMessage(), e);
+                }
             }
+            List<List<Entry>> listings = remote.client().list(remoteLevel);
+            List<String> remoteNext = new ArrayList<>();
+            List<Path> localNext = new ArrayList<>();
+            for (int i = 0; i < listings.size(); i++) {
+                for (Entry entry : listings.get(i)) {
+                    RemotePath.checkName(entry.name()); // never let a name from the server climb out of the target
+                    String child = RemotePath.child(remoteLevel.get(i), entry.name());
+                    Path localChild = localLevel.get(i).resolve(entry.name());
+                    if (entry.isDirectory()) {
+                        remoteNext.add(child);
+                        localNext.add(localChild);
+                    } else {
+                        jobs.add(new TreeDownload.Job(child, localChild, entry.size()));
+                    }
+                }
+            }
+            remoteLevel = remoteNext;
+            localLevel = localNext;
         }
     }
 
