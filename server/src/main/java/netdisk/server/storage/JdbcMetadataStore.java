@@ -61,6 +61,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final DataSource dataSource;
     private final AutoCloseable owned;
     private final Clock clock;
+    private final ReusedStatements statements = new ReusedStatements();
 
     private JdbcMetadataStore(DataSource dataSource, AutoCloseable owned, Clock clock) {
         this.dataSource = dataSource;
@@ -494,7 +495,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     /** Runs {@code work} in auto-commit mode: no write lock, each statement sees the latest committed state. */
     private <T> T read(Work<T> work) throws MetadataException {
         try (Connection connection = dataSource.getConnection()) {
-            return work.run(connection);
+            return work.run(statements.wrap(connection));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -510,7 +511,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
-                    T result = work.run(connection);
+                    T result = work.run(statements.wrap(connection));
                     connection.commit();
                     return result;
                 } catch (SQLException | MetadataException | RuntimeException e) {
