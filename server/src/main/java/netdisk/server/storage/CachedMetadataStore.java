@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link MetadataStore} that answers the reads every request makes — the account ({@link #findUser}), the root and
- * path lookups ({@link #root}, {@link #lookup}) and directory listings ({@link #list}) — from memory for as long as
+ * path lookups ({@link #root}, {@link #lookup}, each path from its parent's) and directory listings ({@link #list}) —
+ * from memory for as long as
  * nothing was committed to the metadata since they were read, by any process: before each of them it reads the
  * {@link MetadataVersion}, and a changed version drops everything cached. Every other call goes to the store.
  *
@@ -114,10 +115,23 @@ public final class CachedMetadataStore implements MetadataStore {
         return cached(new RootKey(user.id()), () -> store.root(user));
     }
 
+    /** From its parent's lookup, itself answered from memory most of the time: one query for a new name. */
     @Override
     public Optional<Node> lookup(User user, List<Name> path) throws MetadataException {
         List<Name> names = List.copyOf(path);
-        return cached(new PathKey(user.id(), names), () -> store.lookup(user, names));
+        if (names.isEmpty()) {
+            return Optional.of(root(user));
+        }
+        return cached(new PathKey(user.id(), names), () -> {
+            Optional<Node> parent = lookup(user, names.subList(0, names.size() - 1));
+            return parent.isPresent() && parent.get().isDirectory()
+                    ? store.child(parent.get(), names.getLast()) : Optional.empty();
+        });
+    }
+
+    @Override
+    public Optional<Node> child(Node directory, Name name) throws MetadataException {
+        return store.child(directory, name);
     }
 
     @Override

@@ -259,6 +259,13 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<Node> child(Node directory, Name name) throws MetadataException {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(name, "name");
+        return read(connection -> child(connection, directory, name));
+    }
+
+    @Override
     public Change<Node> addFile(Node directory, Name name, BlobId blob) throws MetadataException {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(name, "name");

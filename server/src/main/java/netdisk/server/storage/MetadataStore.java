@@ -58,6 +58,9 @@ public interface MetadataStore extends AutoCloseable {
     /** The node at {@code path}, if there is one. */
     Optional<Node> lookup(User user, List<Name> path) throws MetadataException;
 
+    /** The entry {@code name} of {@code directory} (a node read before), if there is one. */
+    Optional<Node> child(Node directory, Name name) throws MetadataException;
+
     /**
      * Puts a committed blob into {@code directory} as file {@code name}, replacing a file of that name (never a
      * directory). The blob's reference count goes up; a replaced file's blob's goes down, and is orphaned at zero.
