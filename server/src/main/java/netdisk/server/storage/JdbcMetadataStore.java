@@ -48,6 +48,10 @@ import netdisk.server.storage.MetadataException.Reason;
  * they cannot order (a blob row that a concurrent change creates after this one looked) PostgreSQL may still resolve
  * by aborting a transaction as a deadlock or serialization failure; {@link #write} then runs the whole change again,
  * up to {@value #WRITE_ATTEMPTS} times.
+ *
+ * <p>A user's usage is a counter in their row ({@link UsageCounter}), moved by every change that adds, replaces,
+ * copies or removes files, in its transaction, while it holds that row: a quota check reads one row, however many
+ * files the user has.
  */
 public final class JdbcMetadataStore implements MetadataStore {
 
@@ -173,7 +177,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         return write(connection -> {
             lockOwner(connection, user.id());
             Node root = root(connection, user.id());
-            Removal removal = deleteSubtree(connection, root.id());
+            Removal removal = deleteSubtree(connection, root);
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
                 delete.setLong(1, user.id());
                 delete.executeUpdate();
@@ -310,9 +314,10 @@ public final class JdbcMetadataStore implements MetadataStore {
         List<String> counted = new ArrayList<>(List.of(blob.sha256()));
         existing.flatMap(Node::blob).ifPresent(old -> counted.add(old.sha256()));
         lockBlobs(connection, counted);
-        checkQuota(connection, owner.orElseThrow(JdbcMetadataStore::noSuchUser), blob.size(),
-                existing.map(Node::size).orElse(0L));
+        long replacedBytes = existing.map(Node::size).orElse(0L);
+        checkQuota(connection, owner.orElseThrow(JdbcMetadataStore::noSuchUser), blob.size(), replacedBytes);
         retain(connection, blob);
+        UsageCounter.add(connection, parent.ownerId(), blob.size() - replacedBytes);
         if (existing.isEmpty()) {
             return new Change<>(insertNode(connection, parent, name, Node.Kind.FILE, blob.size(), blob), List.of());
         }
@@ -393,6 +398,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             lockBlobs(connection, List.of(blob.sha256()));
             checkQuota(connection, owner.orElseThrow(JdbcMetadataStore::noSuchUser), blob.size(), 0);
             retain(connection, blob);
+            UsageCounter.add(connection, original.ownerId(), blob.size());
             return insertNode(connection, target, newName, Node.Kind.FILE, blob.size(), blob);
         });
     }
@@ -409,7 +415,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             if (doomed.isDirectory() && !recursive && hasChildren(connection, doomed.id())) {
                 throw new MetadataException(Reason.NOT_EMPTY, doomed.name() + " is not empty");
             }
-            Removal removal = deleteSubtree(connection, doomed.id());
+            Removal removal = deleteSubtree(connection, doomed);
             touch(connection, doomed.parentId().getAsLong(), now());
             return new Change<>(removal.nodes(), removal.orphans());
         });
@@ -418,7 +424,8 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public long usage(User user) throws MetadataException {
         Objects.requireNonNull(user, "user");
-        return read(connection -> usage(connection, user.id()));
+        return read(connection -> UsageCounter.read(connection, user.id())
+                .map(UsageCounter.Reading::usedBytes).orElse(0L));
     }
 
     @Override
@@ -440,16 +447,12 @@ public final class JdbcMetadataStore implements MetadataStore {
     public OptionalLong remainingQuota(User user) throws MetadataException {
         Objects.requireNonNull(user, "user");
         return read(connection -> {
-            OptionalLong quota;
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT quota_bytes FROM users WHERE id = ?")) {
-                select.setLong(1, user.id());
-                quota = quota(select);
+            UsageCounter.Reading reading = UsageCounter.read(connection, user.id())
+                    .orElseThrow(JdbcMetadataStore::noSuchUser);
+            if (reading.quotaBytes().isEmpty()) {
+                return OptionalLong.empty();
             }
-            if (quota.isEmpty()) {
-                return quota;
-            }
-            return OptionalLong.of(Math.max(0, quota.getAsLong() - usage(connection, user.id())));
+            return OptionalLong.of(Math.max(0, reading.quotaBytes().getAsLong() - reading.usedBytes()));
         });
     }
 
@@ -589,14 +592,6 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    private static long usage(Connection connection, long ownerId) throws SQLException {
-        try (PreparedStatement sum = connection.prepareStatement(
-                "SELECT COALESCE(SUM(size), 0) FROM nodes WHERE owner_id = ? AND kind = 'file'")) {
-            sum.setLong(1, ownerId);
-            return single(sum);
-        }
-    }
-
     /** A user whose row this transaction has locked, and their quota as it is now. */
     private record Owner(long id, OptionalLong quota) {
     }
@@ -655,7 +650,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         if (quota.isEmpty() || adding <= removing) {
             return;
         }
-        long used = usage(connection, owner.id());
+        long used = UsageCounter.read(connection, owner.id()).orElseThrow(JdbcMetadataStore::noSuchUser).usedBytes();
         if (adding - removing > quota.getAsLong() - used) {
             throw new MetadataException(Reason.QUOTA_EXCEEDED, "quota exceeded: " + ByteSizes.format(used)
                     + " used of " + ByteSizes.format(quota.getAsLong()) + ", the file needs "
@@ -826,24 +821,29 @@ public final class JdbcMetadataStore implements MetadataStore {
     private record Removal(int nodes, List<BlobId> orphans) {
     }
 
-    /** Deletes node {@code id} and everything below it, deepest first, then releases the blobs they referred to. */
-    private static Removal deleteSubtree(Connection connection, long id) throws SQLException {
+    /**
+     * Deletes {@code top} and everything below it, deepest first, then releases the blobs they referred to and takes
+     * the files' bytes off the owner's usage.
+     */
+    private static Removal deleteSubtree(Connection connection, Node top) throws SQLException {
         List<Long> ids = new ArrayList<>();
         Map<String, Long> blobCounts = new LinkedHashMap<>();
+        long fileBytes = 0;
         try (PreparedStatement select = connection.prepareStatement("""
                 WITH RECURSIVE subtree (id, depth) AS (
                     SELECT id, 0 FROM nodes WHERE id = ?
                     UNION ALL
                     SELECT n.id, subtree.depth + 1 FROM nodes n JOIN subtree ON n.parent_id = subtree.id)
-                SELECT n.id, n.blob_sha256 FROM subtree JOIN nodes n ON n.id = subtree.id
+                SELECT n.id, n.blob_sha256, n.size FROM subtree JOIN nodes n ON n.id = subtree.id
                 ORDER BY subtree.depth DESC""")) {
-            select.setLong(1, id);
+            select.setLong(1, top.id());
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     ids.add(rows.getLong(1));
                     String blob = rows.getString(2);
                     if (blob != null) {
                         blobCounts.merge(blob, 1L, Long::sum);
+                        fileBytes += rows.getLong(3);
                     }
                 }
             }
@@ -856,6 +856,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             }
             delete.executeBatch();
         }
+        UsageCounter.add(connection, top.ownerId(), -fileBytes);
         return new Removal(ids.size(), release(connection, blobCounts));
     }
 
@@ -889,17 +890,6 @@ public final class JdbcMetadataStore implements MetadataStore {
                 Node.Kind.fromSql(row.getString("kind")), size,
                 Optional.ofNullable(sha256).map(hash -> new BlobId(hash, size)),
                 Instant.ofEpochMilli(row.getLong("created_at")), Instant.ofEpochMilli(row.getLong("modified_at")));
-    }
-
-    /** The one row's {@code quota_bytes} (empty when NULL); NOT_FOUND without a row. */
-    private static OptionalLong quota(PreparedStatement statement) throws SQLException, MetadataException {
-        try (ResultSet rows = statement.executeQuery()) {
-            if (!rows.next()) {
-                throw new MetadataException(Reason.NOT_FOUND, "no such user");
-            }
-            long quota = rows.getLong(1);
-            return rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(quota);
-        }
     }
 
     private static void bindQuota(PreparedStatement statement, int index, OptionalLong quotaBytes)

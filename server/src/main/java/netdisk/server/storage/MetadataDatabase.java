@@ -11,6 +11,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -107,6 +108,14 @@ public final class MetadataDatabase {
 
     /** Applies the migrations that {@code dataSource} has not seen yet; returns how many ran (0 when up to date). */
     public static int migrate(DataSource dataSource) throws MetadataException {
+        return migrate(dataSource, MigrationVersion.LATEST);
+    }
+
+    /**
+     * {@link #migrate} up to version {@code target} and no further: for tests that need a database as an older
+     * release left it.
+     */
+    static int migrate(DataSource dataSource, MigrationVersion target) throws MetadataException {
         String product;
         try (Connection connection = dataSource.getConnection()) {
             product = connection.getMetaData().getDatabaseProductName();
@@ -118,6 +127,7 @@ public final class MetadataDatabase {
                 .locations("classpath:db/migration")
                 .placeholders(Map.of("id_column", idColumn(product)))
                 .failOnMissingLocations(true)
+                .target(target)
                 .load()
                 .migrate();
         return result.migrationsExecuted;

@@ -8,6 +8,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 import netdisk.protocol.ErrorCode;
@@ -29,7 +30,10 @@ import netdisk.server.pool.Connection;
  * <p>States, for a graceful stop: {@code HANDSHAKE} until the Hello is answered; then {@code IDLE} while the session
  * waits for a request with nothing buffered, {@code BUSY} from the first byte of a request to the end of its answer;
  * {@code CLOSING} once the server decided to end it. Whoever moves the session to {@code CLOSING} (the session
- * itself, the handshake timer, a drain) is the one that sends the final notice, so it is sent once.
+ * itself, the handshake timer, a drain) is the one that sends the final notice, so it is sent once. It does so holding
+ * the {@link #ending} lock from that move until the connection is closed, and the session's thread takes the same lock
+ * before it closes the connection itself: a session whose thread finds it {@code CLOSING} (a drain that caught it
+ * between its early Welcome and its first read, say) cannot close the connection under a notice still on its way.
  */
 final class Session implements ServedConnection {
 
@@ -41,6 +45,8 @@ final class Session implements ServedConnection {
     private final BiConsumer<Session, String> onWelcome;
     private final BiConsumer<ServedConnection, String> onEnd;
     private final AtomicReference<State> state = new AtomicReference<>(State.HANDSHAKE);
+    /** Held while a final notice is decided, sent and followed by the close; see the class comment. */
+    private final ReentrantLock ending = new ReentrantLock();
     private final FrameReader reader;
     private final FrameWriter writer;
     private final RequestHandler handler;
@@ -108,7 +114,7 @@ final class Session implements ServedConnection {
             sendQuietly(0, ErrorReply.of(ErrorCode.INTERNAL, "internal error, incident " + incident));
             outcome = "internal error, incident " + incident;
         } finally {
-            closeChannel();
+            closeAfterAnyNotice();
         }
         onEnd.accept(this, outcome);
     }
@@ -118,8 +124,8 @@ final class Session implements ServedConnection {
     public void drain() {
         draining = true;
         State current = state.get();
-        if ((current == State.IDLE || current == State.HANDSHAKE) && state.compareAndSet(current, State.CLOSING)) {
-            endWithNotice(ErrorCode.SHUTTING_DOWN, "server is shutting down", "server stopping");
+        if (current == State.IDLE || current == State.HANDSHAKE) {
+            endWithNotice(current, ErrorCode.SHUTTING_DOWN, "server is shutting down", "server stopping");
         }
     }
 
@@ -137,7 +143,7 @@ final class Session implements ServedConnection {
             return refused;
         }
         if (!state.compareAndSet(State.HANDSHAKE, State.BUSY)) {
-            return Objects.requireNonNullElse(closeReason, "closed during the handshake");
+            return reasonOfTheCloser("closed during the handshake");
         }
         while (true) {
             Frame request;
@@ -161,8 +167,8 @@ final class Session implements ServedConnection {
             } catch (TransferAbortedException e) {
                 return e.getMessage();
             }
-            if (draining && state.compareAndSet(State.BUSY, State.CLOSING)) {
-                sendQuietly(0, ErrorReply.of(ErrorCode.SHUTTING_DOWN, "server is shutting down"));
+            if (draining && endWithNotice(State.BUSY, ErrorCode.SHUTTING_DOWN, "server is shutting down",
+                    "server stopping, after finishing the request in progress")) {
                 return "server stopping, after finishing the request in progress";
             }
         }
@@ -244,23 +250,55 @@ final class Session implements ServedConnection {
      */
     @Override
     public void enforceTimeouts(long nowNanos) {
-        if (nowNanos - startNanos >= settings.handshakeTimeout().toNanos()
-                && state.compareAndSet(State.HANDSHAKE, State.CLOSING)) {
-            endWithNotice(ErrorCode.TIMEOUT, "no Hello within " + settings.handshakeTimeout().toMillis() + " ms",
-                    "no Hello within " + settings.handshakeTimeout().toMillis() + " ms");
-            return;
+        if (nowNanos - startNanos >= settings.handshakeTimeout().toNanos() && state.get() == State.HANDSHAKE) {
+            String late = "no Hello within " + settings.handshakeTimeout().toMillis() + " ms";
+            if (endWithNotice(State.HANDSHAKE, ErrorCode.TIMEOUT, late, late)) {
+                return;
+            }
         }
-        if (nowNanos - idleSinceNanos >= settings.idleTimeout().toNanos()
-                && state.compareAndSet(State.IDLE, State.CLOSING)) {
+        if (nowNanos - idleSinceNanos >= settings.idleTimeout().toNanos() && state.get() == State.IDLE) {
             String idle = "idle for " + settings.idleTimeout().toSeconds() + " s";
-            endWithNotice(ErrorCode.TIMEOUT, "closed after being " + idle, idle);
+            endWithNotice(State.IDLE, ErrorCode.TIMEOUT, "closed after being " + idle, idle);
         }
     }
 
-    private void endWithNotice(ErrorCode code, String message, String reason) {
-        closeReason = reason;
-        sendQuietly(0, ErrorReply.of(code, message));
-        closeChannel();
+    /**
+     * Ends the session if it is still in state {@code from}: moves it to {@code CLOSING}, sends the notice and closes
+     * the connection, all under the {@link #ending} lock. Returns whether it did.
+     */
+    private boolean endWithNotice(State from, ErrorCode code, String message, String reason) {
+        ending.lock();
+        try {
+            if (!state.compareAndSet(from, State.CLOSING)) {
+                return false;
+            }
+            closeReason = reason;
+            sendQuietly(0, ErrorReply.of(code, message));
+            closeChannel();
+            return true;
+        } finally {
+            ending.unlock();
+        }
+    }
+
+    /** The session's thread closes its connection at its end, but never while another is ending it with a notice. */
+    private void closeAfterAnyNotice() {
+        ending.lock();
+        try {
+            closeChannel();
+        } finally {
+            ending.unlock();
+        }
+    }
+
+    /** Why whoever moved the session to {@code CLOSING} ended it, once that one is done; {@code otherwise} if unsaid. */
+    private String reasonOfTheCloser(String otherwise) {
+        ending.lock();
+        try {
+            return Objects.requireNonNullElse(closeReason, otherwise);
+        } finally {
+            ending.unlock();
+        }
     }
 
     private void sendQuietly(int requestId, ErrorReply reply) {
@@ -287,9 +325,9 @@ final class Session implements ServedConnection {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            if (reader.buffered() == 0 && becomeIdle()
-                    && draining && state.compareAndSet(State.IDLE, State.CLOSING)) {
-                endWithNotice(ErrorCode.SHUTTING_DOWN, "server is shutting down", "server stopping");
+            if (reader.buffered() == 0 && becomeIdle() && draining
+                    && endWithNotice(State.IDLE, ErrorCode.SHUTTING_DOWN, "server is shutting down",
+                            "server stopping")) {
                 throw new AsynchronousCloseException();
             }
             int n = connection.channel().read(dst);

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,107 @@ class MetadataDatabaseTest {
             HikariDataSource again = db.migrated();
             assertThat(MetadataDatabase.migrate(again)).isZero();
             assertThat(query(again, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = TRUE"))
-                    .isEqualTo("3");
+                    .isEqualTo("4");
+        }
+    }
+
+    /**
+     * V4 adds each user's usage counter, starting from the files a V3 database holds: their sizes summed per user,
+     * each file counted even where files share a blob, directories and other users' files not at all.
+     */
+    @Test
+    void migratingAV3DatabaseCountsTheBytesOfEachUsersFiles() throws Exception {
+        try (TestDatabase db = TestDatabase.open(data)) {
+            HikariDataSource dataSource = db.connect();
+            assertThat(MetadataDatabase.migrate(dataSource, MigrationVersion.fromVersion("3"))).isEqualTo(3);
+            long alice;
+            long bob;
+            long carol;
+            try (Connection connection = dataSource.getConnection()) {
+                alice = insertV3User(connection, "alice");
+                bob = insertV3User(connection, "bob");
+                carol = insertV3User(connection, "carol");
+                insertV3Blob(connection, "a".repeat(64), 1_000, 3);
+                insertV3Blob(connection, "b".repeat(64), 5_000_000_000L, 1);
+                long aliceRoot = v3Root(connection, alice);
+                long photos = insertV3Node(connection, alice, aliceRoot, "photos", null, 0);
+                insertV3Node(connection, alice, aliceRoot, "one", "a".repeat(64), 1_000);
+                insertV3Node(connection, alice, photos, "same-content", "a".repeat(64), 1_000);
+                insertV3Node(connection, alice, photos, "big", "b".repeat(64), 5_000_000_000L);
+                insertV3Node(connection, bob, v3Root(connection, bob), "shared-with-alice", "a".repeat(64), 1_000);
+            }
+
+            assertThat(MetadataDatabase.migrate(dataSource)).isEqualTo(1);
+
+            assertThat(usedBytes(dataSource, alice)).isEqualTo(5_000_002_000L);
+            assertThat(usedBytes(dataSource, bob)).isEqualTo(1_000);
+            assertThat(usedBytes(dataSource, carol)).isZero();
+            try (JdbcMetadataStore store = JdbcMetadataStore.create(dataSource, java.time.Clock.systemUTC())) {
+                User bobUser = store.findUser(Name.of("bob")).orElseThrow();
+                store.addFile(store.root(bobUser), Name.of("more"), new BlobId("c".repeat(64), 24));
+                assertThat(store.usage(bobUser)).as("counted on from the migrated value").isEqualTo(1_024);
+            }
+        }
+    }
+
+    private static long insertV3User(Connection connection, String name) throws SQLException {
+        try (var insert = connection.prepareStatement("INSERT INTO users (name, password_hash, quota_bytes,"
+                + " created_at) VALUES (?, 'h', NULL, 0) RETURNING id")) {
+            insert.setString(1, name);
+            long id = firstLong(insert);
+            try (var root = connection.prepareStatement("INSERT INTO nodes (owner_id, parent_id, name, kind, size,"
+                    + " blob_sha256, created_at, modified_at) VALUES (?, NULL, '', 'dir', 0, NULL, 0, 0)")) {
+                root.setLong(1, id);
+                root.executeUpdate();
+            }
+            return id;
+        }
+    }
+
+    private static void insertV3Blob(Connection connection, String sha256, long size, long refs) throws SQLException {
+        try (var insert = connection.prepareStatement("INSERT INTO blobs (sha256, size, refs) VALUES (?, ?, ?)")) {
+            insert.setString(1, sha256);
+            insert.setLong(2, size);
+            insert.setLong(3, refs);
+            insert.executeUpdate();
+        }
+    }
+
+    private static long v3Root(Connection connection, long owner) throws SQLException {
+        try (var select = connection.prepareStatement(
+                "SELECT id FROM nodes WHERE owner_id = ? AND parent_id IS NULL")) {
+            select.setLong(1, owner);
+            return firstLong(select);
+        }
+    }
+
+    /** A file when {@code sha256} is given, else a directory. */
+    private static long insertV3Node(Connection connection, long owner, long parent, String name, String sha256,
+            long size) throws SQLException {
+        try (var insert = connection.prepareStatement("INSERT INTO nodes (owner_id, parent_id, name, kind, size,"
+                + " blob_sha256, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0) RETURNING id")) {
+            insert.setLong(1, owner);
+            insert.setLong(2, parent);
+            insert.setString(3, name);
+            insert.setString(4, sha256 == null ? "dir" : "file");
+            insert.setLong(5, size);
+            insert.setString(6, sha256);
+            return firstLong(insert);
+        }
+    }
+
+    private static long firstLong(java.sql.PreparedStatement statement) throws SQLException {
+        try (ResultSet rows = statement.executeQuery()) {
+            assertThat(rows.next()).isTrue();
+            return rows.getLong(1);
+        }
+    }
+
+    private static long usedBytes(HikariDataSource dataSource, long user) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             var select = connection.prepareStatement("SELECT used_bytes FROM users WHERE id = ?")) {
+            select.setLong(1, user);
+            return firstLong(select);
         }
     }
 
