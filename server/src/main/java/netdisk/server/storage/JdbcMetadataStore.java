@@ -764,17 +764,22 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     /** One more reference to {@code blob}: its row is created with refs = 1 or incremented. */
+    /**
+     * One more reference to {@code blob}: a new row, or the count of the existing one, which must have the same size;
+     * if it has another, nothing is changed (a batch goes on after a refused file, so a refusal must write nothing).
+     */
     private static void retain(Connection connection, BlobId blob) throws SQLException, MetadataException {
         try (PreparedStatement upsert = connection.prepareStatement("""
                 INSERT INTO blobs (sha256, size, refs) VALUES (?, ?, 1)
-                ON CONFLICT (sha256) DO UPDATE SET refs = blobs.refs + 1
+                ON CONFLICT (sha256) DO UPDATE SET refs = blobs.refs + 1 WHERE blobs.size = excluded.size
                 RETURNING size""")) {
             upsert.setString(1, blob.sha256());
             upsert.setLong(2, blob.size());
-            long recorded = single(upsert);
-            if (recorded != blob.size()) {
-                throw new MetadataException(Reason.STORAGE_ERROR, "blob " + blob.sha256() + " is recorded with size "
-                        + recorded + ", not " + blob.size());
+            try (ResultSet rows = upsert.executeQuery()) {
+                if (!rows.next()) {
+                    throw new MetadataException(Reason.STORAGE_ERROR, "blob " + blob.sha256()
+                            + " is recorded with another size than " + blob.size());
+                }
             }
         }
     }

@@ -263,6 +263,21 @@ class JdbcMetadataStoreTest {
     }
 
     @Test
+    void aBatchFileRefusedForItsSizeLeavesTheBlobsCountAlone() throws Exception {
+        Node root = store.root(alice);
+        store.addFile(root, Name.of("f"), ONE);
+
+        List<MetadataStore.Added> added = store.addFiles(List.of(
+                new MetadataStore.NewFile(root, Name.of("g"), new BlobId(ONE.sha256(), 1)),
+                new MetadataStore.NewFile(root, Name.of("h"), TWO)));
+
+        assertThat(added.get(0).refusal()).hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(Reason.STORAGE_ERROR));
+        assertThat(added.get(1).change()).isPresent();
+        // f was the only reference to ONE: removing it orphans the blob (a count left at 2 would keep it forever)
+        assertThat(store.delete(store.lookup(alice, path("f")).orElseThrow(), false).orphanedBlobs()).containsExactly(ONE);
+    }
+
+    @Test
     void dataSurvivesReopening() throws Exception {
         store.addFile(store.mkdir(alice, path("keep"), false), Name.of("文件"), ONE);
         store.close();
