@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 
 import netdisk.protocol.BackgroundDigest;
+import netdisk.protocol.ContentSink;
+import netdisk.protocol.ContentSinks;
 import netdisk.protocol.ContentProof;
 import netdisk.protocol.CopyRequest;
 import netdisk.protocol.Done;
@@ -447,7 +449,7 @@ public final class NetdiskClient implements AutoCloseable {
         listener.started(info.name(), info.size(), 0);
         String received;
         try (BackgroundDigest digest = new BackgroundDigest(ContentHash.newDigest())) {
-            receive(info.name(), info.size(), sink, listener, digest::update);
+            receive(info.name(), info.size(), ContentSinks.hashedBeside(sink, digest), listener);
             received = ContentHash.hex(digest.finish());
         }
         if (!received.equals(info.sha256())) {
@@ -497,7 +499,8 @@ public final class NetdiskClient implements AutoCloseable {
         } else {
             // the server takes the held bytes for its first ones, yet hashes them otherwise: trust neither, and
             // start over once the unusable rest has gone by
-            receive(part.name(), part.remaining(), DISCARD, TransferListener.NONE, null);
+            receive(part.name(), part.remaining(), ContentSinks.into(DISCARD, bufferFor(part.remaining())),
+                    TransferListener.NONE);
             cutTo(partial, 0);
             return getFileFrom(remotePath, partial, ContentHash.newDigest(), listener);
         }
@@ -505,7 +508,7 @@ public final class NetdiskClient implements AutoCloseable {
         listener.started(part.name(), part.size(), part.offset());
         String received;
         try (BackgroundDigest background = new BackgroundDigest(digest)) {
-            receive(part.name(), part.remaining(), partial, listener, background::update);
+            receive(part.name(), part.remaining(), ContentSinks.hashedBeside(partial, background), listener);
             received = ContentHash.hex(background.finish());
         }
         if (!received.equals(part.sha256())) {
@@ -546,22 +549,26 @@ public final class NetdiskClient implements AutoCloseable {
     public synchronized FileHeader get(String remotePath, WritableByteChannel sink, TransferListener listener) throws IOException {
         FileHeader header = expect(request(new GetRequest(remotePath, 0)), FileHeader.class, "GetRequest");
         listener.started(header.name(), header.size(), header.offset());
-        receive(header.name(), header.remaining(), sink, listener, null);
+        receive(header.name(), header.remaining(), ContentSinks.into(sink, bufferFor(header.remaining())), listener);
         return header;
     }
 
+    /** A receiving buffer's size for {@code length} bytes of content: no bigger than they need. */
+    private static int bufferFor(long length) {
+        return (int) Math.clamp(length, 1, CONTENT_BUFFER);
+    }
+
     /**
-     * Reads {@code length} raw content bytes into {@code sink}, hashing them into {@code digest} unless null (on its
-     * own thread: hashing beside the receiving loop keeps a fast download fast).
+     * Reads {@code length} raw content bytes into {@code sink}, straight into the buffers it lends (a sink that hashes
+     * beside the receiving loop, {@link ContentSinks#hashedBeside}, keeps a fast download fast).
      */
-    private void receive(String name, long length, WritableByteChannel sink, TransferListener listener,
-            ContentDigest digest) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.clamp(length, 1, CONTENT_BUFFER));
+    private void receive(String name, long length, ContentSink sink, TransferListener listener) throws IOException {
         long left = length;
         watchdog.waiting();
         try {
             while (left > 0) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+                ByteBuffer buffer = sink.buffer();
+                buffer.limit((int) Math.min(buffer.limit(), left));
                 int n = reader.readBuffered(buffer);
                 if (n == 0) {
                     n = channel.read(buffer);
@@ -572,14 +579,7 @@ public final class NetdiskClient implements AutoCloseable {
                             + (length - left) + " of " + length + " bytes of " + name);
                 }
                 watchdog.touch();
-                buffer.flip();
-                if (digest != null) {
-                    digest.update(buffer);
-                    buffer.rewind();
-                }
-                while (buffer.hasRemaining()) {
-                    sink.write(buffer);
-                }
+                sink.accept(buffer.flip());
                 left -= n;
                 listener.advanced(n);
             }
@@ -856,11 +856,12 @@ public final class NetdiskClient implements AutoCloseable {
             String received;
             if (info.size() < BACKGROUND_HASHING_FROM) { // a thread of its own would cost more than the hashing
                 MessageDigest digest = ContentHash.newDigest();
-                receive(info.name(), info.size(), sink, listener, digest::update);
+                receive(info.name(), info.size(), ContentSinks.hashedInline(sink, digest, bufferFor(info.size())),
+                        listener);
                 received = ContentHash.hex(digest.digest());
             } else {
                 try (BackgroundDigest digest = new BackgroundDigest(ContentHash.newDigest())) {
-                    receive(info.name(), info.size(), sink, listener, digest::update);
+                    receive(info.name(), info.size(), ContentSinks.hashedBeside(sink, digest), listener);
                     received = ContentHash.hex(digest.finish());
                 }
             }
@@ -871,12 +872,6 @@ public final class NetdiskClient implements AutoCloseable {
             }
             index++;
         }
-    }
-
-    /** Where received content is hashed: on the receiving thread, or beside it ({@link BackgroundDigest}). */
-    @FunctionalInterface
-    private interface ContentDigest {
-        void update(ByteBuffer content) throws IOException;
     }
 
     /** Versions before 1.2 know neither {@link PutFile} nor {@link GetFile}; saying so beats their UNSUPPORTED. */
