@@ -65,6 +65,7 @@ import netdisk.protocol.StatRequest;
 import netdisk.protocol.UsageReply;
 import netdisk.protocol.UsageRequest;
 import netdisk.protocol.Welcome;
+import netdisk.protocol.WriteBehind;
 
 /**
  * A session with a netdisk server: {@link #connect} opens the connection and does the versioned handshake; then one
@@ -466,8 +467,9 @@ public final class NetdiskClient implements AutoCloseable {
      * file; the client appends only when the server's own prefix hash, in its {@link FilePart}, is the client's too,
      * and otherwise empties {@code partial} and takes the whole file. Either way the whole file is verified: the held
      * bytes through {@code prefix}, the rest hashed as it arrives, compared at the end with the SHA-256 the server
-     * announced. On return {@code partial} holds the file (the caller makes it durable and puts it in place); after a
-     * failure it holds whatever arrived, which an interrupted download leaves as a prefix to resume from.
+     * announced. On return {@code partial} holds the file, most of a big one already flushed to disk while it arrived
+     * (the caller makes it durable and puts it in place); after a failure it holds whatever arrived, which an
+     * interrupted download leaves as a prefix to resume from.
      *
      * @return the server's answer: the file's name, size and SHA-256, and the offset its content came from (0: the
      *     whole file came)
@@ -507,9 +509,17 @@ public final class NetdiskClient implements AutoCloseable {
         cutTo(partial, part.offset());
         listener.started(part.name(), part.size(), part.offset());
         String received;
+        // flushed while it arrives, a big file leaves little to the caller's fsync
+        WriteBehind flusher = part.remaining() >= WriteBehind.STEP ? new WriteBehind(partial) : null;
         try (BackgroundDigest background = new BackgroundDigest(digest)) {
-            receive(part.name(), part.remaining(), ContentSinks.hashedBeside(partial, background), listener);
+            ContentSink sink = ContentSinks.hashedBeside(partial, background);
+            receive(part.name(), part.remaining(), flusher == null ? sink : ContentSinks.flushedBehind(sink, flusher),
+                    listener);
             received = ContentHash.hex(background.finish());
+        } finally {
+            if (flusher != null) {
+                flusher.close();
+            }
         }
         if (!received.equals(part.sha256())) {
             throw new IntegrityException(remotePath, part.sha256(), received);

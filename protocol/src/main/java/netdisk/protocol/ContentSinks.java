@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 
-/** The {@link ContentSink}s of a receiving client: into a channel, hashed on the way or not. */
+/** The {@link ContentSink}s of a receiving client: into a channel, hashed on the way or not, flushed behind or not. */
 public final class ContentSinks {
 
     private ContentSinks() {
@@ -37,6 +37,32 @@ public final class ContentSinks {
                 int start = filled.position();
                 writeFully(out, filled);
                 digest.hash(filled.position(start));
+            }
+        };
+    }
+
+    /**
+     * {@code sink}, telling {@code flusher} how much went through it, so that it flushes the file behind the writes;
+     * a flush that failed fails the next {@code accept}.
+     */
+    public static ContentSink flushedBehind(ContentSink sink, WriteBehind flusher) {
+        return new ContentSink() {
+            private long written;
+
+            @Override
+            public ByteBuffer buffer() throws IOException {
+                return sink.buffer();
+            }
+
+            @Override
+            public void accept(ByteBuffer filled) throws IOException {
+                int length = filled.remaining();
+                sink.accept(filled);
+                written += length;
+                flusher.written(written);
+                if (flusher.failure() != null) {
+                    throw flusher.failure();
+                }
             }
         };
     }

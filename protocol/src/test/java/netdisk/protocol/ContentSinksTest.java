@@ -6,11 +6,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ContentSinksTest {
 
@@ -88,5 +92,15 @@ class ContentSinksTest {
             assertThat(out.toByteArray()).isEqualTo(CONTENT);
             assertThat(digest.finish()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(CONTENT));
         }
+    }
+
+    @Test
+    void flushedBehindPassesEverythingOn(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("content.bin");
+        try (var channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             var flusher = new WriteBehind(channel)) {
+            receive(ContentSinks.flushedBehind(ContentSinks.into(channel, 1 << 16), flusher), 50_000);
+        }
+        assertThat(file).hasBinaryContent(CONTENT);
     }
 }

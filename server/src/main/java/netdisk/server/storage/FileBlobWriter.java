@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 import netdisk.protocol.BackgroundDigest;
+import netdisk.protocol.WriteBehind;
 import netdisk.protocol.Sha256;
 
 /**
