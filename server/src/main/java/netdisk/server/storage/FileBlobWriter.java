@@ -12,8 +12,8 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 import netdisk.protocol.BackgroundDigest;
-import netdisk.protocol.WriteBehind;
 import netdisk.protocol.Sha256;
+import netdisk.protocol.WriteBehind;
 
 /**
  * A {@link BlobWriter} for {@link FileBlobStore}: hashes exactly the bytes that reached the temporary file.
