@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import netdisk.protocol.BackgroundDigest;
 import netdisk.protocol.ContentProof;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.Sha256;
@@ -15,8 +16,10 @@ import netdisk.protocol.Sha256;
 /**
  * SHA-256 of local content, as {@link NetdiskClient#putFile} needs it: the whole content's, announced before an
  * upload so that the server can check what it receives and recognise content it already stores, and the hashes of a
- * {@link ProveContent} challenge. The content is read by position through one buffer of at most 1 MiB: never the
- * whole file in memory, and the channel's own position is left alone (the upload reads the same channel).
+ * {@link ProveContent} challenge. The content is read by position through one buffer of at most 1 MiB, or from
+ * {@value #READ_AHEAD_FROM} bytes on into the few buffers of a {@link BackgroundDigest} that hashes on its own thread
+ * while the next one is read: never the whole file in memory, and the channel's own position is left alone (the
+ * upload reads the same channel).
  */
 public final class ContentHash {
 
@@ -33,6 +36,8 @@ public final class ContentHash {
     }
 
     private static final int BUFFER = 1 << 20;
+    /** From this length on, the file is read on this thread and hashed on another ({@link BackgroundDigest}). */
+    static final long READ_AHEAD_FROM = 4L << 20;
 
     private ContentHash() {
     }
@@ -54,8 +59,39 @@ public final class ContentHash {
      */
     public static MessageDigest digestOf(FileChannel source, long length, Progress progress) throws IOException {
         MessageDigest digest = newDigest();
-        update(digest, source, 0, length, buffer(length), progress);
-        return digest;
+        if (length < READ_AHEAD_FROM) {
+            update(digest, source, 0, length, buffer(length), progress);
+            return digest;
+        }
+        try (BackgroundDigest background = new BackgroundDigest(digest)) {
+            readInto(background, source, length, progress);
+            return background.complete();
+        }
+    }
+
+    /**
+     * Reads bytes 0 to {@code length - 1} of {@code source} into {@code background}'s own buffers, which its thread
+     * hashes while this one reads the next: the read (a copy out of the page cache, or a wait for the disk) and the
+     * hashing overlap, instead of taking turns on one thread.
+     */
+    private static void readInto(BackgroundDigest background, FileChannel source, long length, Progress progress)
+            throws IOException {
+        for (long position = 0; position < length; ) {
+            ByteBuffer buffer = background.buffer();
+            buffer.limit((int) Math.min(buffer.capacity(), length - position));
+            int n = source.read(buffer, position);
+            if (n < 0) {
+                throw shrank(position, length);
+            }
+            background.hash(buffer.flip());
+            position += n;
+            progress.hashed(n);
+        }
+    }
+
+    private static IOException shrank(long position, long end) {
+        return new IOException("the local file ended at byte " + position + " of " + end
+                + ": it shrank while being read");
     }
 
     /** Whether {@code text} is a SHA-256 as the protocol writes it: 64 lower-case hex digits. */
@@ -122,8 +158,7 @@ public final class ContentHash {
             buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
             int n = source.read(buffer, position);
             if (n < 0) {
-                throw new IOException("the local file ended at byte " + position + " of " + end
-                        + ": it shrank while being read");
+                throw shrank(position, end);
             }
             digest.update(buffer.flip());
             position += n;

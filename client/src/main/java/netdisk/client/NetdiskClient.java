@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 
 import netdisk.protocol.BackgroundDigest;
+import netdisk.protocol.ContentSink;
+import netdisk.protocol.ContentSinks;
 import netdisk.protocol.ContentProof;
 import netdisk.protocol.CopyRequest;
 import netdisk.protocol.Done;
@@ -63,6 +65,7 @@ import netdisk.protocol.StatRequest;
 import netdisk.protocol.UsageReply;
 import netdisk.protocol.UsageRequest;
 import netdisk.protocol.Welcome;
+import netdisk.protocol.WriteBehind;
 
 /**
  * A session with a netdisk server: {@link #connect} opens the connection and does the versioned handshake; then one
@@ -524,8 +527,9 @@ public final class NetdiskClient implements AutoCloseable {
      * file; the client appends only when the server's own prefix hash, in its {@link FilePart}, is the client's too,
      * and otherwise empties {@code partial} and takes the whole file. Either way the whole file is verified: the held
      * bytes through {@code prefix}, the rest hashed as it arrives, compared at the end with the SHA-256 the server
-     * announced. On return {@code partial} holds the file (the caller makes it durable and puts it in place); after a
-     * failure it holds whatever arrived, which an interrupted download leaves as a prefix to resume from.
+     * announced. On return {@code partial} holds the file, most of a big one already flushed to disk while it arrived
+     * (the caller makes it durable and puts it in place); after a failure it holds whatever arrived, which an
+     * interrupted download leaves as a prefix to resume from.
      *
      * @return the server's answer: the file's name, size and SHA-256, and the offset its content came from (0: the
      *     whole file came)
@@ -557,13 +561,23 @@ public final class NetdiskClient implements AutoCloseable {
         } else {
             // the server takes the held bytes for its first ones, yet hashes them otherwise: trust neither, and
             // start over once the unusable rest has gone by
-            receive(part.name(), part.remaining(), DISCARD, TransferListener.NONE, null);
+            receive(part.name(), part.remaining(), ContentSinks.into(DISCARD, bufferFor(part.remaining())),
+                    TransferListener.NONE);
             cutTo(partial, 0);
             return getFileFrom(remotePath, partial, ContentHash.newDigest(), listener);
         }
         cutTo(partial, part.offset());
         listener.started(part.name(), part.size(), part.offset());
-        String received = receiveHashed(part.name(), part.remaining(), partial, listener, digest);
+        String received;
+        // flushed while it arrives, a big file leaves little to the caller's fsync
+        WriteBehind flusher = part.remaining() >= WriteBehind.STEP ? new WriteBehind(partial) : null;
+        try {
+            received = receiveHashed(part.name(), part.remaining(), partial, listener, digest, flusher);
+        } finally {
+            if (flusher != null) {
+                flusher.close();
+            }
+        }
         if (!received.equals(part.sha256())) {
             throw new IntegrityException(remotePath, part.sha256(), received);
         }
@@ -602,22 +616,26 @@ public final class NetdiskClient implements AutoCloseable {
     public synchronized FileHeader get(String remotePath, WritableByteChannel sink, TransferListener listener) throws IOException {
         FileHeader header = expect(request(new GetRequest(remotePath, 0)), FileHeader.class, "GetRequest");
         listener.started(header.name(), header.size(), header.offset());
-        receive(header.name(), header.remaining(), sink, listener, null);
+        receive(header.name(), header.remaining(), ContentSinks.into(sink, bufferFor(header.remaining())), listener);
         return header;
     }
 
+    /** A receiving buffer's size for {@code length} bytes of content: no bigger than they need. */
+    private static int bufferFor(long length) {
+        return (int) Math.clamp(length, 1, CONTENT_BUFFER);
+    }
+
     /**
-     * Reads {@code length} raw content bytes into {@code sink}, hashing them into {@code digest} unless null (on its
-     * own thread: hashing beside the receiving loop keeps a fast download fast).
+     * Reads {@code length} raw content bytes into {@code sink}, straight into the buffers it lends (a sink that hashes
+     * beside the receiving loop, {@link ContentSinks#hashedBeside}, keeps a fast download fast).
      */
-    private void receive(String name, long length, WritableByteChannel sink, TransferListener listener,
-            ContentDigest digest) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.clamp(length, 1, CONTENT_BUFFER));
+    private void receive(String name, long length, ContentSink sink, TransferListener listener) throws IOException {
         long left = length;
         watchdog.waiting();
         try {
             while (left > 0) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+                ByteBuffer buffer = sink.buffer();
+                buffer.limit((int) Math.min(buffer.limit(), left));
                 int n = reader.readBuffered(buffer);
                 if (n == 0) {
                     n = channel.read(buffer);
@@ -628,14 +646,7 @@ public final class NetdiskClient implements AutoCloseable {
                             + (length - left) + " of " + length + " bytes of " + name);
                 }
                 watchdog.touch();
-                buffer.flip();
-                if (digest != null) {
-                    digest.update(buffer);
-                    buffer.rewind();
-                }
-                while (buffer.hasRemaining()) {
-                    sink.write(buffer);
-                }
+                sink.accept(buffer.flip());
                 left -= n;
                 listener.advanced(n);
             }
@@ -922,24 +933,25 @@ public final class NetdiskClient implements AutoCloseable {
     /**
      * Receives {@code size} bytes of content into {@code sink}, feeding {@code digest} (which may hold a prefix
      * already), and returns the digest in hex: on the receiving thread for less than {@link #BACKGROUND_HASHING_FROM}
-     * bytes, where a thread and buffers of its own would cost more than the hashing, else beside it.
+     * bytes, where a thread and buffers of its own would cost more than the hashing, else beside it, from the buffers
+     * the content was read into. {@code flusher}, if any, flushes {@code sink} behind the writes.
      */
     private String receiveHashed(String name, long size, WritableByteChannel sink, TransferListener listener,
-            MessageDigest digest) throws IOException {
+            MessageDigest digest, WriteBehind flusher) throws IOException {
         if (size < BACKGROUND_HASHING_FROM) {
-            receive(name, size, sink, listener, digest::update);
+            receive(name, size, ContentSinks.hashedInline(sink, digest, bufferFor(size)), listener);
             return ContentHash.hex(digest.digest());
         }
         try (BackgroundDigest background = new BackgroundDigest(digest)) {
-            receive(name, size, sink, listener, background::update);
+            ContentSink hashed = ContentSinks.hashedBeside(sink, background);
+            receive(name, size, flusher == null ? hashed : ContentSinks.flushedBehind(hashed, flusher), listener);
             return ContentHash.hex(background.finish());
         }
     }
 
-    /** Where received content is hashed: on the receiving thread, or beside it ({@link BackgroundDigest}). */
-    @FunctionalInterface
-    private interface ContentDigest {
-        void update(ByteBuffer content) throws IOException;
+    private String receiveHashed(String name, long size, WritableByteChannel sink, TransferListener listener,
+            MessageDigest digest) throws IOException {
+        return receiveHashed(name, size, sink, listener, digest, null);
     }
 
     /** Versions before 1.2 know neither {@link PutFile} nor {@link GetFile}; saying so beats their UNSUPPORTED. */

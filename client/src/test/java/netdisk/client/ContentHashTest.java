@@ -90,6 +90,37 @@ class ContentHashTest {
     }
 
     @Test
+    void aBigFileIsReadAheadOfItsHashingWithTheSameResult() throws Exception {
+        int size = (int) ContentHash.READ_AHEAD_FROM * 2 + 12_345;
+        byte[] content = random(size);
+        try (var in = FileChannel.open(file(content))) {
+            var progress = new AtomicLong();
+            assertThat(ContentHash.of(in, size, progress::addAndGet)).isEqualTo(sha256(content));
+            assertThat(progress).hasValue(size);
+            assertThat(in.position()).isZero();
+            byte[] more = Arrays.copyOf(content, size - 1);
+            MessageDigest unfinished = ContentHash.digestOf(in, more.length, ContentHash.Progress.NONE);
+            unfinished.update(content[size - 1]);
+            assertThat(HexFormat.of().formatHex(unfinished.digest())).isEqualTo(sha256(content));
+        }
+    }
+
+    @Test
+    void aBigFileThatShrankOrACancelStopsTheReadAhead() throws Exception {
+        int size = (int) ContentHash.READ_AHEAD_FROM + MIB;
+        try (var in = FileChannel.open(file(random(size)))) {
+            assertThatThrownBy(() -> ContentHash.of(in, size + 1, ContentHash.Progress.NONE))
+                    .isInstanceOf(IOException.class).hasMessageContaining("shrank");
+            var calls = new AtomicLong();
+            assertThatThrownBy(() -> ContentHash.of(in, size, bytes -> {
+                calls.incrementAndGet();
+                throw new IOException("cancelled");
+            })).hasMessage("cancelled");
+            assertThat(calls).hasValue(1);
+        }
+    }
+
+    @Test
     void aProofHashesTheNonceThenEachRangeEmptyAndLastByteIncluded() throws Exception {
         byte[] content = random(MIB + 100);
         int size = content.length;

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.Optional;
 
+import netdisk.protocol.ContentSink;
 import netdisk.protocol.ErrorCode;
 import netdisk.server.storage.BlobWriter;
 import netdisk.server.storage.Node;
@@ -62,6 +63,14 @@ public final class Upload implements AutoCloseable {
     /** Whether what arrives is kept if the upload breaks off ({@link #keepForResume()}). */
     public boolean isResumable() {
         return partial != null;
+    }
+
+    /**
+     * Where a receiving loop puts the content, read straight into the buffers it lends: hashed and stored like
+     * {@link #content()}'s, without a copy for the hashing.
+     */
+    public ContentSink sink() {
+        return writer;
     }
 
     /** Where the content goes: bytes written here are hashed and stored. */

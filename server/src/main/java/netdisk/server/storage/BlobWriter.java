@@ -2,15 +2,19 @@ package netdisk.server.storage;
 
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
+
+import netdisk.protocol.ContentSink;
 import java.util.Optional;
 
 /**
- * One blob being written: bytes go to a private temporary file and into a SHA-256 digest at the same time.
+ * One blob being written: bytes go to a private temporary file and into a SHA-256 digest at the same time. They come
+ * in through {@link #write} (from a buffer of the caller's) or, for a receiving loop, through the buffers the writer
+ * lends ({@link ContentSink}: no copy for the hashing).
  *
  * <p>Exactly one of {@link #commit} or {@link #abort} ends it. {@link #close()} without a commit aborts, so a
  * {@code try}-with-resources block never leaves a temporary file behind, whatever is thrown inside it.
  */
-public interface BlobWriter extends WritableByteChannel {
+public interface BlobWriter extends WritableByteChannel, ContentSink {
 
     /** When what {@link #seal} and {@link #commit} did reaches the disk. */
     enum Durability {

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import netdisk.protocol.BackgroundDigest;
 import netdisk.protocol.Sha256;
+import netdisk.protocol.WriteBehind;
 
 /**
  * A {@link BlobWriter} for {@link FileBlobStore}: hashes exactly the bytes that reached the temporary file.
@@ -29,6 +30,8 @@ final class FileBlobWriter implements BlobWriter {
     private enum State { OPEN, SEALED, COMMITTED, ABORTED }
 
     static final long BACKGROUND_HASHING_FROM = 4L << 20;
+    /** The buffer lent for the first {@value #BACKGROUND_HASHING_FROM} bytes: small, as most blobs are. */
+    private static final int LENT_BUFFER = 64 << 10;
 
     private final FileBlobStore store;
     private final Path file;
@@ -43,6 +46,8 @@ final class FileBlobWriter implements BlobWriter {
     private WriteBehind writeBehind;
     /** Started once the blob is big enough for hashing beside the writes to pay for a thread and its buffers. */
     private BackgroundDigest background;
+    /** The buffer {@link #buffer()} lends before {@link #background} starts; null until then. */
+    private ByteBuffer lent;
 
     FileBlobWriter(FileBlobStore store, Path file, FileChannel channel) {
         this(store, file, channel, Sha256.newDigest(), 0, true);
@@ -74,15 +79,60 @@ final class FileBlobWriter implements BlobWriter {
         ByteBuffer written = source.duplicate();
         int count = channel.write(source);
         written.limit(written.position() + count);
-        size += count;
-        if (background == null && size >= BACKGROUND_HASHING_FROM) {
-            background = new BackgroundDigest(digest);
-        }
+        wrote(count);
         if (background != null) {
             background.update(written);
         } else {
             digest.update(written);
         }
+        flushBehind();
+        return count;
+    }
+
+    /**
+     * From the background digest's pool once hashing runs beside the writes, so that {@link #accept} hands the
+     * buffer itself to the hasher; before that, one buffer of this writer's own.
+     */
+    @Override
+    public ByteBuffer buffer() throws IOException {
+        ensureOpen();
+        if (background != null) {
+            return background.buffer();
+        }
+        if (lent == null) {
+            lent = ByteBuffer.allocateDirect(LENT_BUFFER);
+        }
+        return lent.clear();
+    }
+
+    @Override
+    public void accept(ByteBuffer filled) throws IOException {
+        ensureOpen();
+        int start = filled.position();
+        while (filled.hasRemaining()) {
+            channel.write(filled);
+        }
+        wrote(filled.position() - start);
+        filled.position(start);
+        if (background == null) {
+            digest.update(filled);
+        } else if (filled == lent) {
+            background.update(filled); // filled while hashing started: copied into its pool, this once
+        } else {
+            background.hash(filled); // one of its pool's: handed over, not copied
+        }
+        flushBehind();
+    }
+
+    /** Counts {@code count} more bytes written, and starts hashing beside the writes once the blob is big enough. */
+    private void wrote(int count) {
+        size += count;
+        if (background == null && size >= BACKGROUND_HASHING_FROM) {
+            background = new BackgroundDigest(digest);
+        }
+    }
+
+    private void flushBehind() throws IOException {
         if (writeBehind == null && size >= WriteBehind.STEP) {
             writeBehind = new WriteBehind(channel);
         }
@@ -92,7 +142,6 @@ final class FileBlobWriter implements BlobWriter {
                 throw writeBehind.failure();
             }
         }
-        return count;
     }
 
     @Override

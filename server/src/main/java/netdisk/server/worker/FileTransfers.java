@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import netdisk.protocol.ContentProof;
+import netdisk.protocol.ContentSink;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileHeader;
@@ -321,7 +322,7 @@ final class FileTransfers {
             io.reply(requestId, new PutReady(offset));
             DiskException failure;
             try {
-                failure = receive(upload.content(), size - offset, io, path, requestId);
+                failure = receive(upload.sink(), size - offset, io, path, requestId);
             } catch (TransferAbortedException e) {
                 upload.keepForResume();
                 throw e;
@@ -392,19 +393,33 @@ final class FileTransfers {
     }
 
     /**
-     * Reads exactly {@code size} content bytes into {@code out}. If they cannot be stored (no space, I/O error),
+     * Reads exactly {@code size} content bytes into {@code out}, straight into the buffers it lends. If they cannot be stored (no space, I/O error),
      * answers at once, so that the client can stop sending, then reads and discards the rest so that the stream stays
      * in step, and returns the failure.
      *
      * @throws TransferAbortedException if the client stops sending before {@code size} bytes
      */
-    private static DiskException receive(WritableByteChannel out, long size, SessionIo io, DiskPath path,
-            int requestId) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(UPLOAD_BUFFER, Math.max(size, 1)));
+    private static DiskException receive(ContentSink out, long size, SessionIo io, DiskPath path, int requestId)
+            throws IOException {
         long received = 0;
         DiskException storageFailure = null;
+        ByteBuffer discard = null;
         while (received < size) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), size - received));
+            ByteBuffer buffer;
+            if (storageFailure == null) {
+                try {
+                    buffer = out.buffer();
+                } catch (IOException e) {
+                    storageFailure = failed(io, requestId, storageError(path, e));
+                    continue;
+                }
+            } else {
+                if (discard == null) {
+                    discard = ByteBuffer.allocateDirect((int) Math.min(UPLOAD_BUFFER, Math.max(size, 1)));
+                }
+                buffer = discard.clear();
+            }
+            buffer.limit((int) Math.min(buffer.limit(), size - received));
             int n;
             try {
                 n = io.channel().read(buffer);
@@ -420,17 +435,19 @@ final class FileTransfers {
             if (storageFailure != null) {
                 continue; // discarding the rest, to stay in step
             }
-            buffer.flip();
             try {
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
+                out.accept(buffer.flip());
             } catch (IOException e) {
-                storageFailure = storageError(path, e);
-                io.reply(requestId, ErrorReply.of(storageFailure.code(), storageFailure.getMessage()));
+                storageFailure = failed(io, requestId, storageError(path, e));
             }
         }
         return storageFailure;
+    }
+
+    /** Answers {@code failure} at once, so that the client can stop sending; returns it. */
+    private static DiskException failed(SessionIo io, int requestId, DiskException failure) throws IOException {
+        io.reply(requestId, ErrorReply.of(failure.code(), failure.getMessage()));
+        return failure;
     }
 
     private static DiskException storageError(DiskPath path, IOException e) {

@@ -64,6 +64,36 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void hashesWhatCameThroughLentBuffersAndWritesBeforeAndAfterHashingMovesBeside() throws Exception {
+        byte[] content = new byte[(int) FileBlobWriter.BACKGROUND_HASHING_FROM * 3 + 12_345];
+        new java.util.Random(content.length).nextBytes(content);
+        try (BlobWriter writer = store.begin()) {
+            int at = 0;
+            int round = 0;
+            while (at < content.length) {
+                int length;
+                if (round++ % 5 == 4) { // now and then through write(), from a buffer of the caller's
+                    length = Math.min(content.length - at, 99_999);
+                    ByteBuffer own = ByteBuffer.wrap(content, at, length);
+                    while (own.hasRemaining()) {
+                        writer.write(own);
+                    }
+                } else {
+                    ByteBuffer lent = writer.buffer();
+                    length = Math.min(content.length - at, Math.min(lent.remaining(), 300_001));
+                    lent.put(content, at, length).flip();
+                    writer.accept(lent);
+                }
+                at += length;
+            }
+            assertThat(writer.size()).isEqualTo(content.length);
+            assertThat(writer.commit(Optional.of(sha256(content))))
+                    .isEqualTo(new BlobId(sha256(content), content.length));
+        }
+        assertThat(read(new BlobId(sha256(content), content.length))).isEqualTo(content);
+    }
+
+    @Test
     void identicalContentsAreStoredOnce() throws Exception {
         byte[] content = "same bytes".getBytes(StandardCharsets.UTF_8);
 

@@ -1,4 +1,4 @@
-package netdisk.server.storage;
+package netdisk.protocol;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -6,17 +6,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Flushes an upload to disk while it is still being received, on a virtual thread of its own, so that the
- * {@code fsync} that makes the finished upload durable has little left to do. Without it the whole file is still in
+ * Flushes a transferred file to disk while it is still being received, on a virtual thread of its own, so that the
+ * {@code fsync} that makes the finished file durable has little left to do. Without it the whole file is still in
  * the page cache when the last byte arrives, and the final {@code fsync} waits for all of it (measured: ~0.4 s per
- * GiB on the benchmark machine, a third of a 1 GiB upload).
+ * GiB on the benchmark machine, a third of a 1 GiB upload). Used by the server for uploads and by the client for
+ * downloads into a file (which it forces before it renames it into place).
  *
  * <p>Each time {@value #STEP} more bytes were written, {@link FileChannel#force(boolean) force(false)} runs beside the
  * receiving loop; the loop never waits for it.
  */
-final class WriteBehind implements AutoCloseable {
+public final class WriteBehind implements AutoCloseable {
 
-    static final long STEP = 64L << 20;
+    public static final long STEP = 64L << 20;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final FileChannel file;
@@ -25,18 +26,18 @@ final class WriteBehind implements AutoCloseable {
     private volatile boolean closed;
     private volatile IOException failure;
 
-    WriteBehind(FileChannel file) {
+    public WriteBehind(FileChannel file) {
         this.file = file;
         this.thread = Thread.ofVirtual().name("write-behind").start(this::flushLoop);
     }
 
     /** The receiving loop has written {@code total} bytes so far. */
-    void written(long total) {
+    public void written(long total) {
         written = total;
     }
 
     /** A flush that failed (the upload must fail too), or null. */
-    IOException failure() {
+    public IOException failure() {
         return failure;
     }
 
