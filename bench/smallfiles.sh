@@ -32,9 +32,9 @@
 #       sorted `sha256sum` lines of the tree, against the source (netdisk's upload: by the `get -r` that follows it,
 #       plus an `ls` of /tree). Between runs: everything uploaded or downloaded is deleted (`bin/netdisk rm -r /tree`,
 #       rm -rf for the peers) and the file system synced, untimed, so that no run writes back another's pages.
-#       Before the rounds, TREE_WARMUP (2) untimed `put -r` + `get -r` of the tree with netdisk: its server's CPU during
-#       `put -r` was 3.7 s, then 2.3 s, then 1.0-1.1 s from the third on (its JIT compiling the upload path); the
-#       peers are native programs, started afresh by each run anyway.
+#       Before the rounds, TREE_WARMUP (2) untimed `put -r` + `get -r` of the tree with netdisk (its JIT compiling the
+#       upload path: a fresh server's CPU during `put -r` of this tree, removed after each, was 5.3 s, 5.0, then
+#       3.9-4.2 s); the peers are native programs, started afresh by each run anyway.
 #
 # CPU: for (a) and (b) also the CPU time (user + system, from /proc/PID/stat) per download of the server (netdisk's
 # master and workers over the driver's whole run, warm-up included, which is the same work; nginx's master and
