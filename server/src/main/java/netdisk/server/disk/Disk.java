@@ -272,6 +272,34 @@ public final class Disk implements AutoCloseable {
     }
 
     /**
+     * Whether the bytes of a broken-off upload may be kept for a resume: always without a quota; with one, only while
+     * they and the user's other kept uploads, counted at their full announced size, fit in what the quota leaves.
+     * Kept uploads are not files and do not count as usage, so this bounds what a user can hold in them (without it,
+     * uploads broken off on purpose could fill the disk). When in doubt (the database failed), the bytes are kept.
+     */
+    boolean mayKeep(User user, PartialUpload partial) {
+        try {
+            OptionalLong remaining = metadata.remainingQuota(user);
+            if (remaining.isEmpty()) {
+                return true;
+            }
+            long held = partial.file().size();
+            long others = partials.othersAnnounced(user.id(), partial.file().id());
+            if (others + held <= remaining.getAsLong()) {
+                return true;
+            }
+            log.info("unfinished upload {} of user {} not kept: its {} bytes and the {} of the user's other kept"
+                    + " uploads do not fit in the {} bytes the quota leaves", partial.file().id(), user.name(), held,
+                    others, remaining.getAsLong());
+            return false;
+        } catch (MetadataException | IOException e) {
+            log.warn("unfinished upload {} of user {} kept without checking the quota: {}", partial.file().id(),
+                    user.name(), e.getMessage());
+            return true;
+        }
+    }
+
+    /**
      * Offers the bytes {@code file} holds to the client if they are worth it, and empties the file unless the client
      * has the same; returns a digest of what the file then holds.
      *

@@ -115,8 +115,9 @@ public final class Upload implements AutoCloseable {
     }
 
     /**
-     * The client stopped sending: closing keeps what arrived for a later resume, if this upload is resumable and
-     * that is at least {@link netdisk.server.storage.PartialUploads#MIN_KEPT}. Otherwise it changes nothing.
+     * The client stopped sending: closing keeps what arrived for a later resume, if this upload is resumable, that is
+     * at least {@link netdisk.server.storage.PartialUploads#MIN_KEPT}, and the user's quota has room for it
+     * ({@link Disk#mayKeep}). Otherwise it changes nothing.
      */
     public void keepForResume() {
         keep = true;
@@ -129,7 +130,7 @@ public final class Upload implements AutoCloseable {
             writer.close();
         } finally {
             if (partial != null && !committed) {
-                if (keep) {
+                if (keep && disk.mayKeep(user, partial)) {
                     partial.keep();
                 } else {
                     partial.discard();

@@ -39,6 +39,14 @@ public final class PartialUploads {
     }
 
     /**
+     * What the user's other kept uploads may grow to: their announced sizes added up, leaving out {@code except}
+     * (the upload asking).
+     */
+    public long othersAnnounced(long userId, PartialId except) throws MetadataException {
+        return rows.announcedBytes(userId, except);
+    }
+
+    /**
      * Claims the kept upload of {@code key} for an upload starting now: its file held and its row marked used, or,
      * when there is none, a new empty one. Empty when another upload of the same key holds it: that one goes on, and
      * the caller makes an ordinary upload, which nothing keeps.

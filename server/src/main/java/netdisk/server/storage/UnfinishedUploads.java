@@ -118,6 +118,21 @@ public final class UnfinishedUploads {
         });
     }
 
+    /** The announced sizes of the user's kept uploads, added up, leaving out {@code except}'s. */
+    public long announcedBytes(long userId, PartialId except) throws MetadataException {
+        return run(connection -> {
+            try (PreparedStatement sum = connection.prepareStatement("SELECT COALESCE(SUM(size), 0)"
+                    + " FROM unfinished_uploads WHERE user_id = ? AND partial_id <> ?")) {
+                sum.setLong(1, userId);
+                sum.setString(2, except.value());
+                try (var rows = sum.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+    }
+
     /** Marks the row of {@code partial} as used now; false if it is gone. */
     public boolean touch(PartialId partial) throws MetadataException {
         long now = clock.millis();

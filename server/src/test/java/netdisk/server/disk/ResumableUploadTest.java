@@ -130,6 +130,30 @@ class ResumableUploadTest {
     }
 
     @Test
+    void keptUploadsStayWithinWhatTheQuotaLeaves() throws Exception {
+        User bob = metadata.createUser(Name.of("bob"), "hash", OptionalLong.of(4L << 20));
+        byte[] other = random(SIZE, 2);
+        for (String path : List.of("/a.bin", "/b.bin")) {
+            byte[] bytes = path.equals("/a.bin") ? content : other;
+            try (Upload upload = disk.beginResumableUpload(bob, DiskPath.parse(path), SIZE, sha256(bytes, SIZE),
+                    NEVER_ASKED)) {
+                write(upload, bytes, 0, KEPT);
+                upload.keepForResume();
+            }
+        }
+        // /a.bin: 2 MiB kept of the 4 MiB the quota leaves; /b.bin: its 2 MiB and /a.bin's 3 MiB to come do not fit
+        assertThat(partialFiles()).hasSize(1);
+        try (Upload upload = disk.beginResumableUpload(bob, DiskPath.parse("/a.bin"), SIZE, sha256,
+                clientWith(content))) {
+            assertThat(upload.offset()).as("the kept one still resumes").isEqualTo(KEPT);
+            upload.keepForResume();
+        }
+
+        breakOff(content, KEPT, NEVER_ASKED); // alice has no quota: kept whatever bob holds
+        assertThat(partialFiles()).hasSize(2);
+    }
+
+    @Test
     void anUploadThatBrokeOffGoesOnAfterItsBytesWhenTheClientHasTheSame() throws Exception {
         breakOff(content, KEPT, NEVER_ASKED);
         assertThat(partialFiles()).hasSize(1);
