@@ -185,6 +185,22 @@ public final class ResumableDownload {
             throw new LocalTargetException("cannot put the download in place as " + target + ": " + e
                     + " (it is complete in " + partial + ")", e);
         }
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Makes the rename durable: the file's content was forced before it, its new name is in the directory. Best
+     * effort: a file system that cannot sync a directory leaves the name to its own write-back, as before.
+     */
+    private static void syncDirectory(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // not every file system syncs a directory; the download is in place either way
+        }
     }
 
     /** The partial file, open and locked, and whether this download created it. */
