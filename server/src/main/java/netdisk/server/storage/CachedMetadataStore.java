@@ -6,7 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * A {@link MetadataStore} that answers the reads every request makes — the account ({@link #findUser}), the root and
@@ -26,8 +28,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class CachedMetadataStore implements MetadataStore {
 
-    /** Entries kept per generation at most; past it the generation starts empty again (a plain bound, no LRU). */
-    static final int MAX_ENTRIES = 10_000;
+    /**
+     * Values kept per generation at most, a listing counting one per entry (so some 5 MB of nodes); past it the
+     * generation starts empty again (a plain bound, no LRU).
+     */
+    static final int MAX_ENTRIES = 20_000;
+    /** Listings of more entries than this are read afresh every time, never kept. */
+    static final int MAX_LISTED = 1_000;
 
     private final MetadataStore store;
     private final MetadataVersion version;
@@ -44,9 +51,13 @@ public final class CachedMetadataStore implements MetadataStore {
         this.maxEntries = maxEntries;
     }
 
-    /** The values read while the metadata was at {@code version}. */
-    private record Generation(long version, Map<Key, Object> entries) {
-        static final Generation NONE = new Generation(Long.MIN_VALUE, Map.of());
+    /** The values read while the metadata was at {@code version}, and how much they weigh. */
+    private record Generation(long version, Map<Key, Object> entries, AtomicInteger weight) {
+        static final Generation NONE = new Generation(Long.MIN_VALUE);
+
+        Generation(long version) {
+            this(version, new ConcurrentHashMap<>(), new AtomicInteger());
+        }
     }
 
     private sealed interface Key {
@@ -75,24 +86,32 @@ public final class CachedMetadataStore implements MetadataStore {
         if (seen.version() == now) {
             return seen;
         }
-        Generation fresh = new Generation(now, new ConcurrentHashMap<>());
+        Generation fresh = new Generation(now);
         generation.compareAndSet(seen, fresh); // if another thread got in first, what this one reads is not kept
         return fresh;
     }
 
-    @SuppressWarnings("unchecked")
     private <T> T cached(Key key, Read<T> read) throws MetadataException {
+        return cached(key, read, value -> true);
+    }
+
+    /** From the cache, or read and kept there if {@code worthKeeping} says so. */
+    @SuppressWarnings("unchecked")
+    private <T> T cached(Key key, Read<T> read, Predicate<T> worthKeeping) throws MetadataException {
         Generation current = current();
         Object value = current.entries().get(key);
         if (value != null) {
             return (T) value;
         }
         T fresh = read.run();
-        Map<Key, Object> entries = current.entries();
-        if (entries.size() >= maxEntries) {
-            generation.compareAndSet(current, new Generation(current.version(), new ConcurrentHashMap<>()));
+        if (!worthKeeping.test(fresh)) {
+            return fresh;
+        }
+        int weight = fresh instanceof List<?> list ? 1 + list.size() : 1;
+        if (current.weight().addAndGet(weight) > maxEntries) {
+            generation.compareAndSet(current, new Generation(current.version()));
         } else {
-            entries.put(key, fresh);
+            current.entries().put(key, fresh);
         }
         return fresh;
     }
@@ -134,9 +153,11 @@ public final class CachedMetadataStore implements MetadataStore {
         return store.child(directory, name);
     }
 
+    /** Kept only up to {@value #MAX_LISTED} entries: a huge directory's listing would take the memory of thousands. */
     @Override
     public List<Node> list(Node directory) throws MetadataException {
-        return cached(new ListKey(directory.ownerId(), directory.id()), () -> List.copyOf(store.list(directory)));
+        return cached(new ListKey(directory.ownerId(), directory.id()), () -> List.copyOf(store.list(directory)),
+                entries -> entries.size() <= MAX_LISTED);
     }
 
     // ---- changes: through to the store, then the cache is dropped

@@ -137,6 +137,24 @@ class CachedMetadataStoreTest {
         }
         // ten paths do not fit in two entries: most lookups went to the database again
         assertThat(storeCalls.get("child")).isGreaterThan(20);
+
+        storeCalls.clear();
+        for (int i = 0; i < 3; i++) {
+            assertThat(cached.list(cached.root(alice))).hasSize(10);
+        }
+        assertThat(storeCalls).as("a listing weighs one per entry: ten do not fit in two").containsEntry("list", 3);
+    }
+
+    @Test
+    void aHugeListingIsNeverKept() throws Exception {
+        Node big = other.mkdir(alice, names("big"), false);
+        for (int i = 0; i <= CachedMetadataStore.MAX_LISTED; i++) {
+            other.mkdir(alice, names("big", "d" + i), false);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(cached.list(big)).hasSize(CachedMetadataStore.MAX_LISTED + 1);
+        }
+        assertThat(storeCalls).containsEntry("list", 3);
     }
 
     /** Random changes from both sides, each followed by every read through the cache compared with the database. */
