@@ -13,9 +13,9 @@ import java.util.function.Predicate;
 /**
  * A {@link MetadataStore} that answers the reads every request makes — the account ({@link #findUser}), the root and
  * path lookups ({@link #root}, {@link #lookup}, each path from its parent's) and directory listings ({@link #list}) —
- * from memory for as long as
- * nothing was committed to the metadata since they were read, by any process: before each of them it reads the
- * {@link MetadataVersion}, and a changed version drops everything cached. Every other call goes to the store.
+ * from memory for as long as nothing was committed to the metadata since they were read, by any process: before each
+ * of them it reads the {@link MetadataVersion}, and a changed version drops everything cached. Every other call goes
+ * to the store.
  *
  * <p>Why: a worker serving downloads spent about half its CPU reading the same few rows again for every request (an
  * account check, then one query per path component). A download from a warm cache costs one version check instead.
