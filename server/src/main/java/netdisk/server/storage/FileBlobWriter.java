@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 import netdisk.protocol.BackgroundDigest;
 import netdisk.protocol.Sha256;
@@ -32,6 +33,13 @@ final class FileBlobWriter implements BlobWriter {
     static final long BACKGROUND_HASHING_FROM = 4L << 20;
     /** The buffer lent for the first {@value #BACKGROUND_HASHING_FROM} bytes: small, as most blobs are. */
     private static final int LENT_BUFFER = 64 << 10;
+    /**
+     * Uploads hashed beside their writes at once in this JVM, at most: each holds a {@link BackgroundDigest}'s 4 MiB
+     * of direct memory, which the worker's heap size also bounds (256 MiB); past them an upload hashes on its own
+     * thread, slower but never refused, so that many stalled big uploads cannot exhaust it.
+     */
+    static final int MAX_BACKGROUND_HASHERS = 16;
+    private static final Semaphore HASHERS = new Semaphore(MAX_BACKGROUND_HASHERS);
 
     private final FileBlobStore store;
     private final Path file;
@@ -46,6 +54,8 @@ final class FileBlobWriter implements BlobWriter {
     private WriteBehind writeBehind;
     /** Started once the blob is big enough for hashing beside the writes to pay for a thread and its buffers. */
     private BackgroundDigest background;
+    /** No place for a hashing thread was free when the blob grew big enough: it is hashed on the writer's thread. */
+    private boolean hashingHere;
     /** The buffer {@link #buffer()} lends before {@link #background} starts; null until then. */
     private ByteBuffer lent;
 
@@ -127,8 +137,12 @@ final class FileBlobWriter implements BlobWriter {
     /** Counts {@code count} more bytes written, and starts hashing beside the writes once the blob is big enough. */
     private void wrote(int count) {
         size += count;
-        if (background == null && size >= BACKGROUND_HASHING_FROM) {
-            background = new BackgroundDigest(digest);
+        if (background == null && !hashingHere && size >= BACKGROUND_HASHING_FROM) {
+            if (HASHERS.tryAcquire()) {
+                background = new BackgroundDigest(digest);
+            } else {
+                hashingHere = true;
+            }
         }
     }
 
@@ -168,8 +182,12 @@ final class FileBlobWriter implements BlobWriter {
             if (ownsFile) {
                 channel.close();
             }
-            byte[] hash = background != null ? background.finish() : digest.digest();
-            background = null;
+            byte[] hash;
+            try {
+                hash = background != null ? background.finish() : digest.digest();
+            } finally {
+                releaseHasher();
+            }
             BlobId blob = BlobId.of(hash, size);
             if (expectedSha256.isPresent() && !expectedSha256.get().equalsIgnoreCase(blob.sha256())) {
                 throw new BlobHashMismatchException(expectedSha256.get(), blob.sha256());
@@ -232,8 +250,21 @@ final class FileBlobWriter implements BlobWriter {
     private void stopHashing() {
         if (background != null) {
             background.close();
-            background = null;
+            releaseHasher();
         }
+    }
+
+    /** This writer's hashing thread is done: its place goes to the next big upload. */
+    private void releaseHasher() {
+        if (background != null) {
+            background = null;
+            HASHERS.release();
+        }
+    }
+
+    /** For tests: the places for hashing threads. */
+    static Semaphore backgroundHashers() {
+        return HASHERS;
     }
 
     private void stopWriteBehind() {

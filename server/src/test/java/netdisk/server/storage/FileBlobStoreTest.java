@@ -64,6 +64,40 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void aBigBlobWithNoHashingThreadFreeIsHashedOnItsOwnThreadAndPlacesComeBack() throws Exception {
+        byte[] content = new byte[(int) FileBlobWriter.BACKGROUND_HASHING_FROM * 2 + 7];
+        new java.util.Random(content.length).nextBytes(content);
+        var places = FileBlobWriter.backgroundHashers();
+        assertThat(places.availablePermits()).isEqualTo(FileBlobWriter.MAX_BACKGROUND_HASHERS);
+        places.acquire(FileBlobWriter.MAX_BACKGROUND_HASHERS);
+        try (BlobWriter writer = store.begin()) {
+            writeThroughLentBuffers(writer, content);
+            assertThat(writer.commit(Optional.of(sha256(content))).sha256()).isEqualTo(sha256(content));
+        } finally {
+            places.release(FileBlobWriter.MAX_BACKGROUND_HASHERS);
+        }
+        try (BlobWriter committed = store.begin(); BlobWriter aborted = store.begin()) {
+            writeThroughLentBuffers(committed, content);
+            writeThroughLentBuffers(aborted, content);
+            assertThat(places.availablePermits()).isEqualTo(FileBlobWriter.MAX_BACKGROUND_HASHERS - 2);
+            committed.commit(Optional.of(sha256(content)));
+        }
+        assertThat(places.availablePermits()).as("given back by commit and by close").isEqualTo(
+                FileBlobWriter.MAX_BACKGROUND_HASHERS);
+    }
+
+    private static void writeThroughLentBuffers(BlobWriter writer, byte[] content) throws IOException {
+        int at = 0;
+        while (at < content.length) {
+            ByteBuffer lent = writer.buffer();
+            int length = Math.min(content.length - at, lent.remaining());
+            lent.put(content, at, length).flip();
+            writer.accept(lent);
+            at += length;
+        }
+    }
+
+    @Test
     void hashesWhatCameThroughLentBuffersAndWritesBeforeAndAfterHashingMovesBeside() throws Exception {
         byte[] content = new byte[(int) FileBlobWriter.BACKGROUND_HASHING_FROM * 3 + 12_345];
         new java.util.Random(content.length).nextBytes(content);
