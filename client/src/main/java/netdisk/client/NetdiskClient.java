@@ -29,6 +29,7 @@ import netdisk.protocol.FileHeader;
 import netdisk.protocol.FileInfo;
 import netdisk.protocol.FilePart;
 import netdisk.protocol.Frame;
+import netdisk.protocol.FrameEncoder;
 import netdisk.protocol.FrameReader;
 import netdisk.protocol.FrameWriter;
 import netdisk.protocol.GetFile;
@@ -144,6 +145,45 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws IOException if the server cannot be reached or does not speak netdisk
      */
     public static NetdiskClient connect(String host, int port, Duration timeout) throws IOException {
+        SocketChannel channel = open(host, port, timeout);
+        try {
+            var reader = new FrameReader(channel);
+            var writer = new FrameWriter(channel);
+            writer.write(hello());
+            return new NetdiskClient(channel, reader, writer, welcome(reader, host, port), DEFAULT_IO_TIMEOUT);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Connects a transfer connection and logs it in with a transfer ticket ({@link #loginWithTicket}) in one round
+     * trip: the {@code Login} goes right behind the {@code Hello}, which protocol 1.3 allows a client that knows the
+     * server speaks 1.3 or later (it has a session there). The server answers {@code Welcome}, then {@code LoginOk}.
+     *
+     * @throws ServerRefusedException if the server refuses the ticket (expired, say); the connection is closed
+     * @throws IncompatibleServerException if the server is older than protocol 1.3
+     */
+    public static NetdiskClient connectWithTicket(String host, int port, Duration timeout, String user, String ticket)
+            throws IOException {
+        SocketChannel channel = open(host, port, timeout);
+        try {
+            var reader = new FrameReader(channel);
+            var writer = new FrameWriter(channel);
+            writer.write(hello(), FrameEncoder.encode(new Frame(1, new Login(user, Login.TICKET, ticket))));
+            var client = new NetdiskClient(channel, reader, writer, welcome(reader, host, port), DEFAULT_IO_TIMEOUT);
+            client.nextRequestId = 2;
+            client.requireMinor(TRANSFER_CONNECTIONS_MINOR, "transfer connections need");
+            expect(client.answer("the login"), LoginOk.class, "Login");
+            return client;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static SocketChannel open(String host, int port, Duration timeout) throws IOException {
         Objects.requireNonNull(host, "host");
         var address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
@@ -152,35 +192,37 @@ public final class NetdiskClient implements AutoCloseable {
         SocketChannel channel = SocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            try {
-                channel.socket().connect(address, Math.toIntExact(timeout.toMillis()));
-            } catch (IOException e) {
-                throw new ServerUnreachableException("cannot connect to " + host + ":" + port + ": "
-                        + e.getMessage() + " (is the server running?)", e);
-            }
-            var reader = new FrameReader(channel);
-            var writer = new FrameWriter(channel);
-            writer.write(new Frame(0, new Hello(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
-                    "netdisk-client/" + NetdiskVersion.VALUE)));
-            Message answer;
-            try {
-                answer = readAnswer(reader, "the handshake");
-            } catch (ProtocolException e) {
-                throw new IncompatibleServerException(host + ":" + port + " does not speak netdisk: "
-                        + e.getMessage(), e);
-            }
-            if (!(answer instanceof Welcome welcome)) {
-                throw new IncompatibleServerException("not a netdisk server: it answered Hello with " + answer);
-            }
-            if (!ProtocolVersion.compatible(welcome.major())) {
-                throw new IncompatibleServerException("server speaks protocol " + welcome.major() + "."
-                        + welcome.minor() + ", this client " + ProtocolVersion.MAJOR + "." + ProtocolVersion.MINOR);
-            }
-            return new NetdiskClient(channel, reader, writer, welcome, DEFAULT_IO_TIMEOUT);
-        } catch (IOException | RuntimeException e) {
+            channel.socket().connect(address, Math.toIntExact(timeout.toMillis()));
+            return channel;
+        } catch (IOException e) {
             channel.close();
-            throw e;
+            throw new ServerUnreachableException("cannot connect to " + host + ":" + port + ": "
+                    + e.getMessage() + " (is the server running?)", e);
         }
+    }
+
+    private static Frame hello() {
+        return new Frame(0, new Hello(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
+                "netdisk-client/" + NetdiskVersion.VALUE));
+    }
+
+    /** The server's answer to the Hello, if it welcomes this client. */
+    private static Welcome welcome(FrameReader reader, String host, int port) throws IOException {
+        Message answer;
+        try {
+            answer = readAnswer(reader, "the handshake");
+        } catch (ProtocolException e) {
+            throw new IncompatibleServerException(host + ":" + port + " does not speak netdisk: "
+                    + e.getMessage(), e);
+        }
+        if (!(answer instanceof Welcome welcome)) {
+            throw new IncompatibleServerException("not a netdisk server: it answered Hello with " + answer);
+        }
+        if (!ProtocolVersion.compatible(welcome.major())) {
+            throw new IncompatibleServerException("server speaks protocol " + welcome.major() + "."
+                    + welcome.minor() + ", this client " + ProtocolVersion.MAJOR + "." + ProtocolVersion.MINOR);
+        }
+        return welcome;
     }
 
     /**

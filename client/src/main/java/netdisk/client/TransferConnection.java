@@ -96,13 +96,11 @@ public final class TransferConnection implements AutoCloseable {
         }
         closeQuietly(client);
         client = null;
-        NetdiskClient fresh = NetdiskClient.connect(endpoint.host(), endpoint.port(), endpoint.timeout());
-        try {
-            logIn(fresh, now);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(fresh);
-            throw e;
-        }
+        Ticket ticket = tickets.ticket();
+        // the Login goes right behind the Hello: one round trip for both
+        NetdiskClient fresh = NetdiskClient.connectWithTicket(endpoint.host(), endpoint.port(), endpoint.timeout(),
+                user, ticket.ticket());
+        accept(ticket, now);
         client = fresh;
         if (closed) { // a cancel raced with the connect
             closeQuietly(fresh);

@@ -25,15 +25,24 @@ import netdisk.protocol.Entry;
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileInfo;
+import netdisk.protocol.Frame;
+import netdisk.protocol.FrameEncoder;
+import netdisk.protocol.FrameReader;
+import netdisk.protocol.GetFile;
+import netdisk.protocol.Hello;
 import netdisk.protocol.Login;
 import netdisk.protocol.LoginOk;
 import netdisk.protocol.PutFile;
 import netdisk.protocol.PutInline;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutStored;
+import netdisk.protocol.ProtocolVersion;
 import netdisk.protocol.Ticket;
+import netdisk.protocol.Welcome;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -76,6 +85,55 @@ class TransferConnectionsTest {
                         () -> transfer.loginWithTicket("bob", ticket.ticket()), ErrorCode.LOGIN_FAILED);
                 refused("a forged ticket", () -> transfer.loginWithTicket("alice", ticket.ticket() + "x"),
                         ErrorCode.LOGIN_FAILED);
+            }
+        }
+    }
+
+    /** A client that knows the server may send its requests right behind its Hello: one round trip for all. */
+    @ParameterizedTest(name = "{0} mode")
+    @ValueSource(strings = {"process", "thread"})
+    void requestsRightBehindTheHelloAreAnsweredInTurn(String mode) throws Exception {
+        TestUsers.add(data, "alice");
+        byte[] content = "behind the hello".getBytes(StandardCharsets.UTF_8);
+        try (var server = ServerProcess.start(data, mode, "--workers", "2");
+             var session = Clients.login(server, "alice")) {
+            putInline(session, "/early.txt", content);
+            Ticket ticket = session.ticket();
+            for (int i = 0; i < 6; i++) { // both workers, each greeting early or late as the bytes arrive
+                try (var transfer = NetdiskClient.connectWithTicket("127.0.0.1", server.port(), Clients.TIMEOUT,
+                        "alice", ticket.ticket())) {
+                    var out = new java.io.ByteArrayOutputStream();
+                    transfer.getFile("/early.txt", java.nio.channels.Channels.newChannel(out), TransferListener.NONE);
+                    assertThat(out.toByteArray()).isEqualTo(content);
+                }
+            }
+            refused("a forged ticket behind the Hello", () -> NetdiskClient.connectWithTicket("127.0.0.1",
+                    server.port(), Clients.TIMEOUT, "alice", ticket.ticket() + "x"), ErrorCode.LOGIN_FAILED);
+
+            try (var channel = java.nio.channels.SocketChannel.open(
+                    new java.net.InetSocketAddress("127.0.0.1", server.port()))) {
+                ByteBuffer all = ByteBuffer.allocate(4096);
+                all.put(FrameEncoder.encode(new Frame(0, new Hello(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
+                        "test"))));
+                all.put(FrameEncoder.encode(new Frame(1, new Login("alice", Login.TICKET, ticket.ticket()))));
+                all.put(FrameEncoder.encode(new Frame(2, new GetFile("/early.txt", 0))));
+                all.flip();
+                while (all.hasRemaining()) {
+                    channel.write(all); // the three frames in one write
+                }
+                var reader = new FrameReader(channel);
+                assertThat(reader.read().message()).isInstanceOf(Welcome.class);
+                assertThat(reader.read().message()).isInstanceOf(LoginOk.class);
+                Frame info = reader.read();
+                assertThat(info.requestId()).isEqualTo(2);
+                assertThat(info.message()).isInstanceOfSatisfying(FileInfo.class,
+                        f -> assertThat(f.size()).isEqualTo(content.length));
+                ByteBuffer received = ByteBuffer.allocate(content.length);
+                reader.readBuffered(received);
+                while (received.hasRemaining()) {
+                    assertThat(channel.read(received)).isNotNegative();
+                }
+                assertThat(received.array()).isEqualTo(content);
             }
         }
     }
