@@ -3,9 +3,11 @@
 #
 #   (a) New connection per download. COUNT (2,000) downloads of one SIZE (4 KiB) file of random bytes at CONC (16).
 #       netdisk: `bin/netdisk-server --mode process` (default workers: the fd hand-off is included), driven by
-#       netdisk.bench.SmallFileBench --mode connect: CONC platform threads, each download = TCP connect, Hello →
-#       Welcome, Login → LoginOk, GetFile → FileInfo + content, SHA-256 of the content checked against the announced
-#       one and against the file's, close. WARMUP (10,000) downloads of the same kind first, untimed, in the same JVM;
+#       netdisk.bench.SmallFileBench --mode connect: CONC platform threads, each download = TCP connect, Hello,
+#       Login and GetFile (the lean client sends the three in one write, as protocol 1.3 allows a client that knows
+#       the server; the client library sends Hello and its ticket Login together, as its transfer connections do),
+#       answered by Welcome, LoginOk, FileInfo + content, SHA-256 of the content checked against the announced one
+#       and against the file's, close. WARMUP (10,000) downloads of the same kind first, untimed, in the same JVM;
 #       and before the first round, SERVER_WARMUP_CONNECT (60,000) downloads on new connections and SERVER_WARMUP
 #       (150,000) in sessions, untimed, so that the server is measured as it runs for its users, its JIT done: a
 #       fresh server's CPU per download fell from 178 µs over the first 50,000 in sessions to 114 over the next

@@ -30,7 +30,7 @@ import netdisk.protocol.Welcome;
  *
  * <pre>
  * client                                  server
- *   | -- Hello -------------------------->  |
+ *   | -- Hello -------------------------->  |   (or, {@link #openAndGet}: Hello, Login and one GetFile at once)
  *   | <------------------------- Welcome -- |
  *   | -- Login(user, method, secret) ---->  |
  *   | <------------------------- LoginOk -- |
@@ -66,6 +66,31 @@ final class RawSession implements AutoCloseable {
             var session = new RawSession(channel);
             session.writeFully(HELLO.duplicate());
             session.expect(Welcome.class, "Hello");
+            return session;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Connects, and sends Hello, Login and one GetFile of {@code path} in one write, as protocol 1.3 allows a client
+     * that knows the server (requests right behind the Hello); then reads the Welcome and the LoginOk. The GetFile's
+     * answer is left for {@link #receiveFile}.
+     */
+    static RawSession openAndGet(InetSocketAddress address, String user, int method, String secret, String path)
+            throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.connect(address);
+            var session = new RawSession(channel);
+            ByteBuffer login = FrameEncoder.encode(new Frame(session.nextRequestId++, new Login(user, method, secret)));
+            ByteBuffer get = FrameEncoder.encode(new Frame(session.nextRequestId++, new GetFile(path, 0)));
+            session.writeFully(ByteBuffer.allocate(HELLO.remaining() + login.remaining() + get.remaining())
+                    .put(HELLO.duplicate()).put(login).put(get).flip());
+            session.expect(Welcome.class, "Hello");
+            session.expect(LoginOk.class, "Login");
             return session;
         } catch (IOException | RuntimeException e) {
             channel.close();

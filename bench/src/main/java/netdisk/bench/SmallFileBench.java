@@ -39,8 +39,11 @@ import netdisk.protocol.Login;
  * </pre>
  *
  * <ul>
- *   <li>{@code connect}: every download on a new connection: TCP connect, Hello → Welcome, Login → LoginOk,
- *       GetFile → FileInfo + content, SHA-256 checked, close. Latency: connect to the checked content.</li>
+ *   <li>{@code connect}: every download on a new connection: TCP connect, Hello, Login and GetFile, answered by
+ *       Welcome, LoginOk, FileInfo + content, SHA-256 checked, close. The lean client sends the three requests in one
+ *       write (protocol 1.3 lets a client that knows the server send requests behind its Hello); the client library
+ *       sends Hello and a ticket Login together ({@link NetdiskClient#connectWithTicket}, as its transfer
+ *       connections do), then the GetFile. Latency: connect to the checked content.</li>
  *   <li>{@code session}: CONCURRENCY connections opened and logged in before the warm-up; each thread downloads on
  *       its own, one request at a time. Latency: GetFile sent to the checked content.</li>
  *   <li>{@code pipeline} ({@code --client raw} only): as {@code session}, with up to WINDOW GetFile requests in
@@ -282,14 +285,18 @@ public final class SmallFileBench {
 
     // ---- one download, by each client
 
+    private int loginMethod() {
+        return options.login() == LoginKind.TICKET ? Login.TICKET : Login.TOKEN;
+    }
+
+    private String secret() {
+        return options.login() == LoginKind.TICKET ? ticket : token;
+    }
+
     private RawSession rawSession() throws IOException {
         RawSession session = RawSession.open(address);
         try {
-            if (options.login() == LoginKind.TICKET) {
-                session.login(user, Login.TICKET, ticket);
-            } else {
-                session.login(user, Login.TOKEN, token);
-            }
+            session.login(user, loginMethod(), secret());
             return session;
         } catch (IOException | RuntimeException e) {
             session.close();
@@ -297,14 +304,14 @@ public final class SmallFileBench {
         }
     }
 
+    /** As the client library logs a connection in: with a ticket right behind its Hello, as transfer connections do. */
     private NetdiskClient librarySession() throws IOException {
+        if (options.login() == LoginKind.TICKET) {
+            return NetdiskClient.connectWithTicket(options.host(), options.port(), CONNECT_TIMEOUT, user, ticket);
+        }
         NetdiskClient client = NetdiskClient.connect(options.host(), options.port(), CONNECT_TIMEOUT);
         try {
-            if (options.login() == LoginKind.TICKET) {
-                tickets.login(client, user, ticket);
-            } else {
-                client.loginWithToken(user, token);
-            }
+            client.loginWithToken(user, token);
             return client;
         } catch (IOException | RuntimeException e) {
             client.close();
@@ -358,13 +365,13 @@ public final class SmallFileBench {
                 try {
                     if (options.steps() == Steps.HELLO) {
                         RawSession.open(address).close();
-                    } else if (options.client() == ClientKind.RAW) {
-                        try (RawSession session = rawSession()) {
-                            if (options.steps() == Steps.GET) {
-                                session.sendGets(options.path(), 1);
-                                session.receiveFile(options.size(), options.sha256());
-                            }
+                    } else if (options.client() == ClientKind.RAW && options.steps() == Steps.GET) {
+                        try (RawSession session = RawSession.openAndGet(address, user, loginMethod(), secret(),
+                                options.path())) {
+                            session.receiveFile(options.size(), options.sha256());
                         }
+                    } else if (options.client() == ClientKind.RAW) {
+                        rawSession().close();
                     } else {
                         try (NetdiskClient client = librarySession()) {
                             libraryGet(client, sink);
