@@ -135,11 +135,7 @@ public final class ContentHash {
 
     /** A copy of {@code digest}'s state: hashing more into one leaves the other as it was. */
     static MessageDigest copy(MessageDigest digest) {
-        try {
-            return (MessageDigest) digest.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalArgumentException("a " + digest.getAlgorithm() + " digest that cannot be cloned", e);
-        }
+        return Sha256.copy(digest);
     }
 
     static String hex(byte[] digest) {

@@ -1,14 +1,15 @@
 package netdisk.client;
 
+import static netdisk.client.TestContent.random;
+import static netdisk.client.TestContent.sha256;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,20 +50,8 @@ class ResumableDownloadTest {
         server.close();
     }
 
-    private static byte[] random(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String sha256(byte[] bytes) {
-        return ContentHash.hex(ContentHash.newDigest().digest(bytes));
-    }
-
     private NetdiskClient login() throws IOException {
-        NetdiskClient client = NetdiskClient.connect("127.0.0.1", server.port(), Duration.ofSeconds(5));
-        client.login("alice", "s3cret".toCharArray());
-        return client;
+        return TestContent.loginAsAlice(server);
     }
 
     private Path target() {

@@ -1,12 +1,14 @@
 package netdisk.client;
 
+import static netdisk.client.TestContent.random;
+import static netdisk.client.TestContent.sha256;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Random;
 
 import netdisk.protocol.PutStored;
 import netdisk.protocol.ResumeFrom;
@@ -40,16 +42,6 @@ class ResumedUploadTest {
     @AfterEach
     void stop() throws IOException {
         server.close();
-    }
-
-    private static byte[] random(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String sha256(byte[] bytes) {
-        return ContentHash.hex(ContentHash.newDigest().digest(bytes));
     }
 
     private PutResult put(boolean resume, Heard heard) throws IOException {

@@ -1,13 +1,14 @@
 package netdisk.client;
 
+import static netdisk.client.TestContent.random;
+import static netdisk.client.TestContent.sha256;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 import netdisk.protocol.ErrorCode;
@@ -45,20 +46,8 @@ class VerifiedTransferTest {
         server.close();
     }
 
-    private static byte[] random(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String sha256(byte[] bytes) {
-        return ContentHash.hex(ContentHash.newDigest().digest(bytes));
-    }
-
     private NetdiskClient login() throws IOException {
-        NetdiskClient client = NetdiskClient.connect("127.0.0.1", server.port(), Duration.ofSeconds(5));
-        client.login("alice", "s3cret".toCharArray());
-        return client;
+        return TestContent.loginAsAlice(server);
     }
 
     /** Uploads {@code bytes} (through a local file) announcing {@code announced} as their SHA-256. */

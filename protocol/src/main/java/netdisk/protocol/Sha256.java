@@ -56,8 +56,20 @@ public final class Sha256 {
             throws IOException {
         MessageDigest digest = newDigest();
         digest.update(nonce);
-        long end = range.offset() + range.length();
-        for (long position = range.offset(); position < end; ) {
+        update(digest, content, range.offset(), range.length(), buffer);
+        return hex(digest.digest());
+    }
+
+    /**
+     * Feeds {@code digest} with bytes {@code from} to {@code from + length - 1} of {@code content}, read by position
+     * through {@code buffer} (direct, so that the channel reads into it without a copy of its own).
+     *
+     * @throws EOFException if the content ends before
+     */
+    public static void update(MessageDigest digest, FileChannel content, long from, long length, ByteBuffer buffer)
+            throws IOException {
+        long end = from + length;
+        for (long position = from; position < end; ) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
             int n = content.read(buffer, position);
             if (n < 0) {
@@ -66,6 +78,14 @@ public final class Sha256 {
             digest.update(buffer.flip());
             position += n;
         }
-        return hex(digest.digest());
+    }
+
+    /** A copy of {@code digest}'s state: hashing more into one leaves the other as it was. */
+    public static MessageDigest copy(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalArgumentException("a " + digest.getAlgorithm() + " digest that cannot be cloned", e);
+        }
     }
 }

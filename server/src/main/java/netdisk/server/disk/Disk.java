@@ -1,6 +1,5 @@
 package netdisk.server.disk;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -179,16 +178,8 @@ public final class Disk implements AutoCloseable {
          */
         public String prefixSha256(long length) throws IOException {
             MessageDigest digest = Sha256.newDigest();
-            ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.clamp(length, 1, PREFIX_BUFFER));
-            for (long position = 0; position < length; ) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
-                int n = content.read(buffer, position);
-                if (n < 0) {
-                    throw new EOFException("the content ends at byte " + position + ", before " + length);
-                }
-                digest.update(buffer.flip());
-                position += n;
-            }
+            Sha256.update(digest, content, 0, length,
+                    ByteBuffer.allocateDirect((int) Math.clamp(length, 1, PREFIX_BUFFER)));
             return Sha256.hex(digest.digest());
         }
     }
@@ -309,7 +300,7 @@ public final class Disk implements AutoCloseable {
         long held = file.size();
         if (held >= PartialUploads.MIN_KEPT && held <= size) {
             MessageDigest digest = file.hash(held);
-            String prefix = Sha256.hex(copy(digest).digest());
+            String prefix = Sha256.hex(Sha256.copy(digest).digest());
             ResumeFrom answer;
             try {
                 answer = offer.offer(held, prefix);
@@ -337,14 +328,6 @@ public final class Disk implements AutoCloseable {
         @Override
         public synchronized IOException getCause() {
             return (IOException) super.getCause();
-        }
-    }
-
-    private static MessageDigest copy(MessageDigest digest) {
-        try {
-            return (MessageDigest) digest.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the SHA-256 digest cannot be cloned", e);
         }
     }
 

@@ -75,6 +75,7 @@ public final class CachedMetadataStore implements MetadataStore {
     private record ListKey(long ownerId, long directoryId) implements Key {
     }
 
+    /** A call to the store. */
     private interface Read<T> {
         T run() throws MetadataException;
     }
@@ -116,9 +117,13 @@ public final class CachedMetadataStore implements MetadataStore {
         return fresh;
     }
 
-    /** After a change made through this store (or an attempt at one): whatever was cached may be stale. */
-    private void forget() {
-        generation.set(Generation.NONE);
+    /** A change through to the store; after it (or an attempt at it), whatever was cached may be stale. */
+    private <T> T changing(Read<T> change) throws MetadataException {
+        try {
+            return change.run();
+        } finally {
+            generation.set(Generation.NONE);
+        }
     }
 
     // ---- answered from the cache while nothing changed
@@ -164,92 +169,52 @@ public final class CachedMetadataStore implements MetadataStore {
 
     @Override
     public User createUser(Name name, String passwordHash, OptionalLong quotaBytes) throws MetadataException {
-        try {
-            return store.createUser(name, passwordHash, quotaBytes);
-        } finally {
-            forget();
-        }
+        return changing(() -> store.createUser(name, passwordHash, quotaBytes));
     }
 
     @Override
     public User setPasswordHash(User user, String passwordHash) throws MetadataException {
-        try {
-            return store.setPasswordHash(user, passwordHash);
-        } finally {
-            forget();
-        }
+        return changing(() -> store.setPasswordHash(user, passwordHash));
     }
 
     @Override
     public User setQuota(User user, OptionalLong quotaBytes) throws MetadataException {
-        try {
-            return store.setQuota(user, quotaBytes);
-        } finally {
-            forget();
-        }
+        return changing(() -> store.setQuota(user, quotaBytes));
     }
 
     @Override
     public Change<User> deleteUser(User user) throws MetadataException {
-        try {
-            return store.deleteUser(user);
-        } finally {
-            forget();
-        }
+        return changing(() -> store.deleteUser(user));
     }
 
     @Override
     public Node mkdir(User user, List<Name> path, boolean parents) throws MetadataException {
-        try {
-            return store.mkdir(user, path, parents);
-        } finally {
-            forget();
-        }
+        return changing(() -> store.mkdir(user, path, parents));
     }
 
     @Override
     public Change<Node> addFile(Node directory, Name name, BlobId blob) throws MetadataException {
-        try {
-            return store.addFile(directory, name, blob);
-        } finally {
-            forget();
-        }
+        return changing(() -> store.addFile(directory, name, blob));
     }
 
     @Override
     public List<Added> addFiles(List<NewFile> files) throws MetadataException {
-        try {
-            return store.addFiles(files);
-        } finally {
-            forget();
-        }
+        return changing(() -> store.addFiles(files));
     }
 
     @Override
     public Node move(Node source, Node targetDirectory, Name newName) throws MetadataException {
-        try {
-            return store.move(source, targetDirectory, newName);
-        } finally {
-            forget();
-        }
+        return changing(() -> store.move(source, targetDirectory, newName));
     }
 
     @Override
     public Node copy(Node file, Node targetDirectory, Name newName) throws MetadataException {
-        try {
-            return store.copy(file, targetDirectory, newName);
-        } finally {
-            forget();
-        }
+        return changing(() -> store.copy(file, targetDirectory, newName));
     }
 
     @Override
     public Change<Integer> delete(Node node, boolean recursive) throws MetadataException {
-        try {
-            return store.delete(node, recursive);
-        } finally {
-            forget();
-        }
+        return changing(() -> store.delete(node, recursive));
     }
 
     // ---- read afresh every time (not on every request's path)

@@ -59,15 +59,11 @@ public final class PartialFile implements AutoCloseable {
      */
     public MessageDigest hash(long length) throws IOException {
         MessageDigest digest = Sha256.newDigest();
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.clamp(length, 1, HASH_BUFFER));
-        for (long position = 0; position < length; ) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
-            int n = channel.read(buffer, position);
-            if (n < 0) {
-                throw new EOFException("partial upload " + id + " ends at byte " + position + ", before " + length);
-            }
-            digest.update(buffer.flip());
-            position += n;
+        try {
+            Sha256.update(digest, channel, 0, length,
+                    ByteBuffer.allocateDirect((int) Math.clamp(length, 1, HASH_BUFFER)));
+        } catch (EOFException e) {
+            throw new EOFException("partial upload " + id + ": " + e.getMessage());
         }
         return digest;
     }
