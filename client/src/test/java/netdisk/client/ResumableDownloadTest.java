@@ -74,24 +74,6 @@ class ResumableDownloadTest {
         return download(ResumableDownload.into(target()), TransferListener.NONE);
     }
 
-    /** What a listener hears. */
-    private static final class Heard implements TransferListener {
-        long size = -1;
-        long offset = -1;
-        final AtomicLong moved = new AtomicLong();
-
-        @Override
-        public void started(String name, long total, long from) {
-            size = total;
-            offset = from;
-        }
-
-        @Override
-        public void advanced(long bytes) {
-            moved.addAndGet(bytes);
-        }
-    }
-
     private void assertDownloaded() throws IOException {
         assertThat(Files.readAllBytes(target())).isEqualTo(content);
         assertThat(partial()).doesNotExist();

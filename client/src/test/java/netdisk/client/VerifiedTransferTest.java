@@ -9,7 +9,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
 
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.FileInfo;
@@ -56,24 +55,6 @@ class VerifiedTransferTest {
         Path file = Files.write(local.resolve("upload.bin"), bytes);
         try (var in = FileChannel.open(file)) {
             return client.putFile(in, bytes.length, announced, remote, listener);
-        }
-    }
-
-    /** Counts what a listener hears. */
-    private static final class Heard implements TransferListener {
-        long size = -1;
-        long offset = -1;
-        final AtomicLong moved = new AtomicLong();
-
-        @Override
-        public void started(String name, long total, long from) {
-            size = total;
-            offset = from;
-        }
-
-        @Override
-        public void advanced(long bytes) {
-            moved.addAndGet(bytes);
         }
     }
 
