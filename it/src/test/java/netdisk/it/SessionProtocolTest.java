@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,6 +143,49 @@ class SessionProtocolTest {
             raw.writer().write(new Frame(11, new Ping(5)));
             assertThat(raw.reader().read()).isEqualTo(new Frame(11, new Pong(5)));
         }
+    }
+
+    /**
+     * The server holds back the answers to requests that arrived together, to send them together: every one still
+     * arrives, in order, also when a malformed frame is among them and when the last request is still incomplete.
+     */
+    @Test
+    @Timeout(20)
+    void requestsSentTogetherAreAllAnsweredInOrder() throws IOException {
+        try (var raw = connect()) {
+            var burst = new java.io.ByteArrayOutputStream();
+            burst.writeBytes(bytes(new Frame(1, new Hello(ProtocolVersion.MAJOR, ProtocolVersion.MINOR, "test"))));
+            for (int i = 2; i < 22; i++) {
+                burst.writeBytes(bytes(new Frame(i, new Ping(i))));
+            }
+            burst.writeBytes(new byte[] {0, 0, 0, 7, 4, 0, 0, 0, 22, 1, 2}); // a malformed Ping, request 22
+            burst.writeBytes(bytes(new Frame(23, new Ping(23))));
+            byte[] last = bytes(new Frame(24, new Ping(24)));
+            burst.write(last, 0, 6); // the start of request 24 only
+            raw.raw(burst.toByteArray());
+
+            assertThat(raw.reader().read().message()).isInstanceOf(Welcome.class);
+            assertThat(raw.reader().buffered()).as("the answers up to the malformed frame came in one write, with the"
+                    + " Welcome").isGreaterThanOrEqualTo(20 * bytes(new Frame(2, new Pong(2))).length);
+            for (int i = 2; i < 22; i++) {
+                assertThat(raw.reader().read()).isEqualTo(new Frame(i, new Pong(i)));
+            }
+            Frame malformed = raw.reader().read();
+            assertThat(malformed.requestId()).isEqualTo(22);
+            assertThat(((ErrorReply) malformed.message()).errorCode()).contains(ErrorCode.PROTOCOL_ERROR);
+            assertThat(raw.reader().read()).as("answered while request 24 is incomplete")
+                    .isEqualTo(new Frame(23, new Pong(23)));
+
+            raw.raw(java.util.Arrays.copyOfRange(last, 6, last.length));
+            assertThat(raw.reader().read()).isEqualTo(new Frame(24, new Pong(24)));
+        }
+    }
+
+    private static byte[] bytes(Frame frame) {
+        ByteBuffer encoded = FrameEncoder.encode(frame);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        return bytes;
     }
 
     @Test

@@ -145,6 +145,21 @@ public final class FrameReader {
     }
 
     /**
+     * Whether a whole next frame is buffered, as far as its length field tells (it may still be malformed): reading it
+     * will not wait for the channel. A server answering pipelined requests holds its answers back while this is true,
+     * to send them together ({@link FrameWriter#hold}).
+     *
+     * @return whether the buffer holds at least one complete frame
+     */
+    public boolean hasFrame() {
+        if (buffer.remaining() < Frame.LENGTH_FIELD_BYTES) {
+            return false;
+        }
+        long length = Integer.toUnsignedLong(buffer.getInt(buffer.position()));
+        return buffer.remaining() - Frame.LENGTH_FIELD_BYTES >= length;
+    }
+
+    /**
      * The bytes received but not yet returned as frames. Zero means the connection is between
      * requests: nothing of a next frame has arrived.
      *

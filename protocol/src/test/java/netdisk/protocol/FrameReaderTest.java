@@ -54,6 +54,26 @@ class FrameReaderTest {
     }
 
     @Test
+    void hasFrameTellsWhenAWholeFrameIsBuffered() throws IOException {
+        Frame first = new Frame(1, new Ping(1));
+        Frame second = new Frame(2, new Hello(1, 0, "client"));
+        int firstLength = TestFrames.bytes(first).length;
+        int total = TestFrames.bytes(java.util.List.of(first, second)).length;
+        FrameReader reader = new FrameReader(ChunkedChannel.oneByteAtATime(
+                TestFrames.bytes(java.util.List.of(first, second))));
+
+        assertThat(reader.hasFrame()).isFalse();
+        for (int received = 1; received <= total; received++) {
+            reader.readAvailable(1);
+            assertThat(reader.hasFrame()).as("%d bytes received", received).isEqualTo(received >= firstLength);
+        }
+        assertThat(reader.read()).isEqualTo(first);
+        assertThat(reader.hasFrame()).as("the second is whole").isTrue();
+        assertThat(reader.read()).isEqualTo(second);
+        assertThat(reader.hasFrame()).isFalse();
+    }
+
+    @Test
     void pollReadsAtMostOnceAndKeepsPartialFramesForLater() throws IOException {
         Frame first = new Frame(1, new Ping(1));
         byte[] bytes = TestFrames.bytes(first);

@@ -153,7 +153,7 @@ final class FileTransfers {
                 throw new DiskException(ErrorCode.STORAGE_ERROR, path + " is shorter than its " + size + " bytes");
             }
             try {
-                io.writer().write(header, content);
+                io.reply(header, content);
             } catch (IOException e) {
                 throw new TransferAbortedException("download of " + path + " stopped: " + e.getMessage(), e);
             }
@@ -401,6 +401,7 @@ final class FileTransfers {
      */
     private static DiskException receive(ContentSink out, long size, SessionIo io, DiskPath path, int requestId)
             throws IOException {
+        io.writer().flush(); // nothing is held before content (PutReady is never held back), but waiting must not hold
         long received = 0;
         DiskException storageFailure = null;
         ByteBuffer discard = null;

@@ -237,7 +237,7 @@ final class Session implements ServedConnection {
             return "incompatible client " + hello.software() + " (protocol " + hello.major() + "." + hello.minor() + ")";
         }
         handler.greeted(hello.minor());
-        writer.write(new Frame(first.requestId(), new Welcome(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
+        io.reply(new Frame(first.requestId(), new Welcome(ProtocolVersion.MAJOR, ProtocolVersion.MINOR,
                 NetdiskVersion.VALUE, identity.number(), identity.pid())));
         onWelcome.accept(this, hello.software() + " (protocol " + hello.major() + "." + hello.minor() + ")");
         return null;
@@ -285,6 +285,11 @@ final class Session implements ServedConnection {
     private void closeAfterAnyNotice() {
         ending.lock();
         try {
+            try {
+                writer.flush(); // answers held back for requests that came after the last one served
+            } catch (IOException | RuntimeException e) {
+                // the client is gone or going
+            }
             closeChannel();
         } finally {
             ending.unlock();
@@ -325,6 +330,9 @@ final class Session implements ServedConnection {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
+            if (connection.channel().isBlocking()) {
+                writer.flush(); // never wait for the client with answers held back (a non-blocking read does not wait)
+            }
             if (reader.buffered() == 0 && becomeIdle() && draining
                     && endWithNotice(State.IDLE, ErrorCode.SHUTTING_DOWN, "server is shutting down",
                             "server stopping")) {

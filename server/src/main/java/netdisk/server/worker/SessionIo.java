@@ -1,6 +1,7 @@
 package netdisk.server.worker;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,28 @@ record SessionIo(SocketChannel channel, FrameReader reader, FrameWriter writer) 
         return frames;
     }
 
+    /**
+     * Answers a request. Held back ({@link FrameWriter#hold}) while the client's next request has arrived already, so
+     * that the answers to pipelined requests leave together; the session writes what is held before it waits to read.
+     */
     void reply(int requestId, Message message) throws IOException {
-        writer.write(new Frame(requestId, message));
+        reply(new Frame(requestId, message));
+    }
+
+    void reply(Frame frame) throws IOException {
+        if (reader.hasFrame()) {
+            writer.hold(frame);
+        } else {
+            writer.write(frame);
+        }
+    }
+
+    /** As {@link #reply(Frame)}, with the raw content that follows the frame (a small download). */
+    void reply(Frame frame, ByteBuffer content) throws IOException {
+        if (reader.hasFrame()) {
+            writer.hold(frame, content);
+        } else {
+            writer.write(frame, content);
+        }
     }
 }
