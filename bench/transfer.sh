@@ -4,7 +4,9 @@
 #   Download  netdisk `get` against nginx (sendfile on, worker_processes 2) + `curl -o`, into /dev/null, a tmpfs
 #             file (/dev/shm) and a disk file (/tmp, checked to be disk). nginx serves src.bin itself; netdisk serves
 #             its own copy of it, the blob that an untimed `netdisk put` of src.bin stored before the rounds. Both
-#             are in the page cache (warm): both are read once before every round.
+#             are in the page cache (warm): both are read once before every round. netdisk's `get` fsyncs the file
+#             (and its directory) before it is done; curl does not, so on disk curl is also given with the time of a
+#             `sync FILE DIR` run right after it.
 #   Upload    netdisk `put` against nginx WebDAV PUT (`curl -T … http://`) and vsftpd (anonymous upload,
 #             `curl -T … ftp://`), into a disk directory and into a tmpfs directory. netdisk fsyncs every upload
 #             (file and directory) before it answers; nginx and vsftpd do not, so on disk the peers are also given
@@ -380,16 +382,22 @@ nd_get() { # $1 = destination (path or /dev/null), $2 = label
   SERVER=$(nd_server_rate disk download /src.bin "$before")
   [[ $1 == /dev/null ]] || check_file "$1" "netdisk get → $2"
 }
-curl_get() { # $1 = destination, $2 = label
-  local t0 t1 out rc=0
+curl_get() { # $1 = destination, $2 = label; into a file, sets SYNCED too (with sync FILE DIR, as netdisk's get syncs)
+  local t0 t1 t2 out rc=0
   t0=$(now_ns)
   out=$(curl -sS --fail -o "$1" -w '%{http_code} %{size_download} %{time_total}' \
     "http://127.0.0.1:$NGINX_PORT/dl/src.bin") || rc=$?
   t1=$(now_ns)
+  [[ $1 == /dev/null ]] || sync -- "$1" "${1%/*}"
+  t2=$(now_ns)
   ((rc == 0)) || die "curl GET ($2) failed with $rc ($out)"
   read -r code bytes secs <<<"$out"
   [[ $code == 200 && $bytes == "$SIZE" ]] || die "curl GET ($2): status $code, $bytes bytes"
   WHOLE=$(gibps "$SIZE" $((t1 - t0))) INNER=$(awk -v s="$secs" -v b="$SIZE" 'BEGIN{printf "%.3f", b / 1073741824 / s}')
+  if [[ $1 != /dev/null ]]; then
+    SYNCED=$(gibps "$SIZE" $((t2 - t0)))
+    SYNCOWN=$(awk -v s="$secs" -v ns=$((t2 - t1)) -v b="$SIZE" 'BEGIN{printf "%.3f", b / 1073741824 / (s + ns / 1e9)}')
+  fi
   SERVER=-
   [[ $1 == /dev/null ]] || check_file "$1" "nginx+curl → $2"
 }
@@ -608,6 +616,7 @@ row() { # case, peer label, peer key, peer kind for the whole column
 row "get /dev/null" "nginx sendfile + curl" nginx whole
 row "get tmpfs" "nginx sendfile + curl" nginx whole
 row "get disk" "nginx sendfile + curl" nginx whole
+row "get disk" "nginx sendfile + curl, then \`sync FILE DIR\`" nginx synced
 row "put disk" "nginx WebDAV PUT" nginx whole
 row "put disk" "nginx WebDAV PUT, then \`sync FILE DIR\`" nginx synced
 row "put disk" "vsftpd (curl ftp://)" vsftpd whole
@@ -615,8 +624,9 @@ row "put disk" "vsftpd, then \`sync FILE DIR\`" vsftpd synced
 row "put tmpfs" "nginx WebDAV PUT" nginx whole
 row "put tmpfs" "vsftpd (curl ftp://)" vsftpd whole
 echo
-echo "netdisk's upload figures include its fsync of the file and of the directory (every column). In the \"then sync\"" \
-  "rows the peer's figures include the time of a \`sync FILE DIR\` run right after curl exits (whole process + sync;" \
+echo "netdisk's upload figures include its fsync of the file and of the directory (every column), and so do its" \
+  "downloads into a file (\`get\` fsyncs the file before renaming it into place, then the directory). In the" \
+  "\"then sync\" rows the peer's figures include the time of a \`sync FILE DIR\` run right after curl exits (whole process + sync;" \
   "curl's time_total + sync). Verified in round 1: ${#VERIFIED[@]} files (every download to a file and every" \
   "upload; byte for byte, netdisk's uploads by the SHA-256 that \`netdisk stat\` reports, which is also checked in" \
   "every round); sizes checked in every round."
