@@ -74,8 +74,8 @@
 #                 DIAG=1 (in (a), also connections closed after the Welcome and after the LoginOk, lean client)
 #                 WORKERS= (the server's default) SKIP_BUILD=0 MVN_OFFLINE=1 KEEP_TMP=0 (keep the temp dir and logs)
 # Needs root (sshd, vsftpd and nginx run as root here), and nginx, wrk, openssh-server, openssh-client, rsync, lftp,
-# vsftpd, curl, ss, gcc and libc6-dev (installed with apt-get when missing; nothing is started as a service). Every server is started
-# here in the foreground on 127.0.0.1 and free ports, and stopped here. Disk: about 4 × FILES × SIZE in TMPDIR.
+# vsftpd, curl, ss, gcc and libc6-dev (installed with apt-get when missing; nothing is started as a service). Every
+# server is started here in the foreground on 127.0.0.1 and free ports, and stopped here. Disk: about 4 × FILES × SIZE in TMPDIR.
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -688,9 +688,9 @@ if part a || part b; then
   echo "#### (a) and (b): downloads of one $SIZE-byte file, $COUNT per run at concurrency $CONC"
   echo
   echo "Median of $ROUNDS rounds, after $SERVER_WARMUP_CONNECT untimed downloads on new connections and $SERVER_WARMUP in sessions" \
-    "(each run: a new driver JVM, $WARMUP warm-up downloads, then $COUNT timed; wrk, and the C driver ndload after" \
-    "its own ${C_WARMUP} s of warm-up: ${WRK_SECONDS} s, so more requests than $COUNT). netdisk latency: from connect (a)" \
-    "or from sending GetFile (b) to the checked content; wrk's: from writing the request to the whole response (a TCP" \
+    "(each run: a new driver JVM, $WARMUP warm-up downloads, then $COUNT timed; wrk, and the C driver ndload" \
+    "after its own ${C_WARMUP} s of warm-up: ${WRK_SECONDS} s, so more requests than $COUNT). netdisk latency: from" \
+    "connect (a) or from sending GetFile (b) to the checked content; wrk's: from writing the request to the whole response (a TCP" \
     "connect is not in it). CPU (user + system) per download: the server's (netdisk master + workers, over the" \
     "driver's whole run, warm-up included; nginx master + workers), the client's (the driver JVM during the timed" \
     "downloads; ndload's getrusage over its timed part; wrk's whole process)."
@@ -700,8 +700,8 @@ if part a || part b; then
       "from the server it measures. wrk spends a few µs per request on nginx; the Java drivers spend 25-30 µs per" \
       "download in sessions and about 100 µs per new connection on netdisk. ndload (bench/c/ndload.c) drives netdisk" \
       "as wrk drives nginx (2 threads, an epoll loop each, $CONC non-blocking connections, duration-based) and checks" \
-      "every answer (frame types and ids, FileInfo's size and SHA-256, the content byte for byte), so its rows compare" \
-      "the two servers under equally lean C clients; the Java rows show what a Java client costs. Its requests are" \
+      "every answer (frame types and ids, FileInfo's size and SHA-256, the content byte for byte), so its rows" \
+      "compare the two servers under equally lean C clients; the Java rows show what a Java client costs. Its requests are" \
       "encoded by the protocol module (SmallFileBench --emit-requests, right before each run)."
     echo
   fi
@@ -715,7 +715,9 @@ if part a || part b; then
       nd-connect-library | nd-session-library) echo "netdisk, client library (NetdiskClient.getFile)" ;;
       nd-pipeline-raw) echo "netdisk pipelined, $WINDOW GetFile in flight per connection, lean client" ;;
       nd-connect-c | nd-session-c) echo "netdisk + \`ndload -t 2 -c $CONC\` (C driver)" ;;
-      nd-pipeline-c) echo "netdisk pipelined, $WINDOW GetFile in flight per connection, \`ndload -t 2 -c $CONC -w $WINDOW\` (C driver)" ;;
+      nd-pipeline-c)
+        echo "netdisk pipelined, $WINDOW GetFile in flight per connection, \`ndload -t 2 -c $CONC -w $WINDOW\` (C driver)"
+        ;;
     esac
   }
   dl_rows() { # case label, nginx contender, contenders...
@@ -830,9 +832,9 @@ echo "- netdisk stopped with exit status $ND_RC; its log has $(grep -cE ' (WARN|
 if ((${#PEER_FAILURES[@]} > 0)); then
   for f in "${PEER_FAILURES[@]}"; do echo "- FAILED, left out of the medians: $f"; done
 fi
-echo "- Every netdisk download checked (size and SHA-256, by the driver or the client; ndload: every frame's type and" \
-  "request id, FileInfo's size, offset and SHA-256, the content byte for byte against the file); nginx's responses by count," \
-  "status and length (wrk), its file by SHA-256 once (curl)$(part c && echo "; every tree by file count and SHA-256 ($FILES files)")."
+echo "- Every netdisk download checked (size and SHA-256, by the driver or the client; ndload: every frame's type" \
+  "and request id, FileInfo's size, offset and SHA-256, the content byte for byte against the file); nginx's" \
+  "responses by count, status and length (wrk), its file by SHA-256 once (curl)$(part c && echo "; every tree by file count and SHA-256 ($FILES files)")."
 echo
 echo "Per-round figures:"
 echo
