@@ -27,8 +27,9 @@
  * Hello or Login refused) ends the run at once (a refused login retried in a loop would lock the account). A run
  * with any error, or without a single download, exits 1.
  *
- * After -W seconds of warm-up (untimed) come -d seconds timed (or, with -n, until COUNT downloads are done). Then
- * no new request is started; the ones in flight are finished and checked, uncounted, and the connections closed.
+ * After -W seconds of warm-up (untimed) come -d seconds timed (or, with -n, until COUNT downloads are done, -d being
+ * then a deadline, 300 s unless given: a run that misses it fails). Then no new request is started; the ones in
+ * flight are finished and checked, uncounted, and the connections closed.
  * Output on stdout, one line for scripts (cpu_us: getrusage(RUSAGE_SELF) user + system over the timed part, every
  * thread; latency from connect (connect mode) or from queueing the GetFile to its checked content):
  *   NDLOAD mode=session threads=2 connections=16 window=1 requests=N seconds=S per_s=R cpu_us=U cpu_us_each=E
