@@ -14,15 +14,26 @@
 #       and 62-66 from the 100,000th on (it was measured with 3,000 of each until 2026-11-29 04:00 UTC).
 #       Twice: with the client library (NetdiskClient.getFile, what `bin/netdisk get` uses) and with a lean client
 #       written with the protocol module alone (RawSession: no watchdog thread, no background hashing).
+#       And a third time with the C driver, bench/c/ndload.c (compiled here into the temp dir with gcc), which drives
+#       netdisk as wrk drives nginx: `ndload -t 2 -c CONC -m connect`, two threads with an epoll loop each over
+#       their share of CONC non-blocking connections, C_WARMUP (1) s untimed, then WRK_SECONDS timed; per download
+#       socket, TCP_NODELAY, connect, Hello + Login + GetFile in one write, Welcome, LoginOk, FileInfo + content
+#       checked (type and request id of every frame; FileInfo's size, offset and SHA-256; the content byte for byte
+#       against the file), close. It encodes nothing: `SmallFileBench --emit-requests` writes the Hello + Login and
+#       the GetFile bytes with the protocol module right before each of its runs (a fresh ticket: they are
+#       short-lived). Why: driver and server share the machine's cores, and the Java drivers spend 25-30 µs of CPU
+#       per download in sessions and ~100 µs per new connection, taken from netdisk's server, where wrk spends 6-20
+#       µs per request on nginx's; the C rows have both servers driven by equally lean C programs.
 #       nginx (worker_processes 2, sendfile, access_log off) serves the same file to `wrk -t 2 -c CONC` with
 #       `Connection: close` (wrk 4 then reconnects for every request: checked against nginx's stub_status count of
 #       accepted connections), for WRK_SECONDS (2) s: time-based, not count-based, because a wrk thread stopped
 #       from Lua still waits for the whole duration, which its figures then count. Requests/s = requests ÷ wrk's
 #       duration; responses checked by status and length (wrk does not look at the bytes; curl checks them once).
 #   (b) Established sessions. The same downloads inside CONC connections opened and logged in before the warm-up,
-#       each one request at a time (SmallFileBench --mode session, both clients), against nginx keep-alive with the
-#       same wrk without the header. A separate row: netdisk pipelined (--mode pipeline, lean client only): up to
-#       WINDOW (16) GetFile requests in flight per connection, answers read in order.
+#       each one request at a time (SmallFileBench --mode session, both Java clients; `ndload -m session`), against
+#       nginx keep-alive with the same wrk without the header. Separate rows: netdisk pipelined (SmallFileBench
+#       --mode pipeline, lean client only; `ndload -m pipeline -w WINDOW`): up to WINDOW (16) GetFile requests in
+#       flight per connection, answers read in order.
 #   (c) Trees. `put -r` and `get -r` of FILES (10,000) files of SIZE random bytes in DIRS (100) directories, with the
 #       real client (`bin/netdisk put -r -q TREE /`, `bin/netdisk get -r -q /tree OUT`, logged in with a token
 #       before), against `scp -r` and `rsync -a` over ssh to a throwaway sshd (started here on 127.0.0.1 and a free
@@ -39,28 +50,32 @@
 #       3.9-4.2 s); the peers are native programs, started afresh by each run anyway.
 #
 # CPU: for (a) and (b) also the CPU time (user + system, from /proc/PID/stat) per download of the server (netdisk's
-# master and workers over the driver's whole run, warm-up included, which is the same work; nginx's master and
-# workers over the wrk run) and of the client (the driver JVM's own count for its timed downloads; wrk's from
+# master and workers over the driver's whole run, warm-up included, which is the same work: for ndload, divided by
+# the downloads of its warm-up and timed part that it reports; nginx's master and workers over the wrk run) and of
+# the client (the driver JVM's own count for its timed downloads; ndload's getrusage over its timed part; wrk's from
 # `times`); for (c) the CPU time of netdisk's server during `put -r` and `get -r`. On a machine shared with other
 # work, CPU per download moves much less than downloads/s.
 #
 # Rounds are interleaved (ROUNDS for (a) and (b), TREE_ROUNDS for (c)); the order of the contenders rotates every
-# round and the tables give medians. Ratios: netdisk ÷ nginx (downloads/s) in (a) and (b), netdisk ÷ the best peer
-# (files/s) in (c); the targets are ≥ 1.0.
+# round and the tables give medians. Ratios: netdisk ÷ nginx (downloads/s) in (a) and (b), every netdisk client's row
+# against the same nginx figure, netdisk ÷ the best peer (files/s) in (c); the targets are ≥ 1.0.
 #
 # Login: LOGIN=auto asks the driver whether transfer tickets work (SmallFileBench --probe-ticket: the client library
 # has NetdiskClient.ticket() and loginWithTicket, and the server accepts Login method 3) and uses them if so, the
 # saved login's token otherwise (Login method 2, a database lookup per connection); the report says which and why.
+# ndload's Login (in the bytes SmallFileBench --emit-requests writes) is the same.
 #
 #   bench/smallfiles.sh
 #
 # Env (defaults): ROUNDS=3 COUNT=2000 WARMUP=10000 SERVER_WARMUP=150000 SERVER_WARMUP_CONNECT=60000 CONC=16 WINDOW=16 SIZE=4096 WRK_SECONDS=2 FILES=10000 DIRS=100
-#                 TREE_ROUNDS=ROUNDS TREE_WARMUP=2 PARTS="a b c" CLIENTS="raw library" PEERS="scp rsync lftp" LOGIN=auto
+#                 TREE_ROUNDS=ROUNDS TREE_WARMUP=2 PARTS="a b c" CLIENTS="c raw library" PEERS="scp rsync lftp" LOGIN=auto
+#                 C_WARMUP=1 (seconds of ndload's own untimed warm-up; the server's warm-up is the Java driver's, first
+#                 Java client of CLIENTS, else raw)
 #                 DIAG=1 (in (a), also connections closed after the Welcome and after the LoginOk, lean client)
 #                 WORKERS= (the server's default) SKIP_BUILD=0 MVN_OFFLINE=1 KEEP_TMP=0 (keep the temp dir and logs)
 # Needs root (sshd, vsftpd and nginx run as root here), and nginx, wrk, openssh-server, openssh-client, rsync, lftp,
-# vsftpd, curl, ss (installed with apt-get when missing; nothing is started as a service). Every server is started
-# here in the foreground on 127.0.0.1 and free ports, and stopped here. Disk: about 4 × FILES × SIZE in TMPDIR.
+# vsftpd, curl, ss, gcc and libc6-dev (installed with apt-get when missing; nothing is started as a service). Every
+# server is started here in the foreground on 127.0.0.1 and free ports, and stopped here. Disk: about 4 × FILES × SIZE in TMPDIR.
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -77,7 +92,8 @@ DIRS=${DIRS:-100}
 TREE_ROUNDS=${TREE_ROUNDS:-$ROUNDS}
 TREE_WARMUP=${TREE_WARMUP:-2}
 PARTS=${PARTS:-a b c}
-CLIENTS=${CLIENTS:-raw library}
+CLIENTS=${CLIENTS:-c raw library}
+C_WARMUP=${C_WARMUP:-1}
 PEERS=${PEERS:-scp rsync lftp}
 LOGIN=${LOGIN:-auto}
 DIAG=${DIAG:-1}
@@ -97,10 +113,12 @@ part() { [[ " $PARTS " == *" $1 "* ]]; }
 
 # ---- tools: Debian's packages, installed when missing
 declare -A PKG=([nginx]=nginx [wrk]=wrk [sshd]=openssh-server [ssh]=openssh-client [scp]=openssh-client
-  [ssh-keygen]=openssh-client [rsync]=rsync [lftp]=lftp [vsftpd]=vsftpd [curl]=curl [ss]=iproute2)
+  [ssh-keygen]=openssh-client [rsync]=rsync [lftp]=lftp [vsftpd]=vsftpd [curl]=curl [ss]=iproute2 [gcc]=gcc)
 has() { command -v "$1" >/dev/null 2>&1 || [[ -x /usr/sbin/$1 ]]; }
 missing=()
 for tool in "${!PKG[@]}"; do has "$tool" || missing+=("${PKG[$tool]}"); done
+# gcc only recommends the C library's headers and crt files, which ndload needs to compile and link
+[[ -e /usr/include/stdio.h ]] || missing+=(libc6-dev)
 if ((${#missing[@]} > 0)); then
   command -v apt-get >/dev/null 2>&1 || die "missing packages: ${missing[*]}"
   say "installing the benchmark's peers: ${missing[*]}..."
@@ -109,6 +127,7 @@ if ((${#missing[@]} > 0)); then
   fi
 fi
 for tool in "${!PKG[@]}"; do has "$tool" || die "needs $tool (apt-get install -y ${PKG[$tool]})"; done
+[[ -e /usr/include/stdio.h ]] || die "needs the C library's headers (apt-get install -y libc6-dev)"
 SSHD=$(command -v sshd || echo /usr/sbin/sshd) # sshd wants to be started by its absolute path
 getent passwd ftp >/dev/null || die "vsftpd's anonymous user 'ftp' does not exist (it comes with the vsftpd package)"
 
@@ -136,6 +155,11 @@ for jar in server/target/netdisk-server.jar client/target/netdisk-client.jar ben
 done
 BENCH_CP="$root/bench/target/netdisk-bench.jar:$root/bench/target/lib/*"
 DRIVER_FLAGS=(-XX:+UseSerialGC -Xms256m -Xmx1g)
+NDLOAD=$tmp/ndload # the C driver, compiled for this run only
+if [[ " $CLIENTS " == *" c "* ]] && { part a || part b; }; then
+  gcc -O2 -std=c11 -pthread -Wall -o "$NDLOAD" "$root/bench/c/ndload.c" >"$tmp/ndload-build.log" 2>&1 ||
+    die "gcc could not compile bench/c/ndload.c: $(cat "$tmp/ndload-build.log")"
+fi
 
 secs() { awk -v n="$1" 'BEGIN{printf "%.3f", n / 1e9}'; } # ns -> s
 CLK_TCK=$(getconf CLK_TCK)
@@ -391,6 +415,29 @@ nd_downloads() { # $1 = contender, $2 = mode, $3 = client, then more driver opti
   log_round "round $round  $(grep -v '^RESULT ' <<<"$out"); server CPU $(us_each $((c1 - c0)) $((WARMUP + COUNT))) µs each"
 }
 
+nd_cload() { # $1 = contender, $2 = mode (connect|session|pipeline): the C driver; records as nd_downloads does
+  local emitted out rc=0 line c0 c1 total
+  # its request bytes, with a ticket fetched now (they live minutes), encoded by the protocol module; untimed
+  emitted=$(driver --emit-requests "$tmp/requests" --path /small.bin --size "$SIZE" --sha256 "$SMALL_SHA" \
+    --login "$LOGIN_USED" 2>&1) || die "SmallFileBench --emit-requests failed: $emitted"
+  c0=$(cpu_ticks "${ND_PIDS[@]}")
+  out=$("$NDLOAD" -p "${ND_PORT[main]}" -r "$tmp/requests" -f "$tmp/www/dl/small.bin" -s "$SMALL_SHA" -m "$2" \
+    -t 2 -c "$CONC" -w "$WINDOW" -d "$WRK_SECONDS" -W "$C_WARMUP" 2>&1) || rc=$?
+  c1=$(cpu_ticks "${ND_PIDS[@]}")
+  line=$(grep '^NDLOAD ' <<<"$out" || true)
+  if ((rc != 0)) || [[ -z $line ]]; then die "ndload $1 failed ($rc): $out"; fi
+  # the server's CPU over the whole run, divided by every download of it: warm-up and timed
+  total=$(($(field "$line" requests) + $(field "$line" warmup_requests)))
+  rec "$1" per_s "$(field "$line" per_s)"
+  rec "$1" server_cpu "$(us_each $((c1 - c0)) "$total")"
+  rec "$1" client_cpu "$(field "$line" cpu_us_each)"
+  rec "$1" p50 "$(field "$line" p50_us)"
+  rec "$1" p99 "$(field "$line" p99_us)"
+  rec "$1" n "$(field "$line" requests)"
+  log_round "round $round  $1: $(grep -v '^NDLOAD ' <<<"$out" | sed 's/^ndload: //' | tr '\n' ' ')- server CPU" \
+    "$(us_each $((c1 - c0)) "$total") µs each over its $total downloads"
+}
+
 cat >"$tmp/report.lua" <<'EOF'
 -- prints wrk's figures on one line; no per-request Lua (no response()), so wrk's own speed is unchanged
 function done(summary, latency, requests)
@@ -439,6 +486,7 @@ run_dl() { # contender
     nginx-keepalive) wrk_run "$1" keepalive ;;
     nd-hello-raw) nd_downloads "$1" connect raw --steps hello ;;
     nd-login-raw) nd_downloads "$1" connect raw --steps login ;;
+    nd-*-c) local rest=${1#nd-} && nd_cload "$1" "${rest%-c}" ;;
     nd-*) local rest=${1#nd-} && nd_downloads "$1" "${rest%%-*}" "${rest#*-}" ;;
     *) die "no such contender: $1" ;;
   esac
@@ -448,13 +496,15 @@ run_dl() { # contender
 A_WHO=(nginx-close)
 B_WHO=(nginx-keepalive)
 for c in $CLIENTS; do
-  [[ $c == raw || $c == library ]] || die "CLIENTS: raw and/or library, not $c"
+  [[ $c == c || $c == raw || $c == library ]] || die "CLIENTS: c, raw and/or library, not $c"
   A_WHO+=("nd-connect-$c")
   B_WHO+=("nd-session-$c")
 done
+for c in $CLIENTS; do # the pipelined rows: the C driver and the lean client (the library sends one at a time)
+  [[ $c == library ]] || B_WHO+=("nd-pipeline-$c")
+done
 A_DIAG=()
 if [[ " $CLIENTS " == *" raw "* ]]; then
-  B_WHO+=(nd-pipeline-raw)
   [[ $DIAG == 1 ]] && A_DIAG=(nd-hello-raw nd-login-raw)
 fi
 
@@ -471,7 +521,13 @@ if part a || part b; then
   LOAD_AB=$(cut -d" " -f1-3 /proc/loadavg)
   say "downloads of one $SIZE-byte file: $ROUNDS rounds, $COUNT per run at concurrency $CONC (login: $LOGIN_USED)..."
   wrk -t 2 -c "$CONC" -d 1s -H 'Connection: close' "$URL" >/dev/null 2>&1 || true # nginx's warm-up, untimed
-  first=${CLIENTS%% *}
+  first=raw # the server's warm-up: the Java driver, with the first Java client of CLIENTS
+  for c in $CLIENTS; do
+    if [[ $c == raw || $c == library ]]; then
+      first=$c
+      break
+    fi
+  done
   for mode in connect session; do # netdisk's workers' warm-up, untimed
     n=$SERVER_WARMUP
     [[ $mode == connect ]] && n=$SERVER_WARMUP_CONNECT
@@ -632,12 +688,23 @@ if part a || part b; then
   echo "#### (a) and (b): downloads of one $SIZE-byte file, $COUNT per run at concurrency $CONC"
   echo
   echo "Median of $ROUNDS rounds, after $SERVER_WARMUP_CONNECT untimed downloads on new connections and $SERVER_WARMUP in sessions" \
-    "(each run: a new driver JVM, $WARMUP warm-up downloads, then $COUNT timed; wrk:" \
-    "${WRK_SECONDS} s, so more requests than $COUNT). netdisk latency: from connect (a) or from sending GetFile (b)" \
-    "to the checked content; wrk's: from writing the request to the whole response (a TCP connect is not in it)." \
-    "CPU (user + system) per download: the server's (netdisk master + workers, over the driver's whole run, warm-up" \
-    "included; nginx master + workers), the client's (the driver JVM during the timed downloads; wrk's whole process)."
+    "(each run: a new driver JVM, $WARMUP warm-up downloads, then $COUNT timed; wrk, and the C driver ndload" \
+    "after its own ${C_WARMUP} s of warm-up: ${WRK_SECONDS} s, so more requests than $COUNT). netdisk latency: from" \
+    "connect (a) or from sending GetFile (b) to the checked content; wrk's: from writing the request to the whole response (a TCP" \
+    "connect is not in it). CPU (user + system) per download: the server's (netdisk master + workers, over the" \
+    "driver's whole run, warm-up included; nginx master + workers), the client's (the driver JVM during the timed" \
+    "downloads; ndload's getrusage over its timed part; wrk's whole process)."
   echo
+  if [[ " $CLIENTS " == *" c "* ]]; then
+    echo "Why a C driver: driver and server share the machine's $(nproc) vCPUs, so the CPU a driver spends is taken" \
+      "from the server it measures. wrk spends a few µs per request on nginx; the Java drivers spend 25-30 µs per" \
+      "download in sessions and about 100 µs per new connection on netdisk. ndload (bench/c/ndload.c) drives netdisk" \
+      "as wrk drives nginx (2 threads, an epoll loop each, $CONC non-blocking connections, duration-based) and checks" \
+      "every answer (frame types and ids, FileInfo's size and SHA-256, the content byte for byte), so its rows" \
+      "compare the two servers under equally lean C clients; the Java rows show what a Java client costs. Its requests are" \
+      "encoded by the protocol module (SmallFileBench --emit-requests, right before each run)."
+    echo
+  fi
   echo "| case | contender | downloads/s | p50 µs | p99 µs | server CPU µs each | client CPU µs each | per-round downloads/s | ÷ nginx |"
   echo "|---|---|---:|---:|---:|---:|---:|---|---:|"
   describe() {
@@ -647,6 +714,10 @@ if part a || part b; then
       nd-connect-raw | nd-session-raw) echo "netdisk, lean client (RawSession)" ;;
       nd-connect-library | nd-session-library) echo "netdisk, client library (NetdiskClient.getFile)" ;;
       nd-pipeline-raw) echo "netdisk pipelined, $WINDOW GetFile in flight per connection, lean client" ;;
+      nd-connect-c | nd-session-c) echo "netdisk + \`ndload -t 2 -c $CONC\` (C driver)" ;;
+      nd-pipeline-c)
+        echo "netdisk pipelined, $WINDOW GetFile in flight per connection, \`ndload -t 2 -c $CONC -w $WINDOW\` (C driver)"
+        ;;
     esac
   }
   dl_rows() { # case label, nginx contender, contenders...
@@ -723,6 +794,7 @@ describe_short() {
   case $1 in
     nginx-*) echo nginx ;;
     nd-*-raw) echo "lean client" ;;
+    nd-*-c) echo "C driver" ;;
     nd-*-library) echo "client library" ;;
     *) echo "$1" ;;
   esac
@@ -743,7 +815,7 @@ fi
 if part b; then
   for c in "${B_WHO[@]:1}"; do
     label="(b) established sessions"
-    [[ $c == nd-pipeline-raw ]] && label="(b) sessions, netdisk pipelined ($WINDOW in flight)"
+    [[ $c == nd-pipeline-* ]] && label="(b) sessions, netdisk pipelined ($WINDOW in flight)"
     sum_row "$label" "$c" nginx-keepalive per_s "/s"
   done
 fi
@@ -760,8 +832,9 @@ echo "- netdisk stopped with exit status $ND_RC; its log has $(grep -cE ' (WARN|
 if ((${#PEER_FAILURES[@]} > 0)); then
   for f in "${PEER_FAILURES[@]}"; do echo "- FAILED, left out of the medians: $f"; done
 fi
-echo "- Every netdisk download checked (size and SHA-256, by the driver or the client); nginx's responses by count," \
-  "status and length (wrk), its file by SHA-256 once (curl)$(part c && echo "; every tree by file count and SHA-256 ($FILES files)")."
+echo "- Every netdisk download checked (size and SHA-256, by the driver or the client; ndload: every frame's type" \
+  "and request id, FileInfo's size, offset and SHA-256, the content byte for byte against the file); nginx's" \
+  "responses by count, status and length (wrk), its file by SHA-256 once (curl)$(part c && echo "; every tree by file count and SHA-256 ($FILES files)")."
 echo
 echo "Per-round figures:"
 echo

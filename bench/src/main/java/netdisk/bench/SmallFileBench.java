@@ -6,9 +6,12 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,8 +25,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import netdisk.client.NetdiskClient;
 import netdisk.client.TransferListener;
+import netdisk.protocol.ErrorReply;
 import netdisk.protocol.FileInfo;
+import netdisk.protocol.Frame;
+import netdisk.protocol.FrameEncoder;
+import netdisk.protocol.FrameReader;
+import netdisk.protocol.GetFile;
+import netdisk.protocol.Hello;
 import netdisk.protocol.Login;
+import netdisk.protocol.LoginOk;
+import netdisk.protocol.Welcome;
 
 /**
  * Small-file download driver (issue 5): COUNT downloads of one small file by CONCURRENCY platform threads, timed
@@ -35,6 +46,8 @@ import netdisk.protocol.Login;
  *                [--count 2000] [--warmup 2000] [--concurrency 16] [--window 16] [--label NAME] [--deadline-s 300]
  *                [--steps hello|login|get]
  * SmallFileBench --probe-ticket --port P --session FILE      exit 0: ticket login works; 3: not available (says why)
+ * SmallFileBench --emit-requests DIR --port P --session FILE --path /small.bin [--login token|ticket]
+ *                [--size N --sha256 HEX]                     the request bytes of bench/c/ndload.c, see below
  *   FILE: the command-line client's saved login (XDG_CONFIG_HOME/netdisk/session-HOST-PORT): user= and token=
  * </pre>
  *
@@ -65,6 +78,17 @@ import netdisk.protocol.Login;
  * logged-in connection, before each phase, and logs every connection in with it. When the client library or the
  * server does not have tickets yet, the run stops with exit code 3 and says so.
  *
+ * <p>{@code --emit-requests DIR} writes the bytes the C driver {@code bench/c/ndload.c} sends, encoded here with
+ * the protocol module's {@link FrameEncoder} so that no encoding is written twice: {@code DIR/open.bin}, Hello
+ * (request id 1) and Login (id 2, with the token or, {@code --login ticket}, a transfer ticket fetched now as the
+ * {@code ticket} mode does), what opens a logged-in connection; {@code DIR/get.bin}, one GetFile(path, 0) (id 3; the
+ * server echoes ids and does not need them unique, so the driver sends these same bytes again and again). Both
+ * files are readable by their owner only (they hold the secret). It then sends open.bin and get.bin once on a new
+ * connection, reads the Welcome, LoginOk and FileInfo with the protocol module's reader, and prints a
+ * {@code FILEINFO name=... size=... offset=... sha256=...} line: what the C driver must get, which it checks on its
+ * own against its {@code -s} and {@code -f}. With {@code --size} and {@code --sha256}, a FileInfo that differs
+ * ends it with exit code 1. A ticket lives 5 minutes by default: emit right before each run of the C driver.
+ *
  * <p>Output: a human line and a {@code RESULT key=value ...} line, with the driver JVM's own CPU time per download
  * during the timed phase ({@code client_cpu_us}). Exit code 0 when every measured and warm-up
  * download succeeded, 1 otherwise (the first failure is printed), 2 for a usage error, 3 for ticket login not
@@ -88,7 +112,7 @@ public final class SmallFileBench {
 
     record Options(String host, int port, Path session, String path, long size, String sha256, Mode mode,
                    ClientKind client, LoginKind login, int count, int warmup, int concurrency, int window,
-                   String label, long deadlineSeconds, boolean probeTicket, Steps steps) {
+                   String label, long deadlineSeconds, boolean probeTicket, Steps steps, Path emitRequests) {
     }
 
     /** The figures of one phase; {@code cpuNanos}: this JVM's CPU time during it, every thread. */
@@ -126,7 +150,9 @@ public final class SmallFileBench {
                     + "[--host H] [--mode connect|session|pipeline] [--client library|raw] [--login token|ticket] "
                     + "[--count N] [--warmup W] [--concurrency C] [--window K] [--label NAME] [--deadline-s S] "
                     + "[--steps hello|login|get]\n"
-                    + "       SmallFileBench --probe-ticket --port P --session FILE");
+                    + "       SmallFileBench --probe-ticket --port P --session FILE\n"
+                    + "       SmallFileBench --emit-requests DIR --port P --session FILE --path PATH "
+                    + "[--login token|ticket] [--size N --sha256 HEX]");
             System.exit(EXIT_USAGE);
             return;
         }
@@ -151,7 +177,8 @@ public final class SmallFileBench {
             }
         }
         var bench = new SmallFileBench(options, user, token, tickets);
-        System.exit(options.probeTicket() ? bench.probeTicket() : bench.run());
+        System.exit(options.probeTicket() ? bench.probeTicket()
+                : options.emitRequests() != null ? bench.emitRequests(options.emitRequests()) : bench.run());
     }
 
     private static void unavailable(String why) {
@@ -179,6 +206,82 @@ public final class SmallFileBench {
             client.loginWithToken(user, token);
             ticket = tickets.issue(client);
         }
+    }
+
+    /** Request ids of the emitted frames; the C driver reads them back from the files to check the answers. */
+    private static final int EMIT_HELLO_ID = 1;
+    private static final int EMIT_LOGIN_ID = 2;
+    private static final int EMIT_GET_ID = 3;
+
+    /** {@code --emit-requests}: writes open.bin and get.bin, tries them once, prints the FileInfo they bring. */
+    private int emitRequests(Path dir) throws IOException {
+        if (options.login() == LoginKind.TICKET) {
+            try {
+                refreshTicket();
+            } catch (IOException e) {
+                unavailable("the server answered: " + e.getMessage());
+            }
+        }
+        ByteBuffer hello = FrameEncoder.encode(new Frame(EMIT_HELLO_ID, Hello.current("netdisk-bench/ndload")));
+        ByteBuffer login = FrameEncoder.encode(new Frame(EMIT_LOGIN_ID, new Login(user, loginMethod(), secret())));
+        ByteBuffer get = FrameEncoder.encode(new Frame(EMIT_GET_ID, new GetFile(options.path(), 0)));
+        byte[] open = new byte[hello.remaining() + login.remaining()];
+        ByteBuffer.wrap(open).put(hello).put(login);
+        byte[] getBytes = new byte[get.remaining()];
+        get.get(getBytes);
+        Files.createDirectories(dir);
+        writeSecret(dir.resolve("open.bin"), open);
+        writeSecret(dir.resolve("get.bin"), getBytes);
+
+        FileInfo info;
+        try (SocketChannel channel = SocketChannel.open(address)) {
+            ByteBuffer both = ByteBuffer.allocate(open.length + getBytes.length).put(open).put(getBytes).flip();
+            while (both.hasRemaining()) {
+                channel.write(both);
+            }
+            var reader = new FrameReader(channel);
+            expectAnswer(reader, Welcome.class, EMIT_HELLO_ID, "Hello");
+            expectAnswer(reader, LoginOk.class, EMIT_LOGIN_ID, "Login");
+            info = expectAnswer(reader, FileInfo.class, EMIT_GET_ID, "GetFile");
+        } catch (IOException e) {
+            System.err.println("SmallFileBench: the emitted requests failed: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        out.printf(Locale.ROOT, "EMIT dir=%s login=%s open_bytes=%d get_bytes=%d%n", dir,
+                options.login().name().toLowerCase(Locale.ROOT), open.length, getBytes.length);
+        out.printf(Locale.ROOT, "FILEINFO name=%s size=%d offset=%d sha256=%s%n", info.name(), info.size(),
+                info.offset(), info.sha256());
+        out.flush();
+        if ((options.size() >= 0 && info.size() != options.size()) || info.offset() != 0
+                || (options.sha256() != null && !info.sha256().equals(options.sha256()))) {
+            System.err.println("SmallFileBench: unexpected " + info + ", expected " + options.size()
+                    + " bytes from offset 0 with SHA-256 " + options.sha256());
+            return EXIT_FAILED;
+        }
+        return 0;
+    }
+
+    /** Writes a file only its owner can read: it holds the token or the ticket. */
+    private static void writeSecret(Path file, byte[] bytes) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(file, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private static <T> T expectAnswer(FrameReader reader, Class<T> type, int requestId, String request)
+            throws IOException {
+        Frame frame = reader.read();
+        if (frame == null) {
+            throw new IOException("the server closed the connection instead of answering " + request);
+        }
+        if (frame.message() instanceof ErrorReply error) {
+            throw new IOException("the server answered " + request + " with " + error);
+        }
+        if (!type.isInstance(frame.message()) || frame.requestId() != requestId) {
+            throw new IOException("unexpected answer to " + request + " (request id " + requestId + "): request id "
+                    + frame.requestId() + ", " + frame.message());
+        }
+        return type.cast(frame.message());
     }
 
     private int run() throws Exception {
@@ -595,6 +698,7 @@ public final class SmallFileBench {
         long deadline = 300;
         boolean probe = false;
         Steps steps = Steps.GET;
+        Path emit = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--probe-ticket")) {
@@ -622,13 +726,17 @@ public final class SmallFileBench {
                 case "--label" -> label = value;
                 case "--deadline-s" -> deadline = Long.parseLong(value);
                 case "--steps" -> steps = Steps.valueOf(value.toUpperCase(Locale.ROOT));
+                case "--emit-requests" -> emit = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
         if (port < 0 || session == null) {
             throw new IllegalArgumentException("--port and --session are required");
         }
-        if (!probe && (path == null || size < 0 || sha256 == null)) {
+        if (emit != null && (probe || path == null)) {
+            throw new IllegalArgumentException("--emit-requests needs --path, and not --probe-ticket");
+        }
+        if (!probe && emit == null && (path == null || size < 0 || sha256 == null)) {
             throw new IllegalArgumentException("--path, --size and --sha256 are required");
         }
         if (count < 1 || warmup < 0 || concurrency < 1 || window < 1 || deadline < 1) {
@@ -643,6 +751,6 @@ public final class SmallFileBench {
             throw new IllegalArgumentException("--steps hello|login needs --mode connect --client raw");
         }
         return new Options(host, port, session, path, size, sha256, mode, client, login, count, warmup, concurrency,
-                window, label, deadline, probe, steps);
+                window, label, deadline, probe, steps, emit);
     }
 }
