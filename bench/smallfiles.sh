@@ -33,7 +33,9 @@
 #       each one request at a time (SmallFileBench --mode session, both Java clients; `ndload -m session`), against
 #       nginx keep-alive with the same wrk without the header. Separate rows: netdisk pipelined (SmallFileBench
 #       --mode pipeline, lean client only; `ndload -m pipeline -w WINDOW`): up to WINDOW (16) GetFile requests in
-#       flight per connection, answers read in order.
+#       flight per connection, answers read in order (a new request sent as each answer is checked), against nginx
+#       keep-alive with wrk pipelining as its own scripts/pipeline.lua does: WINDOW requests in one write, the next
+#       WINDOW once all are answered (HTTP/1.1 pipelining, which nginx serves in order).
 #   (c) Trees. `put -r` and `get -r` of FILES (10,000) files of SIZE random bytes in DIRS (100) directories, with the
 #       real client (`bin/netdisk put -r -q TREE /`, `bin/netdisk get -r -q /tree OUT`, logged in with a token
 #       before), against `scp -r` and `rsync -a` over ssh to a throwaway sshd (started here on 127.0.0.1 and a free
@@ -447,15 +449,25 @@ function done(summary, latency, requests)
     summary.errors.status, latency:percentile(50), latency:percentile(99), latency.mean, latency.max))
 end
 EOF
+{ # wrk's own scripts/pipeline.lua: WINDOW requests in one write, the next WINDOW once all are answered
+  echo "init = function(args)"
+  echo "  local r = {}"
+  echo "  for i = 1, $WINDOW do r[i] = wrk.format(nil) end"
+  echo "  batch = table.concat(r)"
+  echo "end"
+  echo "request = function() return batch end"
+  cat "$tmp/report.lua"
+} >"$tmp/pipeline.lua"
 accepts() { curl -sS --fail "http://127.0.0.1:$NGINX_PORT/status" | awk 'NR == 3 {print $1}'; } # nginx's total
-wrk_run() { # $1 = contender, $2 = close|keepalive; records per_s, p50, p99
-  local hdr=() out line n s bytes a0 conns c0 c1 w0 w1
+wrk_run() { # $1 = contender, $2 = close|keepalive|pipeline; records per_s, p50, p99
+  local hdr=() script=$tmp/report.lua out line n s bytes a0 conns c0 c1 w0 w1
   [[ $2 == close ]] && hdr=(-H 'Connection: close')
+  [[ $2 == pipeline ]] && script=$tmp/pipeline.lua
   a0=$(accepts)
   c0=$(cpu_ticks "${NGINX_PIDS[@]}")
   children_cpu
   w0=$CHILD_CPU
-  out=$(wrk -t 2 -c "$CONC" -d "${WRK_SECONDS}s" "${hdr[@]}" -s "$tmp/report.lua" "$URL" 2>&1) ||
+  out=$(wrk -t 2 -c "$CONC" -d "${WRK_SECONDS}s" "${hdr[@]}" -s "$script" "$URL" 2>&1) ||
     die "wrk ($2) failed: $out"
   children_cpu
   w1=$CHILD_CPU
@@ -484,6 +496,7 @@ run_dl() { # contender
   case $1 in
     nginx-close) wrk_run "$1" close ;;
     nginx-keepalive) wrk_run "$1" keepalive ;;
+    nginx-pipeline) wrk_run "$1" pipeline ;;
     nd-hello-raw) nd_downloads "$1" connect raw --steps hello ;;
     nd-login-raw) nd_downloads "$1" connect raw --steps login ;;
     nd-*-c) local rest=${1#nd-} && nd_cload "$1" "${rest%-c}" ;;
@@ -500,9 +513,11 @@ for c in $CLIENTS; do
   A_WHO+=("nd-connect-$c")
   B_WHO+=("nd-session-$c")
 done
+P_WHO=(nginx-pipeline) # pipelined: nginx with wrk sending WINDOW requests at once, as netdisk's drivers do
 for c in $CLIENTS; do # the pipelined rows: the C driver and the lean client (the library sends one at a time)
-  [[ $c == library ]] || B_WHO+=("nd-pipeline-$c")
+  [[ $c == library ]] || P_WHO+=("nd-pipeline-$c")
 done
+((${#P_WHO[@]} > 1)) || P_WHO=()
 A_DIAG=()
 if [[ " $CLIENTS " == *" raw "* ]]; then
   [[ $DIAG == 1 ]] && A_DIAG=(nd-hello-raw nd-login-raw)
@@ -539,7 +554,7 @@ if part a || part b; then
   done
   for ((round = 1; round <= ROUNDS; round++)); do
     if part a; then rotate_run run_dl "${A_WHO[@]}" ${A_DIAG[@]+"${A_DIAG[@]}"}; fi
-    if part b; then rotate_run run_dl "${B_WHO[@]}"; fi
+    if part b; then rotate_run run_dl "${B_WHO[@]}" ${P_WHO[@]+"${P_WHO[@]}"}; fi
   done
 fi
 
@@ -711,6 +726,7 @@ if part a || part b; then
     case $1 in
       nginx-close) echo "nginx + \`wrk -t 2 -c $CONC -H 'Connection: close'\`" ;;
       nginx-keepalive) echo "nginx keep-alive + \`wrk -t 2 -c $CONC\`" ;;
+      nginx-pipeline) echo "nginx keep-alive + \`wrk -t 2 -c $CONC\`, $WINDOW requests per write (wrk's pipeline.lua)" ;;
       nd-connect-raw | nd-session-raw) echo "netdisk, lean client (RawSession)" ;;
       nd-connect-library | nd-session-library) echo "netdisk, client library (NetdiskClient.getFile)" ;;
       nd-pipeline-raw) echo "netdisk pipelined, $WINDOW GetFile in flight per connection, lean client" ;;
@@ -732,6 +748,7 @@ if part a || part b; then
   }
   if part a; then dl_rows "(a) new connection each" "${A_WHO[@]}"; fi
   if part b; then dl_rows "(b) established sessions" "${B_WHO[@]}"; fi
+  if part b && ((${#P_WHO[@]} > 0)); then dl_rows "(b) pipelined" "${P_WHO[@]}"; fi
   echo
   if part a && ((${#A_DIAG[@]} > 0)); then
     echo "Where a new connection's time goes (lean client, $CONC threads, medians of the same rounds): each connection"
@@ -813,10 +830,9 @@ if part a; then
   for c in "${A_WHO[@]:1}"; do sum_row "(a) new connection per download" "$c" nginx-close per_s "/s"; done
 fi
 if part b; then
-  for c in "${B_WHO[@]:1}"; do
-    label="(b) established sessions"
-    [[ $c == nd-pipeline-* ]] && label="(b) sessions, netdisk pipelined ($WINDOW in flight)"
-    sum_row "$label" "$c" nginx-keepalive per_s "/s"
+  for c in "${B_WHO[@]:1}"; do sum_row "(b) established sessions" "$c" nginx-keepalive per_s "/s"; done
+  for c in ${P_WHO[@]+"${P_WHO[@]:1}"}; do
+    sum_row "(b) sessions, pipelined ($WINDOW at a time)" "$c" nginx-pipeline per_s "/s"
   done
 fi
 if part c && ((${#C_WHO[@]} > 1)); then
