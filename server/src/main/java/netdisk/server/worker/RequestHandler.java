@@ -47,6 +47,7 @@ import netdisk.server.auth.TransferTickets;
 import netdisk.server.disk.Disk;
 import netdisk.server.disk.DiskException;
 import netdisk.server.disk.DiskPath;
+import netdisk.server.storage.CachedMetadataStore;
 import netdisk.server.storage.User;
 
 /**
@@ -94,6 +95,13 @@ final class RequestHandler {
      * @throws IOException when the connection fails
      */
     void handle(Frame request, SessionIo io, String who) throws IOException {
+        CachedMetadataStore.oneCheckPerRequest(() -> {
+            dispatch(request, io, who);
+            return null;
+        });
+    }
+
+    private void dispatch(Frame request, SessionIo io, String who) throws IOException {
         int id = request.requestId();
         Message message = request.message();
         switch (message) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -37,6 +38,7 @@ class CachedMetadataStoreTest {
 
     private TestDatabase db;
     private final Map<String, Integer> storeCalls = new ConcurrentHashMap<>();
+    private final AtomicInteger versionChecks = new AtomicInteger();
     private HikariDataSource cachedPool;
     private CachedMetadataStore cached;
     /** Another worker process: its own pool, no cache. */
@@ -55,7 +57,20 @@ class CachedMetadataStoreTest {
 
     private CachedMetadataStore cache(int maxEntries) throws MetadataException {
         MetadataStore counted = counting(JdbcMetadataStore.create(cachedPool, Clock.systemUTC()));
-        return new CachedMetadataStore(counted, SqliteDataVersion.open(cachedPool.getDataSource()), maxEntries);
+        MetadataVersion sqlite = SqliteDataVersion.open(cachedPool.getDataSource());
+        MetadataVersion checked = new MetadataVersion() {
+            @Override
+            public long current() throws MetadataException {
+                versionChecks.incrementAndGet();
+                return sqlite.current();
+            }
+
+            @Override
+            public void close() {
+                sqlite.close();
+            }
+        };
+        return new CachedMetadataStore(counted, checked, maxEntries);
     }
 
     @AfterEach
@@ -107,6 +122,72 @@ class CachedMetadataStoreTest {
 
         other.setPasswordHash(alice, "hash-2");
         assertThat(cached.findUser(Name.of("alice")).orElseThrow().passwordHash()).isEqualTo("hash-2");
+    }
+
+    @Test
+    void aRequestChecksTheVersionOnceForAllItsReads() throws Exception {
+        other.mkdir(alice, names("docs"), false);
+        readAll(); // now all four are cached
+        versionChecks.set(0);
+        readAll();
+        assertThat(versionChecks).as("outside a request: one check per read").hasValue(4);
+
+        versionChecks.set(0);
+        CachedMetadataStore.oneCheckPerRequest(() -> {
+            readAll();
+            readAll();
+            return null;
+        });
+        assertThat(versionChecks).as("inside one").hasValue(1);
+
+        versionChecks.set(0);
+        for (int i = 0; i < 3; i++) {
+            CachedMetadataStore.oneCheckPerRequest(() -> {
+                readAll();
+                return null;
+            });
+        }
+        assertThat(versionChecks).as("one per request").hasValue(3);
+    }
+
+    /** The four cached reads a request may make: the account, the root, a path, a listing. */
+    private void readAll() throws MetadataException {
+        assertThat(cached.findUser(Name.of("alice"))).isPresent();
+        Node root = cached.root(alice);
+        assertThat(cached.lookup(alice, names("docs"))).isPresent();
+        assertThat(cached.list(root)).isNotEmpty();
+    }
+
+    @Test
+    void aChangeByAnotherProcessDuringARequestIsSeenByTheNextRequest() throws Exception {
+        Node docs = other.mkdir(alice, names("docs"), false);
+        other.addFile(docs, Name.of("a.txt"), ONE);
+
+        CachedMetadataStore.oneCheckPerRequest(() -> {
+            assertThat(cached.lookup(alice, names("docs", "a.txt")).orElseThrow().blob()).contains(ONE);
+            other.addFile(docs, Name.of("a.txt"), TWO);
+            assertThat(cached.lookup(alice, names("docs", "a.txt")).orElseThrow().blob())
+                    .as("the request reads as of its first read").contains(ONE);
+            return null;
+        });
+        CachedMetadataStore.oneCheckPerRequest(() -> {
+            assertThat(cached.lookup(alice, names("docs", "a.txt")).orElseThrow().blob()).contains(TWO);
+            return null;
+        });
+    }
+
+    @Test
+    void aRequestSeesItsOwnChangesAtOnce() throws Exception {
+        CachedMetadataStore.oneCheckPerRequest(() -> {
+            assertThat(cached.list(cached.root(alice))).isEmpty();
+            Node docs = cached.mkdir(alice, names("docs"), false);
+            assertThat(cached.list(cached.root(alice))).containsExactly(docs);
+            other.addFile(docs, Name.of("b.txt"), ONE);
+            cached.addFile(docs, Name.of("a.txt"), TWO);
+            assertThat(cached.list(docs)).as("after its own change, a new check: the other's change too")
+                    .extracting(Node::name).containsExactlyInAnyOrder("a.txt", "b.txt");
+            return null;
+        });
     }
 
     @Test
