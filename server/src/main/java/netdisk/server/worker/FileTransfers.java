@@ -157,7 +157,9 @@ final class FileTransfers {
             } catch (IOException e) {
                 throw new TransferAbortedException("download of " + path + " stopped: " + e.getMessage(), e);
             }
-            log.info("{} {} download of {}{}: {} bytes in {} ms (with its header)", identity, who, path,
+            // DEBUG: the audit line already records it, and a few KiB have no rate worth a line (formatting and
+            // queueing one per download was 7 % of a worker's CPU serving them); as for small files put inline
+            log.debug("{} {} download of {}{}: {} bytes in {} ms (with its header)", identity, who, path,
                     offset > 0 ? " from byte " + offset : "", size - offset, (System.nanoTime() - start) / 1_000_000);
             return;
         }
