@@ -75,6 +75,35 @@ class ControlSocketTest {
         }
     }
 
+    /** Hand-offs and plain messages in turn, both ways: each arrives with its own fd or none, never one left from before. */
+    @Test
+    void handOffsAndPlainMessagesInTurnEachCarryTheirOwnFdOrNone() throws Exception {
+        int[] pair = Libc.socketpair();
+        try (var master = new ControlSocket(pair[0]); var worker = new ControlSocket(pair[1])) {
+            var remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+            for (int round = 0; round < 50; round++) {
+                int[] passed = Libc.socketpair(); // any descriptor will do
+                try {
+                    master.send(new ControlMessage.HandOff(round, StandardProtocolFamily.INET, remote), passed[0]);
+                    master.send(new ControlMessage.Heartbeat(round), -1);
+                    worker.send(new ControlMessage.SessionEnded(round), -1);
+                } finally {
+                    Libc.closeQuietly(passed[0]);
+                    Libc.closeQuietly(passed[1]);
+                }
+                ControlSocket.Received handOff = worker.receive();
+                assertThat(handOff.message()).isEqualTo(
+                        new ControlMessage.HandOff(round, StandardProtocolFamily.INET, remote));
+                assertThat(handOff.fd()).isNotNegative();
+                Libc.closeQuietly(handOff.fd());
+                assertThat(worker.receive()).isEqualTo(
+                        new ControlSocket.Received(new ControlMessage.Heartbeat(round), -1));
+                assertThat(master.receive()).isEqualTo(
+                        new ControlSocket.Received(new ControlMessage.SessionEnded(round), -1));
+            }
+        }
+    }
+
     @Test
     void aHandOffWithoutItsFdIsAnError() throws Exception {
         int[] pair = Libc.socketpair();
