@@ -75,7 +75,7 @@ class ControlSocketTest {
         }
     }
 
-    /** Hand-offs and plain messages in turn, both ways: each arrives with its own fd or none, never one left from before. */
+    /** Hand-offs and plain messages in turn, both ways: each arrives with its own fd or none, never an earlier one. */
     @Test
     void handOffsAndPlainMessagesInTurnEachCarryTheirOwnFdOrNone() throws Exception {
         int[] pair = Libc.socketpair();
