@@ -51,8 +51,13 @@ final class Commands {
         }
     }
 
+    /**
+     * After the commands are added (picocli passes its parser settings down to the subcommands it has then). An
+     * option's value may be a command's name: {@code --user cd} logs in the user called {@code cd}.
+     */
     private static CommandLine configure(CommandLine commandLine, PrintWriter out, PrintWriter err) {
-        return commandLine.setOut(out).setErr(err).setExecutionExceptionHandler(ExitCodes::handle);
+        return commandLine.setOut(out).setErr(err).setExecutionExceptionHandler(ExitCodes::handle)
+                .setAllowSubcommandsAsOptionParameters(true);
     }
 
     /** The shell's root: no options of its own (the server was chosen when the shell started). */

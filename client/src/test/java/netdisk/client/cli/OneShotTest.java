@@ -42,7 +42,8 @@ class OneShotTest {
     @TempDir
     Path local;
 
-    private final FakeServer server = FakeServer.start().addUser("alice", "pw-alice").addUser("bob", "pw-bob");
+    private final FakeServer server = FakeServer.start().addUser("alice", "pw-alice").addUser("bob", "pw-bob")
+            .addUser("cd", "pw-cd").addUser("get", "pw-get");
     private final Map<String, String> environment = new HashMap<>();
     private final Deque<String> answers = new ArrayDeque<>();
     private final List<String> asked = new ArrayList<>();
@@ -166,6 +167,17 @@ class OneShotTest {
         assertThat(ok("ls", "--user", "bob").out()).isEmpty();
         environment.remove("NETDISK_PASSWORD");
         assertThat(ok("ls").out()).isEmpty(); // bob's login is the saved one now
+        assertThat(ok("pwd").out()).isEqualTo("/\n");
+    }
+
+    /** Option values are values, even when they are the names of commands. */
+    @Test
+    void usersNamedLikeCommandsLogIn() {
+        environment.put("NETDISK_PASSWORD", "pw-cd");
+        ok("--user", "cd", "login");
+        assertThat(ok("ls", "--user", "cd").out()).isEmpty();
+        environment.put("NETDISK_PASSWORD", "pw-get");
+        ok("--user=get", "login");
         assertThat(ok("pwd").out()).isEqualTo("/\n");
     }
 
