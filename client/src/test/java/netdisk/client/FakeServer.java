@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import netdisk.protocol.ContentProof;
 import netdisk.protocol.CopyRequest;
@@ -117,6 +118,7 @@ public final class FakeServer implements AutoCloseable {
     private volatile boolean refusesGetFrom;
     private volatile boolean wrongPrefixHashes;
     private volatile long cutDownloadsAt = -1;
+    private final AtomicReference<Runnable> beforeTicket = new AtomicReference<>();
     private final List<Long> resumedFrom = new CopyOnWriteArrayList<>();
     private final AtomicInteger contentReceived = new AtomicInteger();
     /** The kept beginnings of broken-off uploads, by user and path. */
@@ -163,6 +165,12 @@ public final class FakeServer implements AutoCloseable {
     /** Sleeps this long after each 64 KiB of transfer content, in both directions: for cancelling mid-transfer. */
     public FakeServer slowTransfers(long pauseMillis) {
         pauseMillisPerChunk = pauseMillis;
+        return this;
+    }
+
+    /** Runs {@code hook} on the server's thread before it answers the next TicketRequest, once. */
+    public FakeServer beforeNextTicket(Runnable hook) {
+        beforeTicket.set(hook);
         return this;
     }
 
@@ -373,6 +381,10 @@ public final class FakeServer implements AutoCloseable {
                         case GetFile get when minor >= 2 -> get(id, get.path(), true);
                         case PutFile put when minor >= 2 -> putFile(id, put);
                         case TicketRequest t when minor >= 3 -> {
+                            Runnable hook = beforeTicket.getAndSet(null);
+                            if (hook != null) {
+                                hook.run();
+                            }
                             String ticket = "fake-ticket-" + UUID.randomUUID();
                             tickets.put(ticket, user);
                             reply(id, new Ticket(ticket, System.currentTimeMillis() + 300_000));

@@ -167,11 +167,28 @@ final class Remote implements AutoCloseable {
     private synchronized Ticket ticket() throws IOException {
         long now = System.currentTimeMillis();
         if (ticket == null || now >= ticketFreshUntil) {
-            Ticket fresh = client().ticket();
+            Ticket fresh = fetchTicket();
             ticket = fresh;
             ticketFreshUntil = now + Math.max(0, fresh.expires() - now) / 2;
         }
         return ticket;
+    }
+
+    /**
+     * A new ticket from the session. Once more on a new connection if the session's was closed under the request by
+     * a cancel that is not this thread's: Ctrl-C stops the foreground command by closing that connection, and must
+     * not fail a background job that was asking for its ticket at that moment.
+     */
+    private Ticket fetchTicket() throws IOException {
+        NetdiskClient session = client();
+        try {
+            return session.ticket();
+        } catch (IOException e) {
+            if (session.isOpen() || scope.get().cancelled) {
+                throw e;
+            }
+            return client().ticket();
+        }
     }
 
     /** The connection, logged in: opened and logged in on first use, and again after a cancel or a broken link. */
