@@ -55,24 +55,6 @@ class ResumedUploadTest {
         }
     }
 
-    /** What a listener hears. */
-    private static final class Heard implements TransferListener {
-        long size = -1;
-        long offset = -1;
-        long moved;
-
-        @Override
-        public void started(String name, long total, long from) {
-            size = total;
-            offset = from;
-        }
-
-        @Override
-        public void advanced(long bytes) {
-            moved += bytes;
-        }
-    }
-
     @Test
     void theSameBytesAreNotSentAgain() throws Exception {
         server.keeps("alice", "/big.bin", Arrays.copyOf(content, KEPT));
@@ -87,7 +69,7 @@ class ResumedUploadTest {
         assertThat(server.content("alice", "/big.bin")).isEqualTo(content);
         assertThat(heard.size).isEqualTo(SIZE);
         assertThat(heard.offset).as("the bar starts at the resumed offset").isEqualTo(KEPT);
-        assertThat(heard.moved).isEqualTo(SIZE - KEPT);
+        assertThat(heard.moved.get()).isEqualTo(SIZE - KEPT);
     }
 
     @Test
@@ -104,7 +86,7 @@ class ResumedUploadTest {
         assertThat(server.contentBytesReceived()).isEqualTo(SIZE);
         assertThat(server.content("alice", "/big.bin")).isEqualTo(content);
         assertThat(heard.offset).isZero();
-        assertThat(heard.moved).isEqualTo(SIZE);
+        assertThat(heard.moved.get()).isEqualTo(SIZE);
     }
 
     @Test
@@ -141,6 +123,6 @@ class ResumedUploadTest {
         assertThat(result.resumedFrom()).isEqualTo(SIZE);
         assertThat(server.contentBytesReceived()).isZero();
         assertThat(server.content("alice", "/big.bin")).isEqualTo(content);
-        assertThat(heard.moved).isZero();
+        assertThat(heard.moved.get()).isZero();
     }
 }

@@ -54,8 +54,7 @@ public final class FrameWriter {
      *                                  be considered broken, as part of the frame may have been sent
      */
     public synchronized void write(Frame frame) throws IOException {
-        FrameEncoder.encodeInto(frame, buffer);
-        send(buffer.view(), nothing);
+        write(frame, nothing);
     }
 
     /**
@@ -115,7 +114,9 @@ public final class FrameWriter {
      * @throws IOException if writing the channel failed (the connection is then broken)
      */
     public synchronized void flush() throws IOException {
-        send(nothing, nothing);
+        if (held.position() > 0) { // a session flushes before every read: nothing to do most of the time
+            send(nothing, nothing);
+        }
     }
 
     /** Whether frames are held; for tests. */
