@@ -88,7 +88,8 @@ class SupervisionTest {
     void aCrashedWorkerThreadIsReplacedWhileOtherSessionsGoOn() throws Exception {
         var config = new ServerConfig("127.0.0.1", 0, 2, WorkerMode.THREAD, data,
                 ServerConfig.DEFAULT_SESSIONS_PER_WORKER, 4, Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Duration.ofSeconds(5), ServerConfig.DEFAULT_IDLE_TIMEOUT, ServerConfig.DEFAULT_WORKER_HEARTBEAT, ServerConfig.DEFAULT_ALLOW_REGISTER,
+                Duration.ofSeconds(5), ServerConfig.DEFAULT_IDLE_TIMEOUT, ServerConfig.DEFAULT_STALL_TIMEOUT,
+                ServerConfig.DEFAULT_WORKER_HEARTBEAT, ServerConfig.DEFAULT_ALLOW_REGISTER,
                 ServerConfig.DEFAULT_SESSION_LIFETIME, ServerConfig.DEFAULT_TICKET_LIFETIME,
                 ServerConfig.DEFAULT_UPLOAD_EXPIRY,
                 ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());

@@ -127,7 +127,8 @@ public final class Server {
     }
 
     private static WorkerLauncher launcher(ServerConfig config) {
-        var settings = new WorkerSettings(config.handshakeTimeout(), config.idleTimeout(), config.dataDir(),
+        var settings = new WorkerSettings(config.handshakeTimeout(), config.idleTimeout(), config.stallTimeout(),
+                config.dataDir(),
                 config.serveFile(), config.sessionLifetime(), config.ticketLifetime(), config.allowRegister());
         return switch (config.mode()) {
             case PROCESS -> new ProcessWorkerLauncher(WorkerCommandLine.prefix(config.workerJvmOptions()),

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param handshakeTimeout how long a new connection may take to say Hello
  * @param idleTimeout how long a session may wait between requests before the server closes it; a session with a
  *     request or transfer in progress is never idle
+ * @param stallTimeout how long a request in progress may wait for its client (the rest of a request, upload content,
+ *     room for an answer or download) without a byte moving; then the server ends the connection
  * @param workerHeartbeat how often the master asks each worker whether it is alive; three missed answers in a row and
  *     the worker is killed and replaced
  * @param allowRegister whether clients may create their own accounts (otherwise only the administrator does)
@@ -45,6 +47,7 @@ public record ServerConfig(
         Duration drainTimeout,
         Duration handshakeTimeout,
         Duration idleTimeout,
+        Duration stallTimeout,
         Duration workerHeartbeat,
         boolean allowRegister,
         Duration sessionLifetime,
@@ -63,6 +66,12 @@ public record ServerConfig(
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** As ProFTPD's TimeoutIdle: long enough for someone reading a listing, short enough to free abandoned sessions. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * Two minutes: nginx gives a client 60 s to take or send more, vsftpd a data connection 300 s. A transfer that
+     * stalls is kept for resume, so ending it early costs little, while a dead client's connection keeps its upload
+     * from being resumed on another one until it ends.
+     */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(2);
     public static final Duration DEFAULT_WORKER_HEARTBEAT = Duration.ofSeconds(5);
     /** Accounts are made by the administrator unless self-registration is turned on. */
     public static final boolean DEFAULT_ALLOW_REGISTER = false;
@@ -99,6 +108,7 @@ public record ServerConfig(
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(stallTimeout, "stallTimeout");
         Objects.requireNonNull(workerHeartbeat, "workerHeartbeat");
         Objects.requireNonNull(sessionLifetime, "sessionLifetime");
         Objects.requireNonNull(ticketLifetime, "ticketLifetime");
@@ -114,6 +124,7 @@ public record ServerConfig(
         require(!drainTimeout.isNegative(), "drain timeout must not be negative");
         require(handshakeTimeout.isPositive(), "handshake timeout must be positive");
         require(idleTimeout.isPositive(), "idle timeout must be positive");
+        require(stallTimeout.toMillis() >= 1000, "stall timeout must be at least 1 second");
         require(workerHeartbeat.toMillis() >= 100, "worker heartbeat must be at least 100 ms");
         require(sessionLifetime.compareTo(MIN_SESSION_LIFETIME) >= 0
                 && sessionLifetime.compareTo(MAX_SESSION_LIFETIME) <= 0,
@@ -142,7 +153,7 @@ public record ServerConfig(
     public static ServerConfig defaults(String host, int port, Path dataDir) {
         return new ServerConfig(host, port, defaultWorkers(), WorkerMode.platformDefault(), dataDir,
                 DEFAULT_SESSIONS_PER_WORKER, DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT,
-                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_ALLOW_REGISTER, DEFAULT_SESSION_LIFETIME,
+                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_STALL_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_ALLOW_REGISTER, DEFAULT_SESSION_LIFETIME,
                 DEFAULT_TICKET_LIFETIME, DEFAULT_UPLOAD_EXPIRY, DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
     }
 

@@ -23,7 +23,7 @@ class ServerConfigTest {
             Duration uploadExpiry) {
         return new ServerConfig("127.0.0.1", port, workers, WorkerMode.PROCESS, Path.of("data"), sessions, queue,
                 Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), ServerConfig.DEFAULT_IDLE_TIMEOUT,
-                Duration.ofSeconds(5), false,
+                ServerConfig.DEFAULT_STALL_TIMEOUT, Duration.ofSeconds(5), false,
                 sessionLifetime, ServerConfig.DEFAULT_TICKET_LIFETIME, uploadExpiry,
                 ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
     }

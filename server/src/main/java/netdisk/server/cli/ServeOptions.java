@@ -71,6 +71,13 @@ final class ServeOptions {
                     + "request or transfer in progress is never idle (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", defaultValue = "2m",
+            converter = DurationConverter.class,
+            description = "How long a request or transfer in progress may wait for its client without a byte moving "
+                    + "(the client stopped sending or reading) before the connection is ended; an upload ended so "
+                    + "is kept for resume (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
     @Option(names = "--worker-heartbeat", paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class,
             description = "How often each worker is asked whether it is alive; one that misses 3 answers in a row "
@@ -131,7 +138,7 @@ final class ServeOptions {
             }
             WorkerMode m = mode == null ? WorkerMode.platformDefault() : parseMode(mode);
             return new ServerConfig(h, p, w, m, data.resolve(), sessionsPerWorker, queue,
-                    queueTimeout, drainTimeout, handshakeTimeout, idleTimeout, workerHeartbeat, allowRegister, sessionLifetime,
+                    queueTimeout, drainTimeout, handshakeTimeout, idleTimeout, stallTimeout, workerHeartbeat, allowRegister, sessionLifetime,
                     ticketLifetime, uploadExpiry,
                     workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
         } catch (IllegalArgumentException e) {

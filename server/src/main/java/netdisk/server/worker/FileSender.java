@@ -3,7 +3,6 @@ package netdisk.server.worker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
 
 /**
  * Sends a file region to a socket with {@code sendfile} (through {@link FileChannel#transferTo}), from a virtual
@@ -24,9 +23,9 @@ final class FileSender {
     private ByteBuffer fallback;
 
     /** Sends {@code [position, end)} of {@code file} to {@code socket}; returns how far it got (== end unless the file shrank). */
-    long send(FileChannel file, long position, long end, SocketChannel socket) throws IOException {
+    long send(FileChannel file, long position, long end, TimedSocket socket) throws IOException {
         while (position < end) {
-            long sent = file.transferTo(position, Math.min(end - position, SENDFILE_CHUNK), socket);
+            long sent = socket.sendFile(file, position, Math.min(end - position, SENDFILE_CHUNK));
             if (sent > 0) {
                 position += sent;
                 zeroCopied += sent;
@@ -42,7 +41,7 @@ final class FileSender {
         return position;
     }
 
-    private int copyOneChunk(FileChannel file, long position, long end, SocketChannel socket) throws IOException {
+    private int copyOneChunk(FileChannel file, long position, long end, TimedSocket socket) throws IOException {
         if (fallback == null) {
             fallback = ByteBuffer.allocateDirect(FALLBACK_CHUNK);
         }

@@ -167,7 +167,7 @@ final class FileTransfers {
         var sender = new FileSender();
         long reached;
         try {
-            reached = sender.send(file, offset, size, io.channel());
+            reached = sender.send(file, offset, size, io.socket());
         } catch (IOException e) {
             throw new TransferAbortedException("download of " + path + " stopped after "
                     + (sender.zeroCopied() + sender.copied()) + " of " + (size - offset) + " bytes: "
@@ -358,7 +358,8 @@ final class FileTransfers {
         io.reply(requestId, new PutResume(offset, prefixSha256));
         Frame answer;
         try {
-            answer = io.reader().read();
+            // the client hashes its first `offset` bytes before it answers: gigabytes may take minutes, no stall
+            answer = io.socket().whileClientWorks(() -> io.reader().read());
         } catch (ProtocolException e) {
             throw violation(io, requestId, "a ResumeFrom was due for " + path + ": " + e.getMessage());
         }
@@ -425,7 +426,7 @@ final class FileTransfers {
             buffer.limit((int) Math.min(buffer.limit(), size - received));
             int n;
             try {
-                n = io.channel().read(buffer);
+                n = io.socket().read(buffer);
             } catch (IOException e) {
                 throw new TransferAbortedException("upload of " + path + " stopped after " + received + " of "
                         + size + " bytes: " + e.getMessage(), e);

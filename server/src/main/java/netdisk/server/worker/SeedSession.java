@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -24,34 +25,39 @@ import netdisk.server.pool.Connection;
  * +------------------------+------------------------+-------------------------+------------------------+
  * </pre>
  * then the server closes the connection. Little-endian because the tutorial writes its {@code size_t}/{@code off_t}
- * in host order on x86-64. The content goes with {@code sendfile}, like a netdisk download.
+ * in host order on x86-64. The content goes with {@code sendfile}, like a netdisk download, and a client that stops
+ * reading it for longer than the stall timeout is cut, as in a netdisk session.
  */
 final class SeedSession implements ServedConnection {
 
     private final Connection connection;
+    private final TimedSocket socket;
     private final Path file;
+    private final Duration stallTimeout;
     private final BiConsumer<ServedConnection, String> onEnd;
     private final long startNanos = System.nanoTime();
     private volatile String closeReason;
 
-    SeedSession(Connection connection, Path file, BiConsumer<ServedConnection, String> onEnd) {
+    SeedSession(Connection connection, Path file, Duration stallTimeout, BiConsumer<ServedConnection, String> onEnd) {
         this.connection = Objects.requireNonNull(connection, "connection");
+        this.socket = new TimedSocket(connection.channel());
         this.file = Objects.requireNonNull(file, "file");
+        this.stallTimeout = Objects.requireNonNull(stallTimeout, "stallTimeout");
         this.onEnd = onEnd;
     }
 
     @Override
     public void run() {
         String outcome;
-        try (var channel = connection.channel(); FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (socket; FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = in.size();
             byte[] name = file.getFileName().toString().getBytes(StandardCharsets.UTF_8);
             ByteBuffer header = ByteBuffer.allocate(16 + name.length).order(ByteOrder.LITTLE_ENDIAN)
                     .putLong(name.length).putLong(size).put(name).flip();
             while (header.hasRemaining()) {
-                channel.write(header);
+                socket.write(header);
             }
-            long reached = new FileSender().send(in, 0, size, channel);
+            long reached = new FileSender().send(in, 0, size, socket);
             if (reached < size) {
                 throw new IOException(file + " shrank to " + reached + " bytes while being sent");
             }
@@ -97,8 +103,11 @@ final class SeedSession implements ServedConnection {
         }
     }
 
-    /** The tutorial's clients say nothing, and get their file at once: no handshake or idle wait to time out. */
+    /** The tutorial's clients say nothing, and get their file at once: no handshake or idle wait, only stalls. */
     @Override
     public void enforceTimeouts(long nowNanos) {
+        if (socket.stalled(nowNanos, stallTimeout.toNanos()) != TimedSocket.Waiting.NOTHING) {
+            abort("stalled: the client took nothing for " + stallTimeout.toSeconds() + " s");
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ReadableByteChannel;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,10 +31,16 @@ import netdisk.server.pool.Connection;
  * <p>States, for a graceful stop: {@code HANDSHAKE} until the Hello is answered; then {@code IDLE} while the session
  * waits for a request with nothing buffered, {@code BUSY} from the first byte of a request to the end of its answer;
  * {@code CLOSING} once the server decided to end it. Whoever moves the session to {@code CLOSING} (the session
- * itself, the handshake timer, a drain) is the one that sends the final notice, so it is sent once. It does so holding
- * the {@link #ending} lock from that move until the connection is closed, and the session's thread takes the same lock
- * before it closes the connection itself: a session whose thread finds it {@code CLOSING} (a drain that caught it
- * between its early Welcome and its first read, say) cannot close the connection under a notice still on its way.
+ * itself, the worker's timer, a drain) decides the final notice and the reason, under the {@link #ending} lock, and
+ * then wakes the session's thread if it waits for the client (by shutting the socket's input, which ends its read).
+ * Only the session's own thread writes to the client: it sends the notice, after any answers still held back, and
+ * closes the connection. So the timer and the worker's control thread never wait for a client: one that reads
+ * nothing cannot hold them up, and with them every other session's timeouts and the worker's stop.
+ *
+ * <p>Stalls: a request in progress whose socket call has waited longer than {@code --stall-timeout} for its client
+ * (a frame or upload content that stopped arriving, an answer or download that the client stopped taking) ends the
+ * session. A client that stopped sending gets a {@code TIMEOUT} notice; one that stopped reading is cut, as nothing
+ * more can reach it. An upload cut that way is kept for resume as any other that broke off.
  */
 final class Session implements ServedConnection {
 
@@ -45,8 +52,9 @@ final class Session implements ServedConnection {
     private final BiConsumer<Session, String> onWelcome;
     private final BiConsumer<ServedConnection, String> onEnd;
     private final AtomicReference<State> state = new AtomicReference<>(State.HANDSHAKE);
-    /** Held while a final notice is decided, sent and followed by the close; see the class comment. */
+    /** Held while the move to CLOSING, its reason and its notice are decided; see the class comment. */
     private final ReentrantLock ending = new ReentrantLock();
+    private final TimedSocket socket;
     private final FrameReader reader;
     private final FrameWriter writer;
     private final RequestHandler handler;
@@ -57,6 +65,8 @@ final class Session implements ServedConnection {
     private boolean greetedEarly;
     private String earlyOutcome;
     private volatile String closeReason;
+    /** The last frame for the client, decided with the move to CLOSING; sent by the session's thread. */
+    private ErrorReply notice;
     /** When the session last became IDLE; meaningful only while it is. */
     private volatile long idleSinceNanos;
     private int requests;
@@ -72,10 +82,11 @@ final class Session implements ServedConnection {
         this.settings = settings;
         this.onWelcome = onWelcome;
         this.onEnd = onEnd;
+        this.socket = new TimedSocket(connection.channel());
         this.reader = new FrameReader(new StateTrackingChannel());
-        this.writer = new FrameWriter(connection.channel());
+        this.writer = new FrameWriter(socket);
         this.handler = new RequestHandler(identity, services, connection.remote());
-        this.io = new SessionIo(connection.channel(), reader, writer);
+        this.io = new SessionIo(socket, reader, writer);
     }
 
     @Override
@@ -114,7 +125,7 @@ final class Session implements ServedConnection {
             sendQuietly(0, ErrorReply.of(ErrorCode.INTERNAL, "internal error, incident " + incident));
             outcome = "internal error, incident " + incident;
         } finally {
-            closeAfterAnyNotice();
+            sendNoticeAndClose();
         }
         onEnd.accept(this, outcome);
     }
@@ -165,7 +176,8 @@ final class Session implements ServedConnection {
             try {
                 handler.handle(request, io, connection.name());
             } catch (TransferAbortedException e) {
-                return e.getMessage();
+                String why = closeReason; // set when the server ended it: a stall
+                return why == null ? e.getMessage() : why + " (" + e.getMessage() + ")";
             }
             if (draining && endWithNotice(State.BUSY, ErrorCode.SHUTTING_DOWN, "server is shutting down",
                     "server stopping, after finishing the request in progress")) {
@@ -245,11 +257,14 @@ final class Session implements ServedConnection {
 
     /**
      * Ends the session with TIMEOUT if at {@code nowNanos} it still has not said Hello, or has been waiting for a
-     * request (IDLE) for longer than the idle timeout. A session serving a request, a transfer included, is BUSY and
-     * never idle.
+     * request (IDLE) for longer than the idle timeout, or a request in progress has been waiting for the client for
+     * longer than the stall timeout. A session serving a request, a transfer included, is BUSY and never idle.
      */
     @Override
     public void enforceTimeouts(long nowNanos) {
+        if (endIfStalled(nowNanos)) {
+            return;
+        }
         if (nowNanos - startNanos >= settings.handshakeTimeout().toNanos() && state.get() == State.HANDSHAKE) {
             String late = "no Hello within " + settings.handshakeTimeout().toMillis() + " ms";
             if (endWithNotice(State.HANDSHAKE, ErrorCode.TIMEOUT, late, late)) {
@@ -263,8 +278,39 @@ final class Session implements ServedConnection {
     }
 
     /**
-     * Ends the session if it is still in state {@code from}: moves it to {@code CLOSING}, sends the notice and closes
-     * the connection, all under the {@link #ending} lock. Returns whether it did.
+     * A request in progress (or the final notice) whose socket call waited longer than the stall timeout: a client
+     * that stopped sending is told TIMEOUT, one that stopped reading is cut. Returns whether the session was ended.
+     */
+    private boolean endIfStalled(long nowNanos) {
+        Duration limit = settings.stallTimeout();
+        State current = state.get();
+        if (current == State.IDLE || current == State.HANDSHAKE && socket.waiting() != TimedSocket.Waiting.TO_SEND) {
+            return false; // waiting for a request or a Hello: the idle and handshake timeouts' business
+        }
+        switch (socket.stalled(nowNanos, limit.toNanos())) {
+            case NOTHING -> {
+                return false;
+            }
+            case TO_RECEIVE -> {
+                if (current != State.BUSY) {
+                    return false; // a closing session's read ends at once
+                }
+                String why = "stalled: nothing from the client for " + limit.toSeconds() + " s";
+                return endWithNotice(State.BUSY, ErrorCode.TIMEOUT, "closed: " + why + " in the middle of a request",
+                        why);
+            }
+            case TO_SEND -> {
+                abort("stalled: the client took nothing for " + limit.toSeconds() + " s");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Ends the session if it is still in state {@code from}: moves it to {@code CLOSING} and decides its notice, under
+     * the {@link #ending} lock, then wakes the session's thread to send it and close. Returns whether it did. Never
+     * waits for the client, whichever thread calls it.
      */
     private boolean endWithNotice(State from, ErrorCode code, String message, String reason) {
         ending.lock();
@@ -273,27 +319,39 @@ final class Session implements ServedConnection {
                 return false;
             }
             closeReason = reason;
-            sendQuietly(0, ErrorReply.of(code, message));
-            closeChannel();
-            return true;
+            notice = ErrorReply.of(code, message);
         } finally {
             ending.unlock();
         }
+        try {
+            connection.channel().shutdownInput(); // a read in progress returns end of stream; the thread then ends
+        } catch (IOException e) {
+            closeChannel(); // closed or broken already: nothing to tell
+        }
+        return true;
     }
 
-    /** The session's thread closes its connection at its end, but never while another is ending it with a notice. */
-    private void closeAfterAnyNotice() {
+    /**
+     * The end of the session's thread: answers held back for requests that came after the last one served, then the
+     * final notice if the session was ended with one, then the close. On the session's own thread, as every write.
+     */
+    private void sendNoticeAndClose() {
+        ErrorReply last;
         ending.lock();
         try {
-            try {
-                writer.flush(); // answers held back for requests that came after the last one served
-            } catch (IOException | RuntimeException e) {
-                // the client is gone or going
-            }
-            closeChannel();
+            last = notice;
         } finally {
             ending.unlock();
         }
+        try {
+            writer.flush();
+            if (last != null) {
+                writer.write(new Frame(0, last));
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client is gone or going: the notice was a courtesy
+        }
+        closeChannel();
     }
 
     /** Why whoever moved the session to {@code CLOSING} ended it, once that one is done; {@code otherwise} if unsaid. */
@@ -330,7 +388,7 @@ final class Session implements ServedConnection {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            if (connection.channel().isBlocking()) {
+            if (socket.channel().isBlocking()) {
                 writer.flush(); // never wait for the client with answers held back (a non-blocking read does not wait)
             }
             if (reader.buffered() == 0 && becomeIdle() && draining
@@ -338,9 +396,12 @@ final class Session implements ServedConnection {
                             "server stopping")) {
                 throw new AsynchronousCloseException();
             }
-            int n = connection.channel().read(dst);
-            if (n > 0 && !state.compareAndSet(State.IDLE, State.BUSY) && state.get() == State.CLOSING) {
-                throw new AsynchronousCloseException();
+            int n = socket.read(dst); // no longer timed once it returns: BUSY never meets the wait for a request
+            if (n > 0) {
+                state.compareAndSet(State.IDLE, State.BUSY);
+            }
+            if (state.get() == State.CLOSING) {
+                throw new AsynchronousCloseException(); // ended by the server; woken by its shutdown of the input
             }
             return n;
         }

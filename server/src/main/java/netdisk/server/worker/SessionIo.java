@@ -2,7 +2,6 @@ package netdisk.server.worker;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +11,8 @@ import netdisk.protocol.FrameWriter;
 import netdisk.protocol.Message;
 import netdisk.protocol.MessageType;
 
-/** A session's connection as request handlers see it: frames both ways, and the raw channel for file content. */
-record SessionIo(SocketChannel channel, FrameReader reader, FrameWriter writer) {
+/** A session's connection as request handlers see it: frames both ways, and the socket itself for file content. */
+record SessionIo(TimedSocket socket, FrameReader reader, FrameWriter writer) {
 
     /** Room for the pipelined requests a client may send ahead: a megabyte, the largest frame. */
     private static final int PIPELINE_BUFFER = 1 << 20;
@@ -25,11 +24,11 @@ record SessionIo(SocketChannel channel, FrameReader reader, FrameWriter writer) 
      */
     List<Frame> pipelined(MessageType type, int max) throws IOException {
         if (reader.buffered() > 0) {
-            channel.configureBlocking(false);
+            socket.channel().configureBlocking(false);
             try {
                 reader.readAvailable(PIPELINE_BUFFER);
             } finally {
-                channel.configureBlocking(true);
+                socket.channel().configureBlocking(true);
             }
         }
         List<Frame> frames = new ArrayList<>();

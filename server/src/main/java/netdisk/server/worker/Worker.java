@@ -101,7 +101,7 @@ public final class Worker {
     private void start(Connection connection) {
         ServedConnection session;
         if (settings.serveFile().isPresent()) {
-            session = new SeedSession(connection, settings.serveFile().get(), this::ended);
+            session = new SeedSession(connection, settings.serveFile().get(), settings.stallTimeout(), this::ended);
         } else {
             var netdiskSession = new Session(connection, identity, settings, services, this::welcomed, this::ended);
             netdiskSession.greetIfReady();

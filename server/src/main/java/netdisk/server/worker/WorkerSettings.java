@@ -12,18 +12,21 @@ import java.util.Optional;
  *
  * @param handshakeTimeout how long a new connection may take to send its Hello
  * @param idleTimeout how long a session may wait between requests before it is closed
+ * @param stallTimeout how long a request in progress may wait for its client without a byte moving before the
+ *     connection is ended
  * @param dataDir the server's data directory (the files area is {@code DATA/files})
  * @param serveFile for {@code serve-file}: the one file every connection gets, in the tutorial's format
  * @param sessionLifetime how long a login token lives without use
  * @param ticketLifetime how long a transfer ticket lives
  * @param allowRegister whether clients may create accounts themselves
  */
-public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Path dataDir,
+public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Duration stallTimeout, Path dataDir,
                              Optional<Path> serveFile,
                              Duration sessionLifetime, Duration ticketLifetime, boolean allowRegister) {
 
     private static final String HANDSHAKE = "--handshake-timeout-ms=";
     private static final String IDLE = "--idle-timeout-ms=";
+    private static final String STALL = "--stall-timeout-ms=";
     private static final String DATA = "--data=";
     private static final String SERVE_FILE = "--serve-file=";
     private static final String SESSION_LIFETIME = "--session-lifetime-ms=";
@@ -33,6 +36,7 @@ public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Pa
     public WorkerSettings {
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(stallTimeout, "stallTimeout");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(serveFile, "serveFile");
         Objects.requireNonNull(sessionLifetime, "sessionLifetime");
@@ -46,6 +50,9 @@ public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Pa
         if (!idleTimeout.isPositive()) {
             throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
         }
+        if (!stallTimeout.isPositive()) {
+            throw new IllegalArgumentException("stall timeout must be positive: " + stallTimeout);
+        }
         if (!handshakeTimeout.isPositive()) {
             throw new IllegalArgumentException("handshake timeout must be positive: " + handshakeTimeout);
         }
@@ -54,7 +61,7 @@ public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Pa
     /** The worker command-line arguments that carry these settings (after the worker number). */
     public List<String> toArguments() {
         List<String> arguments = new ArrayList<>(List.of(HANDSHAKE + handshakeTimeout.toMillis(),
-                IDLE + idleTimeout.toMillis(), DATA + dataDir.toAbsolutePath(),
+                IDLE + idleTimeout.toMillis(), STALL + stallTimeout.toMillis(), DATA + dataDir.toAbsolutePath(),
                 SESSION_LIFETIME + sessionLifetime.toMillis(), TICKET_LIFETIME + ticketLifetime.toMillis()));
         serveFile.ifPresent(file -> arguments.add(SERVE_FILE + file.toAbsolutePath()));
         if (allowRegister) {
@@ -67,6 +74,7 @@ public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Pa
     public static WorkerSettings fromArguments(List<String> arguments) {
         Duration handshake = null;
         Duration idle = null;
+        Duration stall = null;
         Path data = null;
         Path serveFile = null;
         Duration sessionLifetime = null;
@@ -77,6 +85,8 @@ public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Pa
                 handshake = Duration.ofMillis(Long.parseLong(argument.substring(HANDSHAKE.length())));
             } else if (argument.startsWith(IDLE)) {
                 idle = Duration.ofMillis(Long.parseLong(argument.substring(IDLE.length())));
+            } else if (argument.startsWith(STALL)) {
+                stall = Duration.ofMillis(Long.parseLong(argument.substring(STALL.length())));
             } else if (argument.startsWith(DATA)) {
                 data = Path.of(argument.substring(DATA.length()));
             } else if (argument.startsWith(SERVE_FILE)) {
@@ -91,11 +101,13 @@ public record WorkerSettings(Duration handshakeTimeout, Duration idleTimeout, Pa
                 throw new IllegalArgumentException("unknown worker argument: " + argument);
             }
         }
-        if (handshake == null || idle == null || data == null || sessionLifetime == null || ticketLifetime == null) {
+        if (handshake == null || idle == null || stall == null || data == null || sessionLifetime == null
+                || ticketLifetime == null) {
             throw new IllegalArgumentException("missing " + (handshake == null ? HANDSHAKE : idle == null ? IDLE
-                    : data == null ? DATA : sessionLifetime == null ? SESSION_LIFETIME : TICKET_LIFETIME));
+                    : stall == null ? STALL : data == null ? DATA
+                    : sessionLifetime == null ? SESSION_LIFETIME : TICKET_LIFETIME));
         }
-        return new WorkerSettings(handshake, idle, data, Optional.ofNullable(serveFile), sessionLifetime,
+        return new WorkerSettings(handshake, idle, stall, data, Optional.ofNullable(serveFile), sessionLifetime,
                 ticketLifetime, allowRegister);
     }
 }

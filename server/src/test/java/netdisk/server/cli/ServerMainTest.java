@@ -94,6 +94,7 @@ class ServerMainTest {
                 drain-timeout = 2m
                 handshake-timeout = 1500ms
                 idle-timeout = 90s
+                stall-timeout = 45s
                 worker-heartbeat = 1h
                 allow-register = true
                 session-lifetime = 7d
@@ -105,7 +106,7 @@ class ServerMainTest {
 
         assertThat(config).isEqualTo(new ServerConfig("::1", 7000, 3, WorkerMode.THREAD, data.resolve("网盘"), 64, 8,
                 Duration.ofSeconds(45), Duration.ofMinutes(2), Duration.ofMillis(1500), Duration.ofSeconds(90),
-                Duration.ofHours(1), true,
+                Duration.ofSeconds(45), Duration.ofHours(1), true,
                 Duration.ofDays(7), ServerConfig.DEFAULT_TICKET_LIFETIME, Duration.ofHours(36), List.of("-Xmx1g", "-Xss1m"),
                 Optional.empty()));
     }
