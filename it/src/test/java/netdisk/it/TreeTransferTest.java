@@ -66,6 +66,10 @@ class TreeTransferTest {
         }
         String audit = DataDir.auditText(data);
         assertThat(audit).as("transfer connections logged in with tickets").contains("ticket");
+        assertThat(DataDir.auditLines(data)).as("one line per file each way, pipelined or not")
+                .filteredOn(line -> line.matches(".* op=put path=\"?/tree/.* result=ok.*")).hasSize(303);
+        assertThat(DataDir.auditLines(data))
+                .filteredOn(line -> line.matches(".* op=get path=\"?/tree/.* result=ok.*")).hasSize(303);
         assertThat(DataDir.blobHashes(data)).as("the copy stored nothing new").hasSize(303);
         assertThat(DataDir.temporaryFiles(data)).isEmpty();
     }

@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * {@code FileOutputStream.write(byte[])} makes one {@code write(2)} of the whole line, and more only if the kernel
  * writes less than asked (a full disk), the one case where a line can be torn.
  *
+ * <p><b>Lines of requests that arrived together</b> (pipelined) go out together: a connection's {@link Lines} collects
+ * them and writes them with one {@code write(2)}, still whole lines and never interleaved, before the connection next
+ * waits for its client, and at its end (at most {@value Lines#FLUSH_AT} bytes at a time). One {@code write(2)} per line
+ * was 8 % of a worker's CPU serving pipelined downloads. A worker process killed in the middle of such a batch loses
+ * the lines of the requests of that batch it had served.
+ *
  * <p><b>No forged lines.</b> Values that are not plain tokens (letters, digits and {@code -._~:/@+,%[]}) are written
  * in double quotes, with {@code "} and {@code \} escaped and every control, format, line-separator or unpaired
  * surrogate character written as {@code \n}, {@code \r}, {@code \t} or {@code \}{@code uXXXX}: a hostile file name
@@ -88,16 +94,58 @@ public final class AuditLog implements AutoCloseable {
 
     /** Appends one line for {@code event}; problems are warned about, never thrown. Nothing after {@link #close}. */
     public void record(AuditEvent event) {
-        byte[] line = (format(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        append((format(event) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Lines for one connection's requests, written together; see the class comment. */
+    public Lines lines() {
+        return new Lines();
+    }
+
+    /** Whole lines, appended with one {@code write(2)}. */
+    private void append(byte[] lines) {
         if (closed) {
             return;
         }
         try {
-            stream().write(line);
+            stream().write(lines);
         } catch (IOException e) {
             if (!closed) {
                 warn(e);
             }
+        }
+    }
+
+    /**
+     * The lines of one connection's requests that are not written yet: {@link #add} keeps one, {@link #flush} writes
+     * all kept so far in one go. For the connection's own thread only.
+     */
+    public final class Lines {
+
+        /** Kept lines are written once they reach this many bytes, without waiting for a flush. */
+        static final int FLUSH_AT = 64 * 1024;
+
+        private final StringBuilder kept = new StringBuilder(256);
+
+        private Lines() {
+        }
+
+        /** Keeps the line for {@code event}, to be written with the next {@link #flush}. */
+        public void add(AuditEvent event) {
+            kept.append(format(event)).append('\n');
+            if (kept.length() >= FLUSH_AT) {
+                flush();
+            }
+        }
+
+        /** Writes the kept lines, if any. */
+        public void flush() {
+            if (kept.isEmpty()) {
+                return;
+            }
+            byte[] bytes = kept.toString().getBytes(StandardCharsets.UTF_8);
+            kept.setLength(0);
+            append(bytes);
         }
     }
 

@@ -404,7 +404,7 @@ final class FileTransfers {
      */
     private static DiskException receive(ContentSink out, long size, SessionIo io, DiskPath path, int requestId)
             throws IOException {
-        io.writer().flush(); // nothing is held before content (PutReady is never held back), but waiting must not hold
+        io.flush(); // nothing is held before content (PutReady is never held back), but waiting must not hold
         long received = 0;
         DiskException storageFailure = null;
         ByteBuffer discard = null;

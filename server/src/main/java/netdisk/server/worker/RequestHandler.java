@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 import netdisk.protocol.CopyRequest;
 import netdisk.protocol.Done;
@@ -41,6 +42,7 @@ import netdisk.protocol.RemoveRequest;
 import netdisk.protocol.StatRequest;
 import netdisk.protocol.UsageRequest;
 import netdisk.server.audit.AuditEvent;
+import netdisk.server.audit.AuditLog;
 import netdisk.server.auth.Accounts;
 import netdisk.server.auth.AuthException;
 import netdisk.server.auth.TransferTickets;
@@ -71,6 +73,10 @@ final class RequestHandler {
     private final WorkerIdentity identity;
     private final Services services;
     private final InetSocketAddress remote;
+    /** The metadata version checks of this connection's requests, shared by requests that arrived together. */
+    private final CachedMetadataStore.RequestChecks checks;
+    /** This connection's audit lines, written before it waits for its client ({@link SessionIo#flush}). */
+    private final AuditLog.Lines auditLines;
     private User user;
     private String token;
     /** Logged in with a transfer ticket: transfers only, until {@link #ticketExpiresMillis}. */
@@ -79,10 +85,17 @@ final class RequestHandler {
     /** The minor protocol version of the client's Hello (same major), which decides what it may be sent. */
     private int clientMinor;
 
-    RequestHandler(WorkerIdentity identity, Services services, InetSocketAddress remote) {
+    /**
+     * @param reads the connection's count of reads that brought bytes, never decreasing
+     * @param auditLines where this connection's audit lines go (null only when nothing is served: no services)
+     */
+    RequestHandler(WorkerIdentity identity, Services services, InetSocketAddress remote, LongSupplier reads,
+            AuditLog.Lines auditLines) {
         this.identity = identity;
         this.services = services;
         this.remote = remote;
+        this.checks = new CachedMetadataStore.RequestChecks(reads);
+        this.auditLines = auditLines;
     }
 
     /** The client said Hello with this minor version; set before the first request. */
@@ -91,11 +104,13 @@ final class RequestHandler {
     }
 
     /**
+     * @param arrivedBy the connection's count of reads when {@code request} was taken from its buffer: it arrived
+     *     whole by then
      * @throws TransferAbortedException when a transfer broke off in its raw content (the session must end)
      * @throws IOException when the connection fails
      */
-    void handle(Frame request, SessionIo io, String who) throws IOException {
-        CachedMetadataStore.oneCheckPerRequest(() -> {
+    void handle(Frame request, long arrivedBy, SessionIo io, String who) throws IOException {
+        CachedMetadataStore.oneCheckPerRequest(checks, arrivedBy, () -> {
             dispatch(request, io, who);
             return null;
         });
@@ -371,6 +386,6 @@ final class RequestHandler {
 
     private void auditAs(String who, String operation, List<String> paths, String result,
             Map<String, String> details) {
-        services.audit().record(new AuditEvent(Instant.now(), who, remote, operation, paths, result, details));
+        auditLines.add(new AuditEvent(Instant.now(), who, remote, operation, paths, result, details));
     }
 }

@@ -22,6 +22,7 @@ import netdisk.protocol.ProtocolException;
 import netdisk.protocol.ProtocolVersion;
 import netdisk.protocol.Welcome;
 import netdisk.protocol.NetdiskVersion;
+import netdisk.server.audit.AuditLog;
 import netdisk.server.pool.Connection;
 
 /**
@@ -70,6 +71,8 @@ final class Session implements ServedConnection {
     /** When the session last became IDLE; meaningful only while it is. */
     private volatile long idleSinceNanos;
     private int requests;
+    /** Reads of the connection that brought bytes, by the session's thread (or before it starts, by greetIfReady). */
+    private long reads;
 
     /**
      * @param onWelcome told, on the session's thread, once the client was welcomed (with its software string)
@@ -85,8 +88,9 @@ final class Session implements ServedConnection {
         this.socket = new TimedSocket(connection.channel());
         this.reader = new FrameReader(new StateTrackingChannel());
         this.writer = new FrameWriter(socket);
-        this.handler = new RequestHandler(identity, services, connection.remote());
-        this.io = new SessionIo(socket, reader, writer);
+        AuditLog.Lines auditLines = services == null ? null : services.audit().lines();
+        this.handler = new RequestHandler(identity, services, connection.remote(), () -> reads, auditLines);
+        this.io = new SessionIo(socket, reader, writer, auditLines);
     }
 
     @Override
@@ -174,7 +178,7 @@ final class Session implements ServedConnection {
             }
             requests++;
             try {
-                handler.handle(request, io, connection.name());
+                handler.handle(request, reads, io, connection.name());
             } catch (TransferAbortedException e) {
                 String why = closeReason; // set when the server ended it: a stall
                 return why == null ? e.getMessage() : why + " (" + e.getMessage() + ")";
@@ -344,7 +348,7 @@ final class Session implements ServedConnection {
             ending.unlock();
         }
         try {
-            writer.flush();
+            io.flush();
             if (last != null) {
                 writer.write(new Frame(0, last));
             }
@@ -389,7 +393,8 @@ final class Session implements ServedConnection {
         @Override
         public int read(ByteBuffer dst) throws IOException {
             if (socket.channel().isBlocking()) {
-                writer.flush(); // never wait for the client with answers held back (a non-blocking read does not wait)
+                io.flush(); // never wait for the client with answers or audit lines held back (a non-blocking
+                            // read does not wait)
             }
             if (reader.buffered() == 0 && becomeIdle() && draining
                     && endWithNotice(State.IDLE, ErrorCode.SHUTTING_DOWN, "server is shutting down",
@@ -398,6 +403,7 @@ final class Session implements ServedConnection {
             }
             int n = socket.read(dst); // no longer timed once it returns: BUSY never meets the wait for a request
             if (n > 0) {
+                reads++;
                 state.compareAndSet(State.IDLE, State.BUSY);
             }
             if (state.get() == State.CLOSING) {

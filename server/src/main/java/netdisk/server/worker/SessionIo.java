@@ -10,9 +10,13 @@ import netdisk.protocol.FrameReader;
 import netdisk.protocol.FrameWriter;
 import netdisk.protocol.Message;
 import netdisk.protocol.MessageType;
+import netdisk.server.audit.AuditLog;
 
-/** A session's connection as request handlers see it: frames both ways, and the socket itself for file content. */
-record SessionIo(TimedSocket socket, FrameReader reader, FrameWriter writer) {
+/**
+ * A session's connection as request handlers see it: frames both ways, the socket itself for file content, and the
+ * connection's audit lines (null when the session serves nothing: no services).
+ */
+record SessionIo(TimedSocket socket, FrameReader reader, FrameWriter writer, AuditLog.Lines auditLines) {
 
     /** Room for the pipelined requests a client may send ahead: a megabyte, the largest frame. */
     private static final int PIPELINE_BUFFER = 1 << 20;
@@ -53,6 +57,18 @@ record SessionIo(TimedSocket socket, FrameReader reader, FrameWriter writer) {
         } else {
             writer.write(frame);
         }
+    }
+
+    /**
+     * Before waiting for the client: writes the audit lines of the requests served since the last wait, then the
+     * answers held back. So the lines of pipelined requests go out together, as their answers do, and the client never
+     * waits for an answer held back.
+     */
+    void flush() throws IOException {
+        if (auditLines != null) {
+            auditLines.flush();
+        }
+        writer.flush();
     }
 
     /** As {@link #reply(Frame)}, with the raw content that follows the frame (a small download). */

@@ -145,6 +145,33 @@ class AuditLogTest {
     }
 
     @Test
+    void aConnectionsLinesWaitForItsFlushThenGoOutTogetherAndALongBatchGoesOutOnTheWay() throws Exception {
+        Path file = data.resolve(AuditLog.FILE);
+        try (AuditLog audit = AuditLog.open(data, clock)) {
+            AuditLog.Lines lines = audit.lines();
+            for (int i = 0; i < 3; i++) {
+                lines.add(new AuditEvent(TIME, "alice", LOCAL, "get", List.of("/f" + i), AuditEvent.OK, Map.of()));
+            }
+            assertThat(file).doesNotExist();
+            lines.flush();
+            assertThat(Files.readAllLines(file)).extracting(line -> line.substring(line.indexOf(" path=")))
+                    .containsExactly(" path=/f0 result=ok", " path=/f1 result=ok", " path=/f2 result=ok");
+            lines.flush(); // nothing kept: nothing written
+            assertThat(Files.readAllLines(file)).hasSize(3);
+
+            var event = new AuditEvent(TIME, "alice", LOCAL, "get", List.of("/" + "x".repeat(200)), AuditEvent.OK,
+                    Map.of());
+            int perBatch = AuditLog.Lines.FLUSH_AT / (AuditLog.format(event).length() + 1) + 1;
+            for (int i = 0; i < perBatch - 1; i++) {
+                lines.add(event);
+            }
+            assertThat(Files.readAllLines(file)).as("below the limit: kept").hasSize(3);
+            lines.add(event);
+            assertThat(Files.readAllLines(file)).as("at the limit: written").hasSize(3 + perBatch);
+        }
+    }
+
+    @Test
     void concurrentWritersThroughSeparateDescriptorsLeaveOnlyWholeLines() throws Exception {
         int threads = 8;
         int perThread = 300;

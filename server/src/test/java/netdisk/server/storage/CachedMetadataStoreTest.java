@@ -15,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -148,6 +149,46 @@ class CachedMetadataStoreTest {
             });
         }
         assertThat(versionChecks).as("one per request").hasValue(3);
+    }
+
+    @Test
+    void requestsThatArrivedBeforeACheckShareItAndALaterOneChecksAgain() throws Exception {
+        Node docs = other.mkdir(alice, names("docs"), false);
+        other.addFile(docs, Name.of("a.txt"), ONE);
+        AtomicLong reads = new AtomicLong(1); // the connection's first read brought three requests
+        var checks = new CachedMetadataStore.RequestChecks(reads::get);
+        versionChecks.set(0);
+
+        CachedMetadataStore.oneCheckPerRequest(checks, 1, () -> {
+            readAll();
+            assertThat(cached.lookup(alice, names("docs", "a.txt")).orElseThrow().blob()).contains(ONE);
+            return null;
+        });
+        CachedMetadataStore.oneCheckPerRequest(checks, 1, () -> {
+            other.addFile(docs, Name.of("a.txt"), TWO); // committed after the check: this request was sent before
+            readAll();
+            assertThat(cached.lookup(alice, names("docs", "a.txt")).orElseThrow().blob())
+                    .as("as of the check it shares").contains(ONE);
+            return null;
+        });
+        assertThat(versionChecks).as("one check for the two").hasValue(1);
+
+        reads.set(2); // a read brought the third: it may have been sent after the change, so it checks again
+        CachedMetadataStore.oneCheckPerRequest(checks, 2, () -> {
+            assertThat(cached.lookup(alice, names("docs", "a.txt")).orElseThrow().blob()).contains(TWO);
+            return null;
+        });
+        assertThat(versionChecks).hasValue(2);
+
+        CachedMetadataStore.oneCheckPerRequest(checks, 2, () -> {
+            cached.addFile(docs, Name.of("b.txt"), ONE); // a change made here drops what the check was for
+            return null;
+        });
+        CachedMetadataStore.oneCheckPerRequest(checks, 2, () -> {
+            assertThat(cached.list(docs)).extracting(Node::name).containsExactlyInAnyOrder("a.txt", "b.txt");
+            return null;
+        });
+        assertThat(versionChecks).as("after a change made here, the next request checks again").hasValue(3);
     }
 
     /** The four cached reads a request may make: the account, the root, a path, a listing. */
