@@ -102,6 +102,18 @@ final class RawClient implements AutoCloseable {
         return reader.read();
     }
 
+    /** The {@code length} raw bytes that follow a download's FileInfo: what the reader holds of them, then the rest. */
+    byte[] received(int length) throws IOException {
+        ByteBuffer content = ByteBuffer.allocate(length);
+        reader.readBuffered(content);
+        while (content.hasRemaining()) {
+            if (channel.read(content) < 0) {
+                throw new java.io.EOFException("the server closed the connection in the middle of a download");
+            }
+        }
+        return content.array();
+    }
+
     /** Bytes {@code from} to {@code to - 1} of {@code file}, raw, as upload content. */
     void content(Path file, long from, long to) throws IOException {
         try (var in = FileChannel.open(file)) {

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -32,12 +32,15 @@ import java.util.function.Predicate;
  * it). A version check costs a read transaction's locks and three system calls, and a download makes two such reads
  * (the account, the path): it was 18 % of a worker's CPU serving downloads in sessions.
  *
- * <p>One check for requests that arrived together: a session's {@link RequestChecks} lets a request use the check of
- * an earlier request of the same connection if it had arrived whole before that check was made (the connection had
- * read no more bytes since). Such a request was sent before that moment, so every commit it can depend on (one whose
- * answer its client had seen before sending it) was there to be seen: it reads as if it had been served at once.
- * With pipelined downloads, the check had grown to 23 % of a worker's CPU, one per download; with a new connection
- * per download, its Login and GetFile arrive together.
+ * <p>One check for every request that had arrived before it: a request may use a check that started after it had
+ * arrived whole, whichever request of whichever session of the worker made it ({@link #oneCheckPerRequest(long,
+ * ScopedValue.CallableOp)}; each generation keeps when the latest check that found it current started). Such a
+ * request was sent before that check, so every commit it can depend on (one whose answer its client, or anybody who
+ * told it, had seen before sending it) was there to be seen: it reads as if it had been served at that moment. With
+ * pipelined downloads the check had grown to 23 % of a worker's CPU, one per download; now the requests of a batch
+ * share one, and so do a connection's Login and GetFile that arrive together. A session knows when a request arrived
+ * only when its read returns, right before the request is served, so requests of different sessions seldom share a
+ * check: with one request per connection at a time, measured, no fewer checks.
  */
 public final class CachedMetadataStore implements MetadataStore {
 
@@ -49,8 +52,8 @@ public final class CachedMetadataStore implements MetadataStore {
     /** Listings of more entries than this are read afresh every time, never kept. */
     static final int MAX_LISTED = 1_000;
 
-    /** Bound by {@link #oneCheckPerRequest}: the generation the request's first read checked. */
-    private static final ScopedValue<RequestChecks> REQUEST = ScopedValue.newInstance();
+    /** Bound by {@link #oneCheckPerRequest}: when the request being served had arrived, in nanoTime. */
+    private static final ScopedValue<Long> REQUEST = ScopedValue.newInstance();
 
     private final MetadataStore store;
     private final MetadataVersion version;
@@ -74,43 +77,33 @@ public final class CachedMetadataStore implements MetadataStore {
      */
     public static <R, X extends Throwable> R oneCheckPerRequest(ScopedValue.CallableOp<? extends R, X> request)
             throws X {
-        return ScopedValue.where(REQUEST, new RequestChecks(() -> 0)).call(request);
+        return oneCheckPerRequest(System.nanoTime(), request);
     }
 
     /**
-     * As {@link #oneCheckPerRequest(ScopedValue.CallableOp)}, for a request of a connection whose earlier requests
-     * checked with {@code checks}: it uses their last check if it had arrived whole before that check, that is if
-     * {@code arrivedBy}, the connection's count of reads when the request was taken from its buffer, is no more than
-     * that count when the check was made.
+     * As {@link #oneCheckPerRequest(ScopedValue.CallableOp)}, for a request that had arrived whole at
+     * {@code arrivedNanos} ({@link System#nanoTime()}, taken after the read that completed it): any check that
+     * started after that moment, whichever thread made it, does for its reads.
      */
-    public static <R, X extends Throwable> R oneCheckPerRequest(RequestChecks checks, long arrivedBy,
+    public static <R, X extends Throwable> R oneCheckPerRequest(long arrivedNanos,
             ScopedValue.CallableOp<? extends R, X> request) throws X {
-        if (arrivedBy > checks.checkedAtRead) {
-            checks.checked = null; // it may have been sent after that check: check again
-        }
-        return ScopedValue.where(REQUEST, checks).call(request);
+        return ScopedValue.where(REQUEST, arrivedNanos).call(request);
     }
 
     /**
-     * The version checks of one connection's requests, on the connection's own thread. Made with the connection's
-     * count of reads that brought bytes, which never decreases.
+     * The values read while the metadata was at {@code version}, how much they weigh, and when the latest check that
+     * found it current started ({@link System#nanoTime()}): every commit before that moment is in it.
      */
-    public static final class RequestChecks {
-        private final LongSupplier reads;
-        private Generation checked;
-        private long checkedAtRead = -1;
+    private record Generation(long version, Map<Key, Object> entries, AtomicInteger weight, AtomicLong checkedAt) {
+        static final Generation NONE = new Generation(Long.MIN_VALUE, Long.MIN_VALUE);
 
-        public RequestChecks(LongSupplier reads) {
-            this.reads = Objects.requireNonNull(reads, "reads");
+        Generation(long version, long checkedAt) {
+            this(version, new ConcurrentHashMap<>(), new AtomicInteger(), new AtomicLong(checkedAt));
         }
-    }
 
-    /** The values read while the metadata was at {@code version}, and how much they weigh. */
-    private record Generation(long version, Map<Key, Object> entries, AtomicInteger weight) {
-        static final Generation NONE = new Generation(Long.MIN_VALUE);
-
-        Generation(long version) {
-            this(version, new ConcurrentHashMap<>(), new AtomicInteger());
+        /** Whether a check that started at or after {@code nanos} found this generation current. */
+        boolean checkedSince(long nanos) {
+            return this != NONE && checkedAt.get() - nanos >= 0;
         }
     }
 
@@ -134,23 +127,24 @@ public final class CachedMetadataStore implements MetadataStore {
         T run() throws MetadataException;
     }
 
-    /** The current generation, a new empty one if the metadata changed since it was made. */
+    /**
+     * The current generation, a new empty one if the metadata changed since it was made. Inside a request, a
+     * generation that a check found current after the request arrived needs no new check (see the class comment).
+     */
     private Generation current() throws MetadataException {
-        RequestChecks request = REQUEST.isBound() ? REQUEST.get() : null;
         Generation seen = generation.get();
-        if (request != null && request.checked == seen) {
-            return seen; // checked by this request's first read, and nothing was changed here since
+        if (REQUEST.isBound() && seen.checkedSince(REQUEST.get())) {
+            return seen;
         }
+        long started = System.nanoTime(); // before the check: every commit before this moment is seen by it
         long now = version.current();
         seen = generation.get();
         Generation current = seen;
         if (seen.version() != now) {
-            current = new Generation(now);
+            current = new Generation(now, started);
             generation.compareAndSet(seen, current); // if another thread got in first, what this one reads is not kept
-        }
-        if (request != null) {
-            request.checked = current;
-            request.checkedAtRead = request.reads.getAsLong();
+        } else {
+            current.checkedAt().accumulateAndGet(started, (a, b) -> a - b >= 0 ? a : b);
         }
         return current;
     }
@@ -173,7 +167,7 @@ public final class CachedMetadataStore implements MetadataStore {
         }
         int weight = fresh instanceof List<?> list ? 1 + list.size() : 1;
         if (current.weight().addAndGet(weight) > maxEntries) {
-            generation.compareAndSet(current, new Generation(current.version()));
+            generation.compareAndSet(current, new Generation(current.version(), current.checkedAt().get()));
         } else {
             current.entries().put(key, fresh);
         }

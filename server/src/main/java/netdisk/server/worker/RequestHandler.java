@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 import netdisk.protocol.CopyRequest;
 import netdisk.protocol.Done;
@@ -73,8 +72,6 @@ final class RequestHandler {
     private final WorkerIdentity identity;
     private final Services services;
     private final InetSocketAddress remote;
-    /** The metadata version checks of this connection's requests, shared by requests that arrived together. */
-    private final CachedMetadataStore.RequestChecks checks;
     /** This connection's audit lines, written before it waits for its client ({@link SessionIo#flush}). */
     private final AuditLog.Lines auditLines;
     private User user;
@@ -85,16 +82,11 @@ final class RequestHandler {
     /** The minor protocol version of the client's Hello (same major), which decides what it may be sent. */
     private int clientMinor;
 
-    /**
-     * @param reads the connection's count of reads that brought bytes, never decreasing
-     * @param auditLines where this connection's audit lines go (null only when nothing is served: no services)
-     */
-    RequestHandler(WorkerIdentity identity, Services services, InetSocketAddress remote, LongSupplier reads,
-            AuditLog.Lines auditLines) {
+    /** @param auditLines where this connection's audit lines go (null only when nothing is served: no services) */
+    RequestHandler(WorkerIdentity identity, Services services, InetSocketAddress remote, AuditLog.Lines auditLines) {
         this.identity = identity;
         this.services = services;
         this.remote = remote;
-        this.checks = new CachedMetadataStore.RequestChecks(reads);
         this.auditLines = auditLines;
     }
 
@@ -104,13 +96,13 @@ final class RequestHandler {
     }
 
     /**
-     * @param arrivedBy the connection's count of reads when {@code request} was taken from its buffer: it arrived
-     *     whole by then
+     * @param arrivedNanos when {@code request} had arrived whole ({@link System#nanoTime()} after the read that
+     *     completed it, or a later one): the metadata checks made since do for it
      * @throws TransferAbortedException when a transfer broke off in its raw content (the session must end)
      * @throws IOException when the connection fails
      */
-    void handle(Frame request, long arrivedBy, SessionIo io, String who) throws IOException {
-        CachedMetadataStore.oneCheckPerRequest(checks, arrivedBy, () -> {
+    void handle(Frame request, long arrivedNanos, SessionIo io, String who) throws IOException {
+        CachedMetadataStore.oneCheckPerRequest(arrivedNanos, () -> {
             dispatch(request, io, who);
             return null;
         });

@@ -71,8 +71,11 @@ final class Session implements ServedConnection {
     /** When the session last became IDLE; meaningful only while it is. */
     private volatile long idleSinceNanos;
     private int requests;
-    /** Reads of the connection that brought bytes, by the session's thread (or before it starts, by greetIfReady). */
-    private long reads;
+    /**
+     * When the last read that brought bytes returned ({@link System#nanoTime()}): every frame buffered had arrived by
+     * then. By the session's thread (or before it starts, by greetIfReady).
+     */
+    private long lastReadNanos;
 
     /**
      * @param onWelcome told, on the session's thread, once the client was welcomed (with its software string)
@@ -89,7 +92,7 @@ final class Session implements ServedConnection {
         this.reader = new FrameReader(new StateTrackingChannel());
         this.writer = new FrameWriter(socket);
         AuditLog.Lines auditLines = services == null ? null : services.audit().lines();
-        this.handler = new RequestHandler(identity, services, connection.remote(), () -> reads, auditLines);
+        this.handler = new RequestHandler(identity, services, connection.remote(), auditLines);
         this.io = new SessionIo(socket, reader, writer, auditLines);
     }
 
@@ -178,7 +181,7 @@ final class Session implements ServedConnection {
             }
             requests++;
             try {
-                handler.handle(request, reads, io, connection.name());
+                handler.handle(request, lastReadNanos, io, connection.name());
             } catch (TransferAbortedException e) {
                 String why = closeReason; // set when the server ended it: a stall
                 return why == null ? e.getMessage() : why + " (" + e.getMessage() + ")";
@@ -403,7 +406,7 @@ final class Session implements ServedConnection {
             }
             int n = socket.read(dst); // no longer timed once it returns: BUSY never meets the wait for a request
             if (n > 0) {
-                reads++;
+                lastReadNanos = System.nanoTime();
                 state.compareAndSet(State.IDLE, State.BUSY);
             }
             if (state.get() == State.CLOSING) {

@@ -15,7 +15,6 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -152,39 +151,49 @@ class CachedMetadataStoreTest {
     }
 
     @Test
-    void requestsThatArrivedBeforeACheckShareItAndALaterOneChecksAgain() throws Exception {
+    void requestsThatArrivedBeforeACheckShareItWhoeverMadeItAndALaterOneChecksAgain() throws Exception {
         Node docs = other.mkdir(alice, names("docs"), false);
         other.addFile(docs, Name.of("a.txt"), ONE);
-        AtomicLong reads = new AtomicLong(1); // the connection's first read brought three requests
-        var checks = new CachedMetadataStore.RequestChecks(reads::get);
+        long arrived = System.nanoTime(); // three requests arrived together
         versionChecks.set(0);
 
-        CachedMetadataStore.oneCheckPerRequest(checks, 1, () -> {
+        CachedMetadataStore.oneCheckPerRequest(arrived, () -> {
             readAll();
             assertThat(cached.lookup(alice, names("docs", "a.txt")).orElseThrow().blob()).contains(ONE);
             return null;
         });
-        CachedMetadataStore.oneCheckPerRequest(checks, 1, () -> {
+        CachedMetadataStore.oneCheckPerRequest(arrived, () -> {
             other.addFile(docs, Name.of("a.txt"), TWO); // committed after the check: this request was sent before
             readAll();
             assertThat(cached.lookup(alice, names("docs", "a.txt")).orElseThrow().blob())
                     .as("as of the check it shares").contains(ONE);
             return null;
         });
-        assertThat(versionChecks).as("one check for the two").hasValue(1);
+        Thread anotherSession = Thread.ofVirtual().start(() -> {
+            try {
+                CachedMetadataStore.oneCheckPerRequest(arrived, () -> {
+                    readAll();
+                    return null;
+                });
+            } catch (MetadataException e) {
+                throw new AssertionError(e);
+            }
+        });
+        anotherSession.join();
+        assertThat(versionChecks).as("one check for the three, the third on another thread").hasValue(1);
 
-        reads.set(2); // a read brought the third: it may have been sent after the change, so it checks again
-        CachedMetadataStore.oneCheckPerRequest(checks, 2, () -> {
+        long later = System.nanoTime(); // arrived after the check: it may have been sent after the change
+        CachedMetadataStore.oneCheckPerRequest(later, () -> {
             assertThat(cached.lookup(alice, names("docs", "a.txt")).orElseThrow().blob()).contains(TWO);
             return null;
         });
         assertThat(versionChecks).hasValue(2);
 
-        CachedMetadataStore.oneCheckPerRequest(checks, 2, () -> {
-            cached.addFile(docs, Name.of("b.txt"), ONE); // a change made here drops what the check was for
+        CachedMetadataStore.oneCheckPerRequest(later, () -> {
+            cached.addFile(docs, Name.of("b.txt"), ONE); // a change made here drops what the checks were for
             return null;
         });
-        CachedMetadataStore.oneCheckPerRequest(checks, 2, () -> {
+        CachedMetadataStore.oneCheckPerRequest(later, () -> {
             assertThat(cached.list(docs)).extracting(Node::name).containsExactlyInAnyOrder("a.txt", "b.txt");
             return null;
         });
