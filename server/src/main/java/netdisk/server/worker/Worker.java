@@ -30,9 +30,9 @@ public final class Worker {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
     /**
-     * How often sessions that have not said Hello are checked against the handshake timeout. One sweep for all
-     * sessions, rather than a timer per connection: scheduling a timer wakes the timer thread, and on the way to
-     * the first answer that wake-up costs more than the check.
+     * How often sessions are checked against the handshake, idle and stall timeouts. One sweep for all sessions,
+     * rather than a timer per connection: scheduling a timer wakes the timer thread, and on the way to the first
+     * answer that wake-up costs more than the check. The sweep never writes to a client (see {@link Session}).
      */
     static final long TIMEOUT_SWEEP_MILLIS = 250;
 
