@@ -1,12 +1,15 @@
 package netdisk.server.pool;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 import netdisk.server.linux.Libc;
 
 /**
  * One end of a master↔worker socketpair: sends and receives {@link ControlMessage}s, with an fd attached to
- * {@link ControlMessage.HandOff}s. Sends are serialised; one thread receives.
+ * {@link ControlMessage.HandOff}s. Sends are serialised; one thread receives, with {@link #receive()} on the worker's
+ * side (one message per {@code recvmsg}, so that each passed fd goes with its own message) or {@link #receivePlain()}
+ * on the master's, which is never passed an fd.
  */
 public final class ControlSocket implements AutoCloseable {
 
@@ -14,8 +17,15 @@ public final class ControlSocket implements AutoCloseable {
     public record Received(ControlMessage message, int fd) {
     }
 
+    /** What {@link #receivePlain()} can take in one {@code recvmsg}: 64 messages. */
+    private static final int PLAIN_BATCH = 64 * ControlMessage.LENGTH;
+
     private final int fd;
     private final Object sendLock = new Object();
+    /** Messages read by {@link #receivePlain()} and not handed out yet: bytes {@code plainStart..plainEnd-1}. */
+    private byte[] plain;
+    private int plainStart;
+    private int plainEnd;
     private volatile boolean closed;
 
     public ControlSocket(int fd) {
@@ -75,6 +85,48 @@ public final class ControlSocket implements AutoCloseable {
             throw new IOException("bad control message: " + e.getMessage(), e);
         } finally {
             Libc.closeQuietly(passed);
+        }
+    }
+
+    /**
+     * As {@link #receive()}, for the side that is never passed an fd (the master's): one {@code recvmsg} takes as many
+     * messages as have arrived, and they are handed out one by one. With a new connection per download, the
+     * {@code worker-N-events} threads' {@code recvmsg} of "session ended" messages was 37 % of the master's CPU in a
+     * profile; reading what has arrived together made it 0.64 calls per connection instead of 1 (counted with
+     * strace).
+     *
+     * @throws IOException on a read error, a stream that ends in the middle of a message, a malformed message, or an
+     *     fd passed along (closed at once)
+     */
+    public ControlMessage receivePlain() throws IOException {
+        if (plain == null) {
+            plain = new byte[PLAIN_BATCH];
+        }
+        if (plainEnd - plainStart < ControlMessage.LENGTH) {
+            System.arraycopy(plain, plainStart, plain, 0, plainEnd - plainStart);
+            plainEnd -= plainStart;
+            plainStart = 0;
+            while (plainEnd < ControlMessage.LENGTH) {
+                Libc.Received r = Libc.receiveMessage(fd, plain, plainEnd, plain.length - plainEnd);
+                if (r.fd() >= 0) {
+                    Libc.closeQuietly(r.fd());
+                    throw new IOException("an fd came with a control message to the side that is never passed one");
+                }
+                if (r.length() == 0) {
+                    if (plainEnd == 0) {
+                        return null;
+                    }
+                    throw new IOException("control socket closed in the middle of a message");
+                }
+                plainEnd += r.length();
+            }
+        }
+        byte[] bytes = Arrays.copyOfRange(plain, plainStart, plainStart + ControlMessage.LENGTH);
+        plainStart += ControlMessage.LENGTH;
+        try {
+            return ControlMessage.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("bad control message: " + e.getMessage(), e);
         }
     }
 

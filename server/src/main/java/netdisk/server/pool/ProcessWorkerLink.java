@@ -61,9 +61,9 @@ final class ProcessWorkerLink implements WorkerLink {
     @Override
     public void deliverEvents(WorkerEvents events) {
         try {
-            ControlSocket.Received received;
-            while ((received = control.receive()) != null) {
-                switch (received.message()) {
+            ControlMessage received;
+            while ((received = control.receivePlain()) != null) {
+                switch (received) {
                     case ControlMessage.Ready r -> events.ready(r.pid());
                     case ControlMessage.SessionEnded e -> events.sessionEnded(e.connectionId());
                     case ControlMessage.HeartbeatReply r -> events.alive(r.sequence());

@@ -104,6 +104,60 @@ class ControlSocketTest {
         }
     }
 
+    /** The master's side takes what has arrived in one read and hands it out message by message, in order. */
+    @Test
+    void plainMessagesSentInABurstComeOutOneByOneInOrderThenEndOfStream() throws Exception {
+        int[] pair = Libc.socketpair();
+        try (var master = new ControlSocket(pair[0]); var worker = new ControlSocket(pair[1])) {
+            for (int burst = 0; burst < 3; burst++) {
+                for (int i = 0; i < 150; i++) { // more than one read's worth (64)
+                    worker.send(i % 50 == 49 ? new ControlMessage.HeartbeatReply(i) : new ControlMessage.SessionEnded(i),
+                            -1);
+                }
+                for (int i = 0; i < 150; i++) {
+                    assertThat(master.receivePlain()).isEqualTo(i % 50 == 49
+                            ? new ControlMessage.HeartbeatReply(i) : new ControlMessage.SessionEnded(i));
+                }
+            }
+            worker.send(new ControlMessage.Ready(7), -1);
+            worker.close();
+            assertThat(master.receivePlain()).isEqualTo(new ControlMessage.Ready(7));
+            assertThat(master.receivePlain()).isNull();
+        }
+    }
+
+    @Test
+    void aPlainStreamThatEndsInTheMiddleOfAMessageIsAnError() throws Exception {
+        int[] pair = Libc.socketpair();
+        try (var master = new ControlSocket(pair[0])) {
+            byte[] whole = ControlMessage.encode(new ControlMessage.SessionEnded(1));
+            Libc.sendMessage(pair[1], whole, -1);
+            Libc.sendMessage(pair[1], java.util.Arrays.copyOf(whole, ControlMessage.LENGTH / 2), -1);
+            Libc.closeQuietly(pair[1]);
+            assertThat(master.receivePlain()).isEqualTo(new ControlMessage.SessionEnded(1));
+            assertThatThrownBy(master::receivePlain).isInstanceOf(IOException.class)
+                    .hasMessageContaining("in the middle of a message");
+        }
+    }
+
+    @Test
+    void anFdPassedToThePlainSideIsClosedThereAndAnError() throws Exception {
+        int[] pair = Libc.socketpair();
+        int[] passed = Libc.socketpair();
+        try (var master = new ControlSocket(pair[0]); var worker = new ControlSocket(pair[1])) {
+            worker.send(new ControlMessage.HandOff(1, StandardProtocolFamily.INET,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)), passed[0]);
+            Libc.closeQuietly(passed[0]);
+
+            assertThatThrownBy(master::receivePlain).isInstanceOf(IOException.class)
+                    .hasMessageContaining("never passed one");
+            Libc.Received end = Libc.receiveMessage(passed[1], new byte[8], 0, 8);
+            assertThat(end.length()).as("the received copy was closed too: end of stream").isZero();
+        } finally {
+            Libc.closeQuietly(passed[1]);
+        }
+    }
+
     @Test
     void aHandOffWithoutItsFdIsAnError() throws Exception {
         int[] pair = Libc.socketpair();
