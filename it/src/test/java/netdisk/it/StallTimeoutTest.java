@@ -77,7 +77,7 @@ class StallTimeoutTest {
             });
             assertThat(raw.frameOrEnd()).as("then closed").isNull();
         }
-        server.awaitLog("session ended: stalled: nothing from the client for 1 s (the client left after "
+        server.awaitLog("session ended: stalled: nothing from the client for 1 s (the connection ended after "
                 + 2 * MIB + " of " + 4 * MIB + " bytes of /up.bin)", TIMEOUT);
         assertThat(DataDir.partialFiles(data)).hasSize(1);
         assertThat(Files.size(DataDir.partialFiles(data).getFirst())).isEqualTo(2 * MIB);

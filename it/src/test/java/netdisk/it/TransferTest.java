@@ -170,7 +170,7 @@ class TransferTest {
         await().atMost(TIMEOUT).until(() -> pendingUploads() == 0);
         assertAbsent("/half.bin");
         assertThat(server.workerPids()).hasSize((int) workerPidsBefore);
-        server.awaitLog("the client left after", TIMEOUT);
+        server.awaitLog("the connection ended after", TIMEOUT);
         try (var client = connect()) {
             client.ping();
         }

@@ -432,7 +432,7 @@ final class FileTransfers {
                         + size + " bytes: " + e.getMessage(), e);
             }
             if (n < 0) {
-                throw new TransferAbortedException("the client left after " + received + " of " + size
+                throw new TransferAbortedException("the connection ended after " + received + " of " + size
                         + " bytes of " + path);
             }
             received += n;
