@@ -4,13 +4,13 @@
 #
 #   netdisk_java_home        find a JDK >= 25, export JAVA_HOME to it (or explain and exit 1)
 #   netdisk_ensure_built M   (re)build when M/target/netdisk-M.jar is missing or older than the sources
-#   netdisk_server_classpath the server's class path, in a copy of server/target that later builds leave alone
+#   netdisk_run_dir M        where to run M from: a copy of M/target's jars that later builds leave alone
 #
 # Environment:
 #   JAVA_HOME            tried first (skipped, with a one-line note, if it is older than 25)
 #   NETDISK_JVM_DIR      where to look for installed JDKs (default /usr/lib/jvm)
 #   NETDISK_SKIP_BUILD=1 never build, run whatever is in */target
-#   NETDISK_SERVER_SNAPSHOT=0 run the server from server/target itself, not from a copy
+#   NETDISK_RUN_COPY=0   run from */target itself, not from a copy (see netdisk_run_dir)
 
 NETDISK_MIN_JAVA=25
 
@@ -256,25 +256,26 @@ netdisk_ensure_built() {
   exec 9>&-
 }
 
-# Prints the server's class path. A build writes server/target's jars over the old files, and a JVM that reads a
-# jar rewritten under it fails (NoClassDefFoundError in a worker, the first time it needs a class it had not loaded
-# yet): so `bin/netdisk` rebuilding after a `git pull` would break a server started from the same clone. The server
-# runs from a copy instead, target/server-run/ID (ID: a checksum of the jars' names, sizes and times), made once per
-# build; copies that no running process names on its command line are deleted when a new one is made. Workers start
-# with the master's class path, so they use the same copy. Missing jars, or NETDISK_SERVER_SNAPSHOT=0: server/target.
-netdisk_server_classpath() {
-  local target="$NETDISK_ROOT/server/target" runs="$NETDISK_ROOT/target/server-run" id snap new old
-  if [[ ${NETDISK_SERVER_SNAPSHOT:-1} == 0 || ! -f $target/netdisk-server.jar || ! -d $target/lib ]]; then
-    printf '%s' "$target/netdisk-server.jar:$target/lib/*"
+# Prints the directory to run module $1 (server, client) from: a copy of $1/target's jars, made once per build. A
+# build writes $1/target's jars over the old files, and a JVM that reads a jar rewritten under it fails
+# (NoClassDefFoundError, the first time it needs a class it had not loaded yet): so `bin/netdisk` rebuilding after a
+# `git pull` would break a server, or an open shell, started from the same clone. The copy is target/$1-run/ID (ID: a
+# checksum of the jars' names, sizes and times); copies that no running process names on its command line are
+# deleted when a new one is made. A server's workers start with the master's class path, so they use the same copy.
+# Missing jars, or NETDISK_RUN_COPY=0: $1/target itself.
+netdisk_run_dir() {
+  local mod=$1 target="$NETDISK_ROOT/$1/target" runs="$NETDISK_ROOT/target/$1-run" id snap new old
+  if [[ ${NETDISK_RUN_COPY:-1} == 0 || ! -f $target/netdisk-$mod.jar || ! -d $target/lib ]]; then
+    printf '%s' "$target"
     return 0
   fi
-  id=$(cd -- "$target" && find netdisk-server.jar lib -type f -printf '%p %s %T@\n' | sort | cksum)
+  id=$(cd -- "$target" && find "netdisk-$mod.jar" lib -type f -printf '%p %s %T@\n' | sort | cksum)
   id=${id%% *}
   snap="$runs/$id"
   if [[ ! -d $snap ]]; then
     mkdir -p -- "$runs" || netdisk_die "cannot create $runs"
     new=$(mktemp -d "$runs/.new.XXXXXX") || netdisk_die "cannot create a directory in $runs"
-    if ! { cp -p -- "$target/netdisk-server.jar" "$new/" && cp -pR -- "$target/lib" "$new/lib"; }; then
+    if ! { cp -p -- "$target/netdisk-$mod.jar" "$new/" && cp -pR -- "$target/lib" "$new/lib"; }; then
       netdisk_die "cannot copy $target into $new"
     fi
     if ! mv -T -- "$new" "$snap" 2>/dev/null; then
@@ -286,5 +287,5 @@ netdisk_server_classpath() {
       fi
     done
   fi
-  printf '%s' "$snap/netdisk-server.jar:$snap/lib/*"
+  printf '%s' "$snap"
 }

@@ -229,7 +229,7 @@ else
   fail 'build freshness check' "$(out)"
 fi
 
-# --- the server runs from a copy of server/target that later builds leave alone, on a fake repo ------
+# --- launchers run from a copy of */target that later builds leave alone, on a fake repo -----------
 snaprepo="$tmp/snap repo"
 mkdir -p "$snaprepo/server/target/lib"
 printf 'jar one' >"$snaprepo/server/target/netdisk-server.jar"
@@ -241,34 +241,31 @@ if (
   NETDISK_ROOT=$snaprepo
   runs="$snaprepo/target/server-run"
   bad=''
-  first=$(netdisk_server_classpath)
-  snap1=${first%/netdisk-server.jar:*}
-  [[ $first == "$runs/"*"/netdisk-server.jar:$runs/"*"/lib/*" && ${snap1%/*} == "$runs" ]] || bad+=" [class path $first]"
+  snap1=$(netdisk_run_dir server)
+  [[ ${snap1%/*} == "$runs" && -f $snap1/netdisk-server.jar && -f $snap1/lib/a.jar ]] || bad+=" [run dir $snap1]"
   [[ $(cat "$snap1/netdisk-server.jar" "$snap1/lib/a.jar") == 'jar onelib one' ]] || bad+=' [copy differs]'
-  [[ $(netdisk_server_classpath) == "$first" ]] || bad+=' [same build -> same copy]'
+  [[ $(netdisk_run_dir server) == "$snap1" ]] || bad+=' [same build -> same copy]'
   "$BASH" -c 'while :; do sleep 0.1; done' keeper "$snap1/" & # names the copy, as a server running from it does
   user=$!
   printf 'jar two' >"$snaprepo/server/target/netdisk-server.jar" # a build, over the old file
   touch -d '+1 minute' "$snaprepo/server/target/netdisk-server.jar"
-  second=$(netdisk_server_classpath)
-  snap2=${second%/netdisk-server.jar:*}
+  snap2=$(netdisk_run_dir server)
   [[ $snap2 != "$snap1" && $(cat "$snap2/netdisk-server.jar") == 'jar two' ]] || bad+=' [new build -> new copy]'
   [[ $(cat "$snap1/netdisk-server.jar" 2>/dev/null) == 'jar one' ]] || bad+=' [the copy in use was touched]'
   kill "$user"
   wait "$user" 2>/dev/null || true
   printf 'lib three' >"$snaprepo/server/target/lib/a.jar"
   touch -d '+2 minutes' "$snaprepo/server/target/lib/a.jar"
-  third=$(netdisk_server_classpath)
-  [[ ! -e $snap1 && ! -e $snap2 && -d ${third%/netdisk-server.jar:*} ]] || bad+=' [unused copies -> deleted]'
+  third=$(netdisk_run_dir server)
+  [[ ! -e $snap1 && ! -e $snap2 && -d $third ]] || bad+=' [unused copies -> deleted]'
   [[ $(find "$runs" -mindepth 1 -maxdepth 1 | wc -l) == 1 ]] || bad+=' [one copy left]'
-  [[ $(NETDISK_SERVER_SNAPSHOT=0 netdisk_server_classpath) == \
-    "$snaprepo/server/target/netdisk-server.jar:$snaprepo/server/target/lib/*" ]] || bad+=' [SNAPSHOT=0 -> target]'
+  [[ $(NETDISK_RUN_COPY=0 netdisk_run_dir server) == "$snaprepo/server/target" ]] || bad+=' [RUN_COPY=0 -> target]'
   [[ -z $bad ]] || {
     echo "$bad"
     exit 1
   }
 ) >"$tmp/out" 2>&1; then
-  ok 'the server runs from a copy: one per build, kept while a process names it, NETDISK_SERVER_SNAPSHOT=0'
+  ok 'run from a copy of */target: one per build, kept while a process names it, NETDISK_RUN_COPY=0'
 else
   fail 'server copy' "$(out)"
 fi
@@ -277,7 +274,7 @@ fi
 jdk25="$jvm/temurin-25-jdk-amd64"
 ln -s "$repo/bin/netdisk-server" "$tmp/linked-server" # run through a symlink, from elsewhere
 status=0
-(cd "$tmp" && env -i HOME="$tmp" PATH="$pathdir" JAVA_HOME="$jdk25" NETDISK_SKIP_BUILD=1 NETDISK_SERVER_SNAPSHOT=0 \
+(cd "$tmp" && env -i HOME="$tmp" PATH="$pathdir" JAVA_HOME="$jdk25" NETDISK_SKIP_BUILD=1 NETDISK_RUN_COPY=0 \
   NETDISK_SERVER_OPTS=' -Xmx64m   -Dx=1 ' "$BASH" "$tmp/linked-server" serve --data 'a b') \
   >"$tmp/out" 2>"$tmp/err" </dev/null || status=$?
 expected=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
@@ -291,7 +288,7 @@ else
 fi
 
 status=0
-(cd / && env -i HOME="$tmp" PATH="$pathdir" JAVA_HOME="$jdk25" NETDISK_SKIP_BUILD=1 NETDISK_CLIENT_AOT=0 \
+(cd / && env -i HOME="$tmp" PATH="$pathdir" JAVA_HOME="$jdk25" NETDISK_SKIP_BUILD=1 NETDISK_CLIENT_AOT=0 NETDISK_RUN_COPY=0 \
   "$BASH" "$repo/bin/netdisk" ls '/x y') >"$tmp/out" 2>"$tmp/err" </dev/null || status=$?
 expected=(-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "-Dnetdisk.home=$repo"
   -cp "$repo/client/target/netdisk-client.jar:$repo/client/target/lib/*"
