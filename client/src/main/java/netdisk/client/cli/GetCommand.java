@@ -144,12 +144,23 @@ final class GetCommand implements Callable<Integer> {
         return new ProgressListener("get", quiet, spec.commandLine().getErr());
     }
 
-    private Path fileTarget(String name) {
+    /**
+     * LOCAL itself, or LOCAL/name when LOCAL is an existing directory. A LOCAL typed with a trailing {@code /} is said
+     * to be a directory: missing, or a file, it is an error (as for {@code cp}), never a file of that name.
+     */
+    private Path fileTarget(String name) throws LocalFileException {
         if (local == null) {
             return remote.local(name);
         }
         Path path = remote.local(local);
-        return Files.isDirectory(path) ? path.resolve(name) : path;
+        if (Files.isDirectory(path)) {
+            return path.resolve(name);
+        }
+        if (local.endsWith("/")) {
+            throw new LocalFileException(Files.exists(path) ? local + " is not a directory"
+                    : "no such directory: " + local);
+        }
+        return path;
     }
 
     /** A directory comes down into LOCAL/name when LOCAL is an existing directory, else as LOCAL itself. */

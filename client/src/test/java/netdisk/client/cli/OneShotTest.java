@@ -312,6 +312,27 @@ class OneShotTest {
     }
 
     @Test
+    void aLocalTargetTypedWithATrailingSlashMustBeADirectory() throws Exception {
+        environment.put("NETDISK_PASSWORD", "pw-alice");
+        server.file("alice", "/f.bin", "content".getBytes(StandardCharsets.UTF_8));
+        String missing = local.resolve("back") + "/";
+        Run get = run("--user", "alice", "get", "/f.bin", missing);
+        assertThat(get.exitCode()).isEqualTo(7);
+        assertThat(get.err()).isEqualTo("netdisk: no such directory: " + missing + "\n");
+        assertThat(local.resolve("back")).doesNotExist();
+
+        Files.writeString(local.resolve("plain"), "x");
+        Run onFile = run("get", "/f.bin", local.resolve("plain") + "/");
+        assertThat(onFile.exitCode()).isEqualTo(7);
+        assertThat(onFile.err()).isEqualTo("netdisk: " + local.resolve("plain") + "/ is not a directory\n");
+        assertThat(local.resolve("plain")).hasContent("x");
+
+        Files.createDirectory(local.resolve("back"));
+        ok("get", "-q", "/f.bin", missing);
+        assertThat(local.resolve("back/f.bin")).hasContent("content");
+    }
+
+    @Test
     void aGetIntoATargetThatAnotherDownloadHoldsIsALocalFileProblem() throws Exception {
         environment.put("NETDISK_PASSWORD", "pw-alice");
         server.file("alice", "/f.bin", "content".getBytes(StandardCharsets.UTF_8));
