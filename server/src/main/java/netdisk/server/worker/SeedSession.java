@@ -106,8 +106,9 @@ final class SeedSession implements ServedConnection {
     /** The tutorial's clients say nothing, and get their file at once: no handshake or idle wait, only stalls. */
     @Override
     public void enforceTimeouts(long nowNanos) {
-        if (socket.stalled(nowNanos, stallTimeout.toNanos()) != TimedSocket.Waiting.NOTHING) {
-            abort("stalled: the client took nothing for " + stallTimeout.toSeconds() + " s");
+        TimedSocket.Waiting stalled = socket.stalled(nowNanos, stallTimeout.toNanos());
+        if (stalled != TimedSocket.Waiting.NOTHING) {
+            abort(TimedSocket.stallReason(stalled, stallTimeout));
         }
     }
 }

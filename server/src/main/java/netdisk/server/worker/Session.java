@@ -302,12 +302,12 @@ final class Session implements ServedConnection {
                 if (current != State.BUSY) {
                     return false; // a closing session's read ends at once
                 }
-                String why = "stalled: nothing from the client for " + limit.toSeconds() + " s";
+                String why = TimedSocket.stallReason(TimedSocket.Waiting.TO_RECEIVE, limit);
                 return endWithNotice(State.BUSY, ErrorCode.TIMEOUT, "closed: " + why + " in the middle of a request",
                         why);
             }
             case TO_SEND -> {
-                abort("stalled: the client took nothing for " + limit.toSeconds() + " s");
+                abort(TimedSocket.stallReason(TimedSocket.Waiting.TO_SEND, limit));
                 return true;
             }
         }

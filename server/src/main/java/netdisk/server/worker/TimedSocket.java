@@ -6,6 +6,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 
 /**
  * A session's socket, which knows how long the call in progress has been waiting for the client: the session's timer
@@ -111,6 +112,13 @@ final class TimedSocket implements ByteChannel, GatheringByteChannel {
         }
         long start = since; // after the direction, which begin() writes after it: never older than that call
         return nowNanos - start >= limitNanos ? direction : Waiting.NOTHING;
+    }
+
+    /** Why a session whose call waited {@code limit} for {@code direction} ends, as its log line says. */
+    static String stallReason(Waiting direction, Duration limit) {
+        return direction == Waiting.TO_SEND
+                ? "stalled: the client took nothing for " + limit.toSeconds() + " s"
+                : "stalled: nothing from the client for " + limit.toSeconds() + " s";
     }
 
     private void begin(Waiting direction) {
