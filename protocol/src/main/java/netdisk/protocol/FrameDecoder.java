@@ -170,6 +170,9 @@ public final class FrameDecoder {
             }
             case TICKET_REQUEST -> new TicketRequest();
             case TICKET -> new Ticket(p.string("ticket"), p.size("expires"));
+            case PUT_STREAM -> new PutStream(p.string("path"), p.size("size"));
+            case HASH_FIRST -> new HashFirst();
+            case PUT_HASH -> new PutHash(p.string("sha256"));
             case PUT_INLINE -> new PutInline(p.string("path"), p.string("sha256"),
                     p.bytes("content", PutInline.MAX_CONTENT));
         };

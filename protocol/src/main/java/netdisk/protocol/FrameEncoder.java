@@ -82,7 +82,7 @@ public final class FrameEncoder {
             case Login login -> buffer.string(login.user(), "user").u8(login.method()).string(login.secret(), "secret");
             case LoginOk ok -> buffer.string(ok.user(), "user").string(ok.token(), "token").u64(ok.tokenExpires());
             case Register register -> buffer.string(register.user(), "user").string(register.password(), "password");
-            case Logout _, UsageRequest _, TicketRequest _ -> { }
+            case Logout _, UsageRequest _, TicketRequest _, HashFirst _ -> { }
             case Done done -> buffer.u64(done.count());
             case ListRequest list -> buffer.string(list.path(), "path");
             case Listing listing -> {
@@ -114,6 +114,8 @@ public final class FrameEncoder {
                     .string(get.prefixSha256(), "prefixSha256");
             case FilePart part -> buffer.string(part.name(), "name").u64(part.size()).u64(part.offset())
                     .string(part.sha256(), "sha256").string(part.prefixSha256(), "prefixSha256");
+            case PutStream put -> buffer.string(put.path(), "path").u64(put.size());
+            case PutHash hash -> buffer.string(hash.sha256(), "sha256");
             case Ticket ticket -> buffer.string(ticket.ticket(), "ticket").u64(ticket.expires());
             case PutInline put -> buffer.string(put.path(), "path").string(put.sha256(), "sha256")
                     .bytes(put.content(), "content");

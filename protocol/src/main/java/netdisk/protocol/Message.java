@@ -11,7 +11,8 @@ package netdisk.protocol;
 public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong, GetRequest, FileHeader, PutRequest, PutReady,
         PutDone, Login, LoginOk, Register, Logout, Done, ListRequest, Listing, StatRequest, EntryReply, MkdirRequest,
         RemoveRequest, MoveRequest, CopyRequest, UsageRequest, UsageReply, PutFile, ProveContent, ContentProof, PutStored,
-        GetFile, FileInfo, PutResume, ResumeFrom, GetFrom, FilePart, TicketRequest, Ticket, PutInline {
+        GetFile, FileInfo, PutResume, ResumeFrom, GetFrom, FilePart, TicketRequest, Ticket, PutInline,
+        PutStream, HashFirst, PutHash {
 
     /**
      * The type this message travels as.
@@ -58,6 +59,9 @@ public sealed interface Message permits Hello, Welcome, ErrorReply, Ping, Pong, 
             case TicketRequest _ -> MessageType.TICKET_REQUEST;
             case Ticket _ -> MessageType.TICKET;
             case PutInline _ -> MessageType.PUT_INLINE;
+            case PutStream _ -> MessageType.PUT_STREAM;
+            case HashFirst _ -> MessageType.HASH_FIRST;
+            case PutHash _ -> MessageType.PUT_HASH;
         };
     }
 }

@@ -124,7 +124,16 @@ public enum MessageType {
     TICKET(37, Ticket.class),
 
     /** {@link PutInline}: client → server, a small file with its content in the frame; may be pipelined. */
-    PUT_INLINE(38, PutInline.class);
+    PUT_INLINE(38, PutInline.class),
+
+    /** {@link PutStream}: client → server, an upload whose SHA-256 follows its content (1.4). */
+    PUT_STREAM(39, PutStream.class),
+
+    /** {@link HashFirst}: server → client, send that upload as a {@link PutFile} instead (1.4). */
+    HASH_FIRST(40, HashFirst.class),
+
+    /** {@link PutHash}: client → server, the SHA-256 of a {@link PutStream}'s content, after it (1.4). */
+    PUT_HASH(41, PutHash.class);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

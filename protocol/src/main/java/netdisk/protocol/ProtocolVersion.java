@@ -19,7 +19,7 @@ public final class ProtocolVersion {
     public static final int MAJOR = 1;
 
     /** Minor version: informational; peers with the same major version may differ here. */
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
 
     /** The first four payload bytes of every {@link Hello}: ASCII {@code "NDSK"}. */
     public static final int MAGIC = 0x4E44534B;

@@ -35,7 +35,8 @@ class MessageTest {
                 "18 StatRequest", "19 EntryReply", "20 MkdirRequest", "21 RemoveRequest", "22 MoveRequest",
                 "23 CopyRequest", "24 UsageRequest", "25 UsageReply", "26 PutFile", "27 ProveContent",
                 "28 ContentProof", "29 PutStored", "30 GetFile", "31 FileInfo", "32 PutResume", "33 ResumeFrom",
-                "34 GetFrom", "35 FilePart", "36 TicketRequest", "37 Ticket", "38 PutInline");
+                "34 GetFrom", "35 FilePart", "36 TicketRequest", "37 Ticket", "38 PutInline", "39 PutStream",
+                "40 HashFirst", "41 PutHash");
     }
 
     @Test
@@ -48,7 +49,7 @@ class MessageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {-1, 0, 39, 255, 256, Integer.MAX_VALUE})
+    @ValueSource(ints = {-1, 0, 42, 255, 256, Integer.MAX_VALUE})
     void unknownTypeCodesAreEmpty(int code) {
         assertThat(MessageType.of(code)).isEmpty();
     }
@@ -85,11 +86,11 @@ class MessageTest {
     @Test
     void versionCompatibilityIsTheSameMajor() {
         assertThat(ProtocolVersion.MAJOR).isEqualTo(1);
-        assertThat(ProtocolVersion.MINOR).isEqualTo(3);
+        assertThat(ProtocolVersion.MINOR).isEqualTo(4);
         assertThat(ProtocolVersion.compatible(1)).isTrue();
         assertThat(ProtocolVersion.compatible(0)).isFalse();
         assertThat(ProtocolVersion.compatible(2)).isFalse();
-        assertThat(Hello.current("c")).isEqualTo(new Hello(1, 3, "c"));
+        assertThat(Hello.current("c")).isEqualTo(new Hello(1, 4, "c"));
     }
 
     @Test

@@ -392,7 +392,7 @@ final class RandomFrames {
 
     /** A message of any type with edge-biased fields. */
     static Message message(RandomGenerator random) {
-        return switch (random.nextInt(38)) {
+        return switch (random.nextInt(41)) {
             case 0 -> new Hello(u16(random), u16(random), text(random));
             case 1 -> new Welcome(u16(random), u16(random), text(random), int32(random), int64(random));
             case 2 -> new ErrorReply(int32(random), text(random));
@@ -447,6 +447,9 @@ final class RandomFrames {
                 random.nextBytes(content);
                 yield new PutInline(text(random), text(random), content);
             }
+            case 37 -> new PutStream(text(random), size(random));
+            case 38 -> new HashFirst();
+            case 39 -> new PutHash(text(random));
             default -> new UsageReply(size(random), size(random),
                     random.nextBoolean() ? UsageReply.NO_QUOTA : size(random), size(random));
         };

@@ -94,7 +94,12 @@ final class TestFrames {
                 new Frame(68, new Ticket("t".repeat(70), Long.MAX_VALUE)),
                 new Frame(69, new Ticket("", 0)),
                 new Frame(70, new PutInline("/小/文件.txt", "89".repeat(32), "你好\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))),
-                new Frame(71, new PutInline("", "", new byte[0])));
+                new Frame(71, new PutInline("", "", new byte[0])),
+                new Frame(72, new PutStream("/视频/大.mkv", 5L << 30)),
+                new Frame(73, new PutStream("", 0)),
+                new Frame(74, new HashFirst()),
+                new Frame(75, new PutHash("cd".repeat(32))),
+                new Frame(76, new PutHash("")));
     }
 
     /** Frames whose encoding is large enough to make a reader grow its buffer. */
