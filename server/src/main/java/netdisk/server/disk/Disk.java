@@ -209,9 +209,26 @@ public final class Disk implements AutoCloseable {
     }
 
     /**
+     * Checks that {@code size} bytes may be stored as {@code path}, as {@link #beginUpload} does, without opening
+     * anything: a refusal that comes before the client is asked for anything else.
+     */
+    public void checkUpload(User user, DiskPath path, long size) throws DiskException {
+        checkNewUpload(user, path, size);
+    }
+
+    /**
+     * Whether content of {@code size} bytes may be stored already, because some file refers to a blob of that size: an
+     * upload of it must then announce its SHA-256 first, so that it can be instant.
+     */
+    public boolean mayStoreContentOfSize(long size) throws DiskException {
+        return call(() -> metadata.hasBlobOfSize(size));
+    }
+
+    /**
      * Like {@link #beginUpload}, for an upload that can be resumed: one of {@code size} bytes with SHA-256
-     * {@code sha256}, from a client that understands a resume offer (protocol 1.3). If the same user's upload of the
-     * same path, size and SHA-256 broke off earlier and {@link PartialUploads#MIN_KEPT} bytes or more of it were kept,
+     * {@code sha256} (empty for a streamed upload, whose SHA-256 follows its content), from a client that understands
+     * a resume offer (protocol 1.3). If the same user's upload of the same path, size and SHA-256 (or, streamed, of
+     * the same path and size) broke off earlier and {@link PartialUploads#MIN_KEPT} bytes or more of it were kept,
      * {@code offer} asks the client whether it has the same first bytes: the upload resumes after them only if the
      * client answers with their offset and their SHA-256; otherwise what was kept is dropped and the upload starts at
      * byte 0 ({@link Upload#offset()}). Either way, if this upload breaks off too, what it holds can be kept

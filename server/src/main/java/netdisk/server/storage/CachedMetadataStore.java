@@ -307,6 +307,11 @@ public final class CachedMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean hasBlobOfSize(long size) throws MetadataException {
+        return store.hasBlobOfSize(size);
+    }
+
+    @Override
     public void close() {
         try {
             store.close();

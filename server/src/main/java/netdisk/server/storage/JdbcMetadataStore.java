@@ -486,6 +486,18 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean hasBlobOfSize(long size) throws MetadataException {
+        return read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM blobs WHERE size = ? LIMIT 1")) {
+                select.setLong(1, size);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
+    }
+
+    @Override
     public void close() {
         try {
             owned.close();

@@ -118,6 +118,12 @@ public interface MetadataStore extends AutoCloseable {
     /** The blob with this hash, if some file (of any user) refers to it: content that need not be sent again. */
     Optional<BlobId> findBlob(String sha256) throws MetadataException;
 
+    /**
+     * Whether some file (of any user) refers to a blob of exactly {@code size} bytes: whether content of that size may
+     * be stored already, so that an upload of it must announce its SHA-256 first.
+     */
+    boolean hasBlobOfSize(long size) throws MetadataException;
+
     @Override
     void close();
 }

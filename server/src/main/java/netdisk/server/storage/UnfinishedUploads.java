@@ -37,9 +37,15 @@ public final class UnfinishedUploads {
      * @param userId the uploading user
      * @param path the client's path, normalised ({@code DiskPath.toString()}: {@code /isos/big.iso})
      * @param size the whole content's size
-     * @param sha256 the whole content's SHA-256, lower-case hex
+     * @param sha256 the whole content's SHA-256, lower-case hex; empty for a streamed upload ({@code PutStream},
+     *               protocol 1.4), whose SHA-256 comes only after its content
      */
     public record Key(long userId, String path, long size, String sha256) {
+
+        /** The key of a streamed upload: no SHA-256 is known before its content. */
+        public static Key streamed(long userId, String path, long size) {
+            return new Key(userId, path, size, "");
+        }
 
         public Key {
             Objects.requireNonNull(path, "path");
@@ -47,7 +53,7 @@ public final class UnfinishedUploads {
             if (size < 0) {
                 throw new IllegalArgumentException("negative size: " + size);
             }
-            if (!BlobId.isSha256Hex(sha256)) {
+            if (!sha256.isEmpty() && !BlobId.isSha256Hex(sha256)) {
                 throw new IllegalArgumentException("not a lower-case SHA-256 hex digest: " + sha256);
             }
         }
@@ -77,16 +83,23 @@ public final class UnfinishedUploads {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The kept upload of {@code key}, if there is one. */
+    /**
+     * The kept upload that an upload of {@code key} may resume, if there is one: the user's upload of the same path and
+     * size, with the same SHA-256, or else one that was streamed (its SHA-256 unknown), or, for a streamed upload
+     * (empty SHA-256), with any. The client's check of the first bytes decides whether they are its own, and the whole
+     * content is checked when it is complete, as always.
+     */
     public Optional<Row> find(Key key) throws MetadataException {
         return run(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM unfinished_uploads"
-                    + " WHERE upload_key = ? AND user_id = ? AND path = ? AND size = ? AND sha256 = ?")) {
-                select.setString(1, key.digest());
-                select.setLong(2, key.userId());
-                select.setString(3, key.path());
-                select.setLong(4, key.size());
+                    + " WHERE user_id = ? AND path = ? AND size = ? AND (sha256 = ? OR sha256 = '' OR ? = '')"
+                    + " ORDER BY CASE WHEN sha256 = ? THEN 0 ELSE 1 END, updated_at DESC LIMIT 1")) {
+                select.setLong(1, key.userId());
+                select.setString(2, key.path());
+                select.setLong(3, key.size());
+                select.setString(4, key.sha256());
                 select.setString(5, key.sha256());
+                select.setString(6, key.sha256());
                 List<Row> rows = rows(select);
                 return rows.isEmpty() ? Optional.<Row>empty() : Optional.of(rows.getFirst());
             }
@@ -213,7 +226,7 @@ public final class UnfinishedUploads {
             while (row.next()) {
                 rows.add(new Row(new PartialId(row.getString("partial_id")),
                         new Key(row.getLong("user_id"), row.getString("path"), row.getLong("size"),
-                                row.getString("sha256")),
+                                row.getString("sha256").strip()), // a CHAR column may pad an empty value
                         Instant.ofEpochMilli(row.getLong("created_at")),
                         Instant.ofEpochMilli(row.getLong("updated_at"))));
             }

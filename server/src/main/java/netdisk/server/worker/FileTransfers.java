@@ -18,14 +18,17 @@ import netdisk.protocol.FileInfo;
 import netdisk.protocol.FilePart;
 import netdisk.protocol.Frame;
 import netdisk.protocol.GetFrom;
+import netdisk.protocol.HashFirst;
 import netdisk.protocol.ProtocolException;
 import netdisk.protocol.PutDone;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutFile;
+import netdisk.protocol.PutHash;
 import netdisk.protocol.PutInline;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutResume;
 import netdisk.protocol.PutStored;
+import netdisk.protocol.PutStream;
 import netdisk.protocol.Sha256;
 import netdisk.protocol.ResumeFrom;
 import netdisk.server.disk.ContentChallenge;
@@ -35,6 +38,7 @@ import netdisk.server.disk.DiskPath;
 import netdisk.server.disk.Upload;
 import netdisk.server.storage.BlobId;
 import netdisk.server.storage.Node;
+import netdisk.server.storage.PartialUploads;
 import netdisk.server.storage.User;
 
 import org.slf4j.Logger;
@@ -57,6 +61,11 @@ final class FileTransfers {
     private static final int UPLOAD_BUFFER = 1 << 20;
     /** Content of at most this many bytes goes in one write with its header rather than by sendfile. */
     static final int SMALL_CONTENT = 16 * 1024;
+    /**
+     * A {@link PutStream} of fewer bytes is answered {@link HashFirst}: hashing them first costs the client little,
+     * and a stored blob of their size is likely.
+     */
+    static final long STREAM_FROM = PartialUploads.MIN_KEPT;
 
     private final Disk disk;
     private final WorkerIdentity identity;
@@ -192,7 +201,7 @@ final class FileTransfers {
             String who) throws DiskException, IOException {
         requireNothingBuffered(io);
         long start = System.nanoTime();
-        return store(requestId, disk.beginUpload(user, path, size), size, sha256, io, who, start).node();
+        return store(requestId, disk.beginUpload(user, path, size), size, sha256, false, io, who, start).node();
     }
 
     /**
@@ -245,7 +254,33 @@ final class FileTransfers {
                 ? disk.beginResumableUpload(user, path, put.size(), put.sha256(),
                         (offset, prefixSha256) -> askToResume(requestId, offset, prefixSha256, io, path))
                 : disk.beginUpload(user, path, put.size());
-        return store(requestId, upload, put.size(), Optional.of(put.sha256()), io, who, start);
+        return store(requestId, upload, put.size(), Optional.of(put.sha256()), false, io, who, start);
+    }
+
+    /**
+     * A {@link PutStream} (1.4): an upload whose SHA-256 follows its content ({@link PutHash}), from a client that then
+     * reads its file only once. Taken so only when the content cannot be stored already, since no stored blob has its
+     * size, and when it is {@link #STREAM_FROM} bytes or more; otherwise answered {@link HashFirst}, after which the
+     * client sends a {@link PutFile}, and empty is returned. A streamed upload that breaks off keeps what arrived, as
+     * a resumable {@code PutFile} does, and is offered to the next {@code PutStream} of the same user, path and size.
+     *
+     * @throws DiskException refused (the session answers it), including a {@code PutHash} that is not the content's
+     *     ({@code TRANSFER_FAILED}: nothing stored, nothing kept)
+     * @throws TransferAbortedException the client stopped sending or broke the exchange (the session must end)
+     */
+    Optional<Stored> putStream(int requestId, User user, DiskPath path, PutStream put, SessionIo io, String who)
+            throws DiskException, IOException {
+        disk.checkUpload(user, path, put.size()); // a refusal is due before the client hashes anything
+        if (put.size() < STREAM_FROM || disk.mayStoreContentOfSize(put.size())) {
+            io.reply(requestId, new HashFirst());
+            log.debug("{} {} upload of {} ({} bytes): hash first", identity, who, path, put.size());
+            return Optional.empty();
+        }
+        requireNothingBuffered(io);
+        long start = System.nanoTime();
+        Upload upload = disk.beginResumableUpload(user, path, put.size(), "",
+                (offset, prefixSha256) -> askToResume(requestId, offset, prefixSha256, io, path));
+        return Optional.of(store(requestId, upload, put.size(), Optional.empty(), true, io, who, start));
     }
 
     /** One {@link PutInline} of a batch: its request id and path, and what became of it. */
@@ -313,25 +348,36 @@ final class FileTransfers {
 
     /**
      * {@link PutReady} from the upload's offset, the rest of the content into it, then the file stored and answered
-     * ({@link PutStored} when the client announced a SHA-256, else {@link PutDone}). If the client stops sending, a
-     * resumable upload keeps what arrived.
+     * ({@link PutStored} when the client announced a SHA-256 or, with {@code hashFollows}, sent it after the content
+     * in a {@link PutHash}; else {@link PutDone}). If the client stops sending, a resumable upload keeps what arrived.
      */
-    private Stored store(int requestId, Upload opened, long size, Optional<String> sha256, SessionIo io, String who,
-            long start) throws DiskException, IOException {
+    private Stored store(int requestId, Upload opened, long size, Optional<String> announced, boolean hashFollows,
+            SessionIo io, String who, long start) throws DiskException, IOException {
         DiskPath path = opened.path();
         try (Upload upload = opened) {
             long offset = upload.offset();
             io.reply(requestId, new PutReady(offset));
             DiskException failure;
+            Optional<String> sha256 = announced;
             try {
                 failure = receive(upload.sink(), size - offset, io, path, requestId);
+                if (hashFollows && failure == null) {
+                    sha256 = Optional.of(trailer(requestId, io, path));
+                }
             } catch (TransferAbortedException e) {
                 upload.keepForResume();
                 throw e;
             }
             if (failure != null) {
                 log.warn("{} upload of {} failed: {}", identity, path, failure.getMessage());
+                if (hashFollows) {
+                    trailer(requestId, io, path); // read after the discarded content: the stream stays in step
+                }
                 throw failure.answered();
+            }
+            if (sha256.isPresent() && !BlobId.isSha256Hex(sha256.get())) {
+                throw new DiskException(ErrorCode.TRANSFER_FAILED,
+                        "not a SHA-256 (64 lower-case hex digits): " + DiskPath.quoted(sha256.get()));
             }
             Node stored;
             try {
@@ -342,10 +388,33 @@ final class FileTransfers {
             io.reply(requestId, sha256.isPresent()
                     ? new PutStored(size, stored.blob().orElseThrow().sha256(), false)
                     : new PutDone(size));
-            log.info("{} {} upload of {}: {} bytes in {} ms{}", identity, who, path, size - offset,
-                    (System.nanoTime() - start) / 1_000_000, offset > 0 ? ", resumed after " + offset : "");
+            log.info("{} {} upload of {}: {} bytes in {} ms{}{}", identity, who, path, size - offset,
+                    (System.nanoTime() - start) / 1_000_000, offset > 0 ? ", resumed after " + offset : "",
+                    hashFollows ? ", streamed" : "");
             return new Stored(stored, false, offset);
         }
+    }
+
+    /**
+     * The {@link PutHash} that follows a streamed upload's content: the content's SHA-256 by the client. Any other
+     * frame breaks the protocol (answered {@code PROTOCOL_ERROR}, and the session ends).
+     */
+    private static String trailer(int requestId, SessionIo io, DiskPath path) throws IOException {
+        Frame frame;
+        try {
+            frame = io.reader().read();
+        } catch (ProtocolException e) {
+            throw violation(io, requestId, "a PutHash was due after the content of " + path + ": " + e.getMessage());
+        }
+        if (frame == null) {
+            throw new TransferAbortedException("the connection ended after the content of " + path
+                    + ", before its PutHash");
+        }
+        if (!(frame.message() instanceof PutHash hash) || frame.requestId() != requestId) {
+            throw violation(io, requestId, "expected PutHash for request " + requestId + " after the content of "
+                    + path + ", got " + frame.message().type() + " for request " + frame.requestId());
+        }
+        return hash.sha256();
     }
 
     /**

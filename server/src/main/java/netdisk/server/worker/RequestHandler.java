@@ -32,6 +32,7 @@ import netdisk.protocol.MoveRequest;
 import netdisk.protocol.Ping;
 import netdisk.protocol.Pong;
 import netdisk.protocol.PutFile;
+import netdisk.protocol.PutStream;
 import netdisk.protocol.PutInline;
 import netdisk.protocol.Ticket;
 import netdisk.protocol.TicketRequest;
@@ -150,12 +151,12 @@ final class RequestHandler {
             return false;
         }
         boolean transfer = switch (message) {
-            case GetFile _, GetFrom _, PutFile _, PutInline _, TicketRequest _ -> true;
+            case GetFile _, GetFrom _, PutFile _, PutStream _, PutInline _, TicketRequest _ -> true;
             default -> false;
         };
         if (!transfer) {
             io.reply(id, ErrorReply.of(ErrorCode.UNSUPPORTED, message.type() + " on a transfer connection: it"
-                    + " carries only transfers (GetFile, GetFrom, PutFile, PutInline) and ticket renewals"));
+                    + " carries only transfers (GetFile, GetFrom, PutFile, PutStream, PutInline) and ticket renewals"));
         }
         return transfer;
     }
@@ -240,6 +241,16 @@ final class RequestHandler {
                                     "resumed", String.valueOf(stored.resumedFrom()))
                             : Map.of("bytes", String.valueOf(put.size()), "instant", String.valueOf(stored.instant()));
                 });
+                case PutStream put -> transfer(id, operation, put.path(), io, path -> {
+                    var stored = services.transfers().putStream(id, user, path, put, io, who);
+                    if (stored.isEmpty()) {
+                        return null; // answered HashFirst: its PutFile comes next, and is audited
+                    }
+                    return stored.get().resumedFrom() > 0
+                            ? Map.of("bytes", String.valueOf(put.size()), "instant", "false",
+                                    "resumed", String.valueOf(stored.get().resumedFrom()))
+                            : Map.of("bytes", String.valueOf(put.size()), "instant", "false");
+                });
                 case Logout logout -> {
                     boolean revoked = token != null && services.accounts().logout(token);
                     audit(operation, List.of(), AuditEvent.OK, Map.of());
@@ -269,7 +280,10 @@ final class RequestHandler {
         }
     }
 
-    /** A download or upload: what it moved goes into its audit line, and so does a break in its content. */
+    /**
+     * A download or upload: what it moved goes into its audit line (none when it returns null: a {@code PutStream}
+     * answered {@code HashFirst}, which moved nothing), and so does a break in its content.
+     */
     private interface Transfer {
         Map<String, String> run(DiskPath path) throws DiskException, IOException;
     }
@@ -280,7 +294,10 @@ final class RequestHandler {
         try {
             DiskPath path = DiskPath.parse(wirePath);
             paths = List.of(path.toString());
-            audit(operation, paths, AuditEvent.OK, transfer.run(path));
+            Map<String, String> details = transfer.run(path);
+            if (details != null) {
+                audit(operation, paths, AuditEvent.OK, details);
+            }
         } catch (TransferAbortedException e) {
             audit(operation, paths, "aborted", Map.of());
             throw e;
@@ -365,7 +382,7 @@ final class RequestHandler {
             case CopyRequest _ -> "cp";
             case UsageRequest _ -> "df";
             case GetRequest _, GetFile _, GetFrom _ -> "get";
-            case PutRequest _, PutFile _, PutInline _ -> "put";
+            case PutRequest _, PutFile _, PutStream _, PutInline _ -> "put";
             case TicketRequest _ -> "ticket";
             case Logout _ -> "logout";
             default -> message.type().name().toLowerCase(Locale.ROOT);

@@ -146,6 +146,21 @@ class JdbcMetadataStoreTest {
     }
 
     @Test
+    void aBlobOfASizeIsFoundWhileAFileRefersToIt() throws Exception {
+        Node root = store.root(alice);
+        assertThat(store.hasBlobOfSize(ONE.size())).isFalse();
+
+        store.addFile(root, Name.of("f"), ONE);
+        store.addFile(root, Name.of("g"), TWO);
+
+        assertThat(store.hasBlobOfSize(ONE.size())).isTrue();
+        assertThat(store.hasBlobOfSize(TWO.size())).isTrue();
+        assertThat(store.hasBlobOfSize(ONE.size() + 1)).isFalse();
+        assertThat(store.addFile(root, Name.of("f"), THREE).orphanedBlobs()).containsExactly(ONE);
+        assertThat(store.hasBlobOfSize(ONE.size())).as("its last file replaced").isFalse();
+    }
+
+    @Test
     void hostileNamesNeverReachTheStore() {
         for (String hostile : List.of("..", ".", "a/b", "nul\0byte", "y".repeat(256), "")) {
             assertThatThrownBy(() -> store.mkdir(alice, List.of(Name.of(hostile)), true))

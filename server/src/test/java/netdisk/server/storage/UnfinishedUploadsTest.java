@@ -70,6 +70,32 @@ class UnfinishedUploadsTest {
     }
 
     @Test
+    void aStreamedUploadFindsAnyHashOfItsPathAndSizeAndAHashedOneFindsAStreamedOne() throws Exception {
+        UnfinishedUploads.Key streamed = UnfinishedUploads.Key.streamed(alice.id(), "/isos/big.iso", 5_000_000);
+        UnfinishedUploads.Key hashed = key(alice, "/isos/big.iso");
+        UnfinishedUploads.Key other = new UnfinishedUploads.Key(alice.id(), "/isos/big.iso", 5_000_000, "cd".repeat(32));
+        PartialId first = PartialId.random();
+        assertThat(rows.insert(hashed, first)).isTrue();
+
+        assertThat(rows.find(streamed).orElseThrow().partial()).as("a streamed upload, any hash").isEqualTo(first);
+        assertThat(rows.find(UnfinishedUploads.Key.streamed(alice.id(), "/isos/big.iso", 5_000_001)))
+                .as("another size").isEmpty();
+        assertThat(rows.find(UnfinishedUploads.Key.streamed(bob.id(), "/isos/big.iso", 5_000_000)))
+                .as("another user").isEmpty();
+
+        PartialId second = PartialId.random();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(rows.insert(streamed, second)).as("its own key").isTrue();
+        assertThat(rows.find(streamed).orElseThrow().partial()).as("its own key first").isEqualTo(second);
+        assertThat(rows.find(hashed).orElseThrow().partial()).as("its own key first").isEqualTo(first);
+        assertThat(rows.find(other).orElseThrow().partial()).as("another hash: the streamed one").isEqualTo(second);
+        assertThat(rows.find(streamed).orElseThrow().key()).isEqualTo(streamed);
+
+        rows.delete(second);
+        assertThat(rows.find(other)).as("another hash, nothing streamed").isEmpty();
+    }
+
+    @Test
     void oneKeyHasOneRow() throws Exception {
         UnfinishedUploads.Key key = key(alice, "/a.bin");
         PartialId first = PartialId.random();
