@@ -1,6 +1,7 @@
 package netdisk.client;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
@@ -127,6 +128,75 @@ public final class ContentHash {
             hashes.add(Sha256.rangeProof(nonce, source, range, buffer));
         }
         return new ContentProof(hashes);
+    }
+
+    /**
+     * Feeds {@code digest} (which may hold bytes {@code 0..from-1} already) with bytes {@code from} to {@code to - 1}
+     * of {@code source} on a thread of its own, read by position, while the caller sends the same bytes: a streamed
+     * upload reads its file once from the disk (the second read finds the pages cached) and hashes beside sending.
+     */
+    static Beside beside(MessageDigest digest, FileChannel source, long from, long to) {
+        return new Beside(digest, source, from, to);
+    }
+
+    /** The hashing of {@link #beside}: {@link #finish} waits for it, {@link #close} stops it. */
+    static final class Beside implements AutoCloseable {
+
+        private final Thread thread;
+        private volatile boolean stopped;
+        /** Set by the thread before it ends; read after {@link Thread#join}. */
+        private String sha256;
+        private IOException failure;
+
+        private Beside(MessageDigest digest, FileChannel source, long from, long to) {
+            thread = Thread.ofPlatform().daemon().name("upload-hash").start(() -> {
+                try {
+                    update(digest, source, from, to - from, buffer(to - from), hashed -> {
+                        if (stopped) {
+                            throw new InterruptedIOException("hashing stopped");
+                        }
+                    });
+                    sha256 = hex(digest.digest());
+                } catch (IOException e) {
+                    failure = e;
+                }
+            });
+        }
+
+        /**
+         * Waits for the hashing to end; the digest of all the bytes, in hex.
+         *
+         * @throws IOException if the file could not be read or ended early (it shrank)
+         */
+        String finish() throws IOException {
+            join();
+            if (failure != null) {
+                throw failure;
+            }
+            return sha256;
+        }
+
+        /** Stops the hashing (an upload that failed) and waits for its thread. */
+        @Override
+        public void close() {
+            stopped = true;
+            join();
+        }
+
+        private void join() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static MessageDigest newDigest() {

@@ -14,12 +14,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 
 import netdisk.protocol.BackgroundDigest;
+import netdisk.protocol.ContentProof;
 import netdisk.protocol.ContentSink;
 import netdisk.protocol.ContentSinks;
-import netdisk.protocol.ContentProof;
 import netdisk.protocol.CopyRequest;
 import netdisk.protocol.Done;
 import netdisk.protocol.Entry;
@@ -35,6 +36,7 @@ import netdisk.protocol.FrameWriter;
 import netdisk.protocol.GetFile;
 import netdisk.protocol.GetFrom;
 import netdisk.protocol.GetRequest;
+import netdisk.protocol.HashFirst;
 import netdisk.protocol.Hello;
 import netdisk.protocol.ListRequest;
 import netdisk.protocol.Listing;
@@ -52,17 +54,19 @@ import netdisk.protocol.ProtocolVersion;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutDone;
 import netdisk.protocol.PutFile;
+import netdisk.protocol.PutHash;
 import netdisk.protocol.PutInline;
-import netdisk.protocol.Ticket;
-import netdisk.protocol.TicketRequest;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutRequest;
 import netdisk.protocol.PutResume;
 import netdisk.protocol.PutStored;
+import netdisk.protocol.PutStream;
 import netdisk.protocol.Register;
 import netdisk.protocol.RemoveRequest;
 import netdisk.protocol.ResumeFrom;
 import netdisk.protocol.StatRequest;
+import netdisk.protocol.Ticket;
+import netdisk.protocol.TicketRequest;
 import netdisk.protocol.UsageReply;
 import netdisk.protocol.UsageRequest;
 import netdisk.protocol.Welcome;
@@ -85,13 +89,20 @@ import netdisk.protocol.WriteBehind;
  */
 public final class NetdiskClient implements AutoCloseable {
 
-    /** How long the client waits for the server to answer or to move transfer bytes before it gives up. */
+    /**
+     * Files from this size on are uploaded streamed ({@link #putStream}) when the server allows it: read once, hashed
+     * while sent. Below it, hashing the file first costs a few milliseconds.
+     */
+    public static final long STREAMED_FROM = 16L << 20;
+        /** How long the client waits for the server to answer or to move transfer bytes before it gives up. */
     public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(60);
     private static final int CONTENT_BUFFER = 1 << 20;
     private static final long UPLOAD_CHUNK = 16L << 20;
     private static final int VERIFIED_TRANSFERS_MINOR = 2;
     /** Protocol 1.3: transfer connections, pipelined small files, resumed uploads and downloads. */
     private static final int TRANSFER_CONNECTIONS_MINOR = 3;
+    /** Protocol 1.4: streamed uploads, their SHA-256 after their content. */
+    private static final int STREAMED_UPLOADS_MINOR = 4;
     /** Listing requests of {@link #list(List)} sent ahead of their answers, at most. */
     private static final int LIST_WINDOW = 16;
     /** Directory requests of {@link #mkdirs} sent ahead of their answers, at most (each answer a small frame). */
@@ -791,18 +802,98 @@ public final class NetdiskClient implements AutoCloseable {
     }
 
     /**
+     * Uploads {@code size} bytes of {@code source} as {@code remotePath}, verified end to end, reading the file once:
+     * the content is hashed while it is sent ({@link ContentHash#beside}), and its SHA-256 follows it ({@link PutStream}
+     * then {@link PutHash}, protocol 1.4), where {@link #putFile} must hash the whole file before it sends anything.
+     * The server checks the content against that SHA-256 before the file becomes visible, and may offer to resume an
+     * earlier streamed upload of the same size to the same path that broke off, as for {@code putFile}.
+     *
+     * <p>Empty, with nothing stored, when the server is older than 1.4, or answers {@link HashFirst}: content of this
+     * size may be stored already (then only a {@code putFile} can be instant), or the file is small. The caller then
+     * hashes the file and calls {@code putFile}, on this connection or a new one.
+     *
+     * @return what the server stored, and from which byte the content was sent; or empty, see above
+     * @throws ServerRefusedException {@code TRANSFER_FAILED} when the content sent did not hash to what was read to
+     *                                hash it (the file changed during the upload; nothing is stored), or any refusal
+     *                                before or during the transfer (bad path, no space...)
+     * @throws TransferInterruptedException if the connection breaks during the content (the session is then closed)
+     */
+    public synchronized Optional<PutResult> putStream(FileChannel source, long size, String remotePath,
+            boolean resume, TransferListener listener) throws IOException {
+        if (welcome.minor() < STREAMED_UPLOADS_MINOR) {
+            return Optional.empty();
+        }
+        int id = send(new PutStream(remotePath, size));
+        Message answer = transferAnswer("the upload of " + remotePath);
+        if (answer instanceof HashFirst) {
+            return Optional.empty();
+        }
+        MessageDigest held = null;
+        long agreed = 0;
+        if (answer instanceof PutResume offer) {
+            ResumeFrom decision;
+            try {
+                held = agreedPrefix(source, size, offer, resume);
+                decision = held == null ? new ResumeFrom(0, "") : new ResumeFrom(offer.offset(), offer.prefixSha256());
+            } catch (IOException e) {
+                close(); // the server waits for an answer that will not come
+                throw e;
+            }
+            agreed = decision.offset();
+            send(id, decision);
+            answer = answer("the resume of " + remotePath);
+        }
+        if (!(answer instanceof PutReady ready)) {
+            throw new IOException("unexpected answer to PutStream: " + answer);
+        }
+        if (ready.offset() != 0 && ready.offset() != agreed) {
+            close(); // the server expects content from a byte this client never agreed to
+            throw new IOException("the server asked for " + remotePath + " from byte " + ready.offset()
+                    + ", which was not agreed");
+        }
+        if (ready.offset() > size) {
+            close();
+            throw new IOException("the server asked for " + remotePath + " from byte " + ready.offset() + " of " + size);
+        }
+        MessageDigest digest = ready.offset() == 0 ? ContentHash.newDigest() : held;
+        try (ContentHash.Beside hashing = ContentHash.beside(digest, source, ready.offset(), size)) {
+            Message sent = sendContent(source, size, ready.offset(), remotePath, listener, () -> {
+                String sha256;
+                try {
+                    sha256 = hashing.finish();
+                } catch (IOException e) {
+                    close(); // the server waits for the content's hash, which cannot be had
+                    throw e;
+                }
+                send(id, new PutHash(sha256));
+            });
+            return Optional.of(new PutResult(expect(sent, PutStored.class, "the upload"), ready.offset()));
+        }
+    }
+
+    /**
      * The answer to a resume offer: its offset and the SHA-256 of this client's own first bytes as many, if
      * {@code resume} and they hash as the server's; else offset 0 (start over).
      */
     private static ResumeFrom answerResume(FileChannel source, long size, PutResume offer, boolean resume)
             throws IOException {
+        return agreedPrefix(source, size, offer, resume) == null ? new ResumeFrom(0, "")
+                : new ResumeFrom(offer.offset(), offer.prefixSha256());
+    }
+
+    /**
+     * A digest of this client's own first bytes as many as {@code offer} names, if {@code resume} and they hash as the
+     * server's (the upload then goes on from there); else null (start over).
+     */
+    private static MessageDigest agreedPrefix(FileChannel source, long size, PutResume offer, boolean resume)
+            throws IOException {
         if (resume && offer.offset() > 0 && offer.offset() <= size) {
-            String prefix = ContentHash.of(source, offer.offset(), ContentHash.Progress.NONE);
-            if (prefix.equals(offer.prefixSha256())) {
-                return new ResumeFrom(offer.offset(), prefix);
+            MessageDigest prefix = ContentHash.digestOf(source, offer.offset(), ContentHash.Progress.NONE);
+            if (ContentHash.hex(ContentHash.copy(prefix).digest()).equals(offer.prefixSha256())) {
+                return prefix;
             }
         }
-        return new ResumeFrom(0, "");
+        return null;
     }
 
     /**
@@ -827,6 +918,22 @@ public final class NetdiskClient implements AutoCloseable {
      */
     private Message sendContent(FileChannel source, long size, long offset, String remotePath,
             TransferListener listener) throws IOException {
+        return sendContent(source, size, offset, remotePath, listener, () -> {
+        });
+    }
+
+    /** What follows a transfer's content once all of it was sent: nothing, or a streamed upload's {@link PutHash}. */
+    @FunctionalInterface
+    private interface ContentEnd {
+        void sent() throws IOException;
+    }
+
+    /**
+     * {@link #sendContent(FileChannel, long, long, String, TransferListener)}, then {@code end} once every byte was
+     * sent (not after the server stopped the content early), before the answer is read.
+     */
+    private Message sendContent(FileChannel source, long size, long offset, String remotePath,
+            TransferListener listener, ContentEnd end) throws IOException {
         if (offset > size) {
             close(); // the server expects content that does not exist
             throw new IOException("the server asked for " + remotePath + " from byte " + offset + " of " + size);
@@ -858,6 +965,9 @@ public final class NetdiskClient implements AutoCloseable {
             }
         } finally {
             watchdog.idle();
+        }
+        if (position == size) {
+            end.sent();
         }
         try {
             return answer("the upload of " + remotePath);

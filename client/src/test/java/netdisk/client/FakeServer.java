@@ -38,6 +38,7 @@ import netdisk.protocol.FrameWriter;
 import netdisk.protocol.GetFile;
 import netdisk.protocol.GetFrom;
 import netdisk.protocol.GetRequest;
+import netdisk.protocol.HashFirst;
 import netdisk.protocol.Hello;
 import netdisk.protocol.ListRequest;
 import netdisk.protocol.Listing;
@@ -56,10 +57,12 @@ import netdisk.protocol.TicketRequest;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.PutDone;
 import netdisk.protocol.PutFile;
+import netdisk.protocol.PutHash;
 import netdisk.protocol.PutReady;
 import netdisk.protocol.PutRequest;
 import netdisk.protocol.PutResume;
 import netdisk.protocol.PutStored;
+import netdisk.protocol.PutStream;
 import netdisk.protocol.Register;
 import netdisk.protocol.RemoveRequest;
 import netdisk.protocol.ResumeFrom;
@@ -117,6 +120,8 @@ public final class FakeServer implements AutoCloseable {
     private volatile boolean resumesNothing;
     private volatile boolean refusesGetFrom;
     private volatile boolean wrongPrefixHashes;
+    private volatile boolean hashFirst;
+    private final AtomicInteger streamed = new AtomicInteger();
     private volatile long cutDownloadsAt = -1;
     private final AtomicReference<Runnable> beforeTicket = new AtomicReference<>();
     private final List<Long> resumedFrom = new CopyOnWriteArrayList<>();
@@ -245,6 +250,17 @@ public final class FakeServer implements AutoCloseable {
     public FakeServer keeps(String user, String path, byte[] prefix) {
         kept.put(user + ":" + normalize(path), prefix.clone());
         return this;
+    }
+
+    /** Answers every PutStream {@code HashFirst}, as the real server does when a stored file has its size. */
+    public FakeServer hashFirst(boolean always) {
+        hashFirst = always;
+        return this;
+    }
+
+    /** How many uploads came streamed (PutStream, their SHA-256 after their content) and were stored. */
+    public int streamedUploads() {
+        return streamed.get();
     }
 
     /** The ResumeFrom answers that clients sent, in order. */
@@ -390,6 +406,7 @@ public final class FakeServer implements AutoCloseable {
                             reply(id, new Ticket(ticket, System.currentTimeMillis() + 300_000));
                         }
                         case PutInline put when minor >= 3 -> putInline(id, put);
+                        case PutStream put when minor >= 4 -> putStream(id, put);
                         case GetFrom get when minor >= 3 && !refusesGetFrom -> getFrom(id, get);
                         default -> {
                             synchronized (trees) {
@@ -673,6 +690,39 @@ public final class FakeServer implements AutoCloseable {
             reply(id, new PutStored(content.length, file.sha256(), false));
         }
 
+        /**
+         * A streamed upload (1.4), as the real server takes it: {@code HashFirst} under 1 MiB, when a stored file has
+         * its size or when told to; else the content (after what was kept of it, if anything), then its PutHash.
+         */
+        private void putStream(int id, PutStream put) throws IOException, Refusal {
+            String path = uploadTarget(put.path());
+            if (put.size() < (1 << 20) || hashFirst || storedSize(put.size())) {
+                reply(id, new HashFirst());
+                return;
+            }
+            byte[] resumed = resume(id, path);
+            reply(id, new PutReady(resumed.length));
+            byte[] rest = receive(put.size() - resumed.length);
+            Frame trailer = reader.read();
+            if (trailer == null || !(trailer.message() instanceof PutHash hash) || trailer.requestId() != id) {
+                throw new IOException("a PutHash was due for request " + id + ", not " + trailer);
+            }
+            byte[] content = new byte[resumed.length + rest.length];
+            System.arraycopy(resumed, 0, content, 0, resumed.length);
+            System.arraycopy(rest, 0, content, resumed.length, rest.length);
+            if (damageUploads && content.length > 0) {
+                content[0] ^= 1;
+            }
+            Node file = Node.file(content, System.currentTimeMillis());
+            if (!file.sha256().equals(hash.sha256())) {
+                throw new Refusal(ErrorCode.TRANSFER_FAILED, path + ": the content's SHA-256 is " + file.sha256()
+                        + ", not the " + hash.sha256() + " sent after it; nothing stored");
+            }
+            store(path, file);
+            streamed.incrementAndGet();
+            reply(id, new PutStored(content.length, file.sha256(), false));
+        }
+
         /** A small file with its content in the frame (1.3): checked, stored, answered; no proof needed. */
         private void putInline(int id, PutInline put) throws IOException, Refusal {
             String path = uploadTarget(put.path());
@@ -805,6 +855,14 @@ public final class FakeServer implements AutoCloseable {
             return new Entry(name, Entry.DIRECTORY, 0, node.modified(), "");
         }
         return new Entry(name, Entry.FILE, node.content().length, node.modified(), node.sha256());
+    }
+
+    /** Whether a file of anyone's has this size. */
+    private boolean storedSize(long size) {
+        synchronized (trees) {
+            return trees.values().stream().flatMap(tree -> tree.values().stream())
+                    .anyMatch(node -> !node.isDirectory() && node.content().length == size);
+        }
     }
 
     /** Content with this hash and size in anyone's tree (the real server shares content across users too). */

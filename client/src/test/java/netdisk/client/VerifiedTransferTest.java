@@ -9,6 +9,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
 
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.FileInfo;
@@ -70,6 +72,81 @@ class VerifiedTransferTest {
         assertThat(heard.size).isEqualTo(SIZE);
         assertThat(heard.offset).isZero();
         assertThat(heard.moved).hasValue(SIZE);
+    }
+
+    /** Streams {@code bytes} (through a local file): the SHA-256 is the client's own, after the content. */
+    private Optional<PutResult> putStream(NetdiskClient client, byte[] bytes, String remote, TransferListener listener)
+            throws IOException {
+        Path file = Files.write(local.resolve("stream.bin"), bytes);
+        try (var in = FileChannel.open(file)) {
+            return client.putStream(in, bytes.length, remote, true, listener);
+        }
+    }
+
+    @Test
+    void aStreamedUploadIsHashedWhileSentAndItsHashFollowsIt() throws Exception {
+        byte[] big = random(3 << 20, 7);
+        var heard = new Heard();
+        try (var client = login()) {
+            PutResult result = putStream(client, big, "/stream.bin", heard).orElseThrow();
+            assertThat(result.stored()).isEqualTo(new PutStored(big.length, sha256(big), false));
+            assertThat(result.resumed()).isFalse();
+        }
+        assertThat(server.content("alice", "/stream.bin")).isEqualTo(big);
+        assertThat(server.streamedUploads()).isEqualTo(1);
+        assertThat(heard.moved).hasValue(big.length);
+    }
+
+    @Test
+    void aStreamedUploadTheServerWantsHashedFirstSendsNothingAndIsLeftToPutFile() throws Exception {
+        byte[] big = random(3 << 20, 8);
+        try (var client = login()) {
+            putStream(client, big, "/first.bin", TransferListener.NONE).orElseThrow();
+            int received = server.contentReceived();
+            long bytes = server.contentBytesReceived();
+
+            assertThat(putStream(client, random(3 << 20, 9), "/same-size.bin", TransferListener.NONE))
+                    .as("a stored file has this size").isEmpty();
+            assertThat(putStream(client, random(1000, 9), "/small.bin", TransferListener.NONE)).as("small").isEmpty();
+            assertThat(server.contentBytesReceived()).isEqualTo(bytes);
+            assertThat(server.contentReceived()).isEqualTo(received);
+            assertThat(client.ping()).as("the session goes on").isNotNegative();
+        }
+        assertThat(server.streamedUploads()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerOlderThanOnePointFourIsNotAskedToStream() throws Exception {
+        server.speaksMinor(3);
+        try (var client = login()) {
+            assertThat(putStream(client, random(3 << 20, 10), "/old.bin", TransferListener.NONE)).isEmpty();
+            assertThat(client.ping()).isNotNegative();
+        }
+        assertThat(server.contentBytesReceived()).isZero();
+    }
+
+    @Test
+    void aStreamedUploadThatArrivesDamagedIsRefusedAndNothingIsStored() throws Exception {
+        server.damageUploads(true);
+        try (var client = login()) {
+            assertThatThrownBy(() -> putStream(client, random(3 << 20, 11), "/bad.bin", TransferListener.NONE))
+                    .isInstanceOfSatisfying(ServerRefusedException.class,
+                            e -> assertThat(e.code()).contains(ErrorCode.TRANSFER_FAILED));
+        }
+        assertThat(server.exists("alice", "/bad.bin")).isFalse();
+    }
+
+    @Test
+    void aStreamedUploadResumesAfterTheKeptBytesAndHashesThemOnce() throws Exception {
+        byte[] big = random(3 << 20, 12);
+        server.keeps("alice", "/resumed.bin", Arrays.copyOf(big, 1 << 20));
+        try (var client = login()) {
+            PutResult result = putStream(client, big, "/resumed.bin", TransferListener.NONE).orElseThrow();
+            assertThat(result.resumedFrom()).isEqualTo(1 << 20);
+            assertThat(result.stored().sha256()).isEqualTo(sha256(big));
+        }
+        assertThat(server.content("alice", "/resumed.bin")).isEqualTo(big);
+        assertThat(server.contentBytesReceived()).isEqualTo(big.length - (1 << 20));
     }
 
     @Test

@@ -29,6 +29,19 @@ final class Sha256 {
         }
     }
 
+    /** The SHA-256 of {@code parts} one after the other, in lower-case hex. */
+    static String of(byte[]... parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (byte[] part : parts) {
+                digest.update(part);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A file of {@code size} pseudo-random bytes (seeded: the same every run). */
     static Path randomFile(Path file, long size, long seed) throws IOException {
         var random = new java.util.SplittableRandom(seed);

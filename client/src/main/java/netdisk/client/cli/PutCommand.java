@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import netdisk.client.ContentHash;
+import netdisk.client.NetdiskClient;
 import netdisk.client.PutResult;
 import netdisk.client.RemotePath;
 import netdisk.client.TransferConnection;
@@ -156,13 +157,16 @@ final class PutCommand implements Callable<Integer> {
         FileChannel channel = open(file);
         try (channel; var progress = new ProgressListener("put", quiet, spec.commandLine().getErr())) {
             long size = channel.size();
-            String sha256 = hash(file, channel, size);
-            PutResult stored;
-            TransferConnection connection = remote.openTransfer();
-            try {
-                stored = connection.client().putFile(channel, size, sha256, destination, resume, progress);
-            } finally {
-                remote.closed(connection);
+            PutResult stored = size >= NetdiskClient.STREAMED_FROM ? stream(channel, size, destination, progress)
+                    : null;
+            if (stored == null) {
+                String sha256 = hash(file, channel, size);
+                TransferConnection connection = remote.openTransfer();
+                try {
+                    stored = connection.client().putFile(channel, size, sha256, destination, resume, progress);
+                } finally {
+                    remote.closed(connection);
+                }
             }
             progress.finish();
             files++;
@@ -174,6 +178,20 @@ final class PutCommand implements Callable<Integer> {
                 resumed++;
                 resumedFrom = stored.resumedFrom();
             }
+        }
+    }
+
+    /**
+     * A streamed upload, hashed while it is sent ({@link netdisk.client.NetdiskClient#putStream}); null when the server
+     * wants the SHA-256 first (content of this size may be stored already, so the upload may be instant) or is older.
+     */
+    private PutResult stream(FileChannel channel, long size, String destination, ProgressListener progress)
+            throws IOException {
+        TransferConnection connection = remote.openTransfer();
+        try {
+            return connection.client().putStream(channel, size, destination, resume, progress).orElse(null);
+        } finally {
+            remote.closed(connection);
         }
     }
 

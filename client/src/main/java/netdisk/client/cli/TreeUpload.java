@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import netdisk.client.ContentHash;
@@ -79,9 +80,11 @@ final class TreeUpload {
     private void uploadAlone(NetdiskClient client, Job job) throws IOException {
         try (FileChannel channel = open(job.file())) {
             long size = channel.size();
-            String sha256 = ContentHash.of(channel, size, hashed -> remote.checkCancelled());
             CombinedProgress.FileProgress file = progress.file();
-            PutResult stored = client.putFile(channel, size, sha256, job.remote(), resume, file);
+            Optional<PutResult> streamed = size >= NetdiskClient.STREAMED_FROM
+                    ? client.putStream(channel, size, job.remote(), resume, file) : Optional.empty();
+            PutResult stored = streamed.isPresent() ? streamed.get() : client.putFile(channel, size,
+                    ContentHash.of(channel, size, hashed -> remote.checkCancelled()), job.remote(), resume, file);
             file.done(size);
             counted(size, stored.instant());
             if (stored.resumed()) {

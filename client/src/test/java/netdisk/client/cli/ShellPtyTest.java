@@ -146,6 +146,7 @@ class ShellPtyTest {
         try (var sparse = new RandomAccessFile(local.resolve("huge.bin").toFile(), "rw")) {
             sparse.setLength(8L << 30); // seconds of hashing, nothing stored locally
         }
+        server.hashFirst(true); // as when a stored file has its size: else it would be streamed, not hashed first
         int mark = shell.mark();
         shell.type("put huge.bin\r");
         shell.await(mark, "hash huge.bin", WAIT);
