@@ -775,27 +775,7 @@ public final class NetdiskClient implements AutoCloseable {
                 return new PutResult(stored, 0);
             }
         }
-        long agreed = 0;
-        if (answer instanceof PutResume offer) {
-            ResumeFrom decision;
-            try {
-                decision = answerResume(source, size, offer, resume);
-            } catch (IOException e) {
-                close(); // the server waits for an answer that will not come
-                throw e;
-            }
-            agreed = decision.offset();
-            send(id, decision);
-            answer = answer("the resume of " + remotePath);
-        }
-        if (!(answer instanceof PutReady ready)) {
-            throw new IOException("unexpected answer to PutFile: " + answer);
-        }
-        if (ready.offset() != 0 && ready.offset() != agreed) {
-            close(); // the server expects content from a byte this client never agreed to
-            throw new IOException("the server asked for " + remotePath + " from byte " + ready.offset()
-                    + ", which was not agreed");
-        }
+        Start ready = start(id, answer, source, size, resume, remotePath, "PutFile");
         PutStored stored = expect(sendContent(source, size, ready.offset(), remotePath, listener), PutStored.class,
                 "the upload");
         return new PutResult(stored, ready.offset());
@@ -828,34 +808,8 @@ public final class NetdiskClient implements AutoCloseable {
         if (answer instanceof HashFirst) {
             return Optional.empty();
         }
-        MessageDigest held = null;
-        long agreed = 0;
-        if (answer instanceof PutResume offer) {
-            ResumeFrom decision;
-            try {
-                held = agreedPrefix(source, size, offer, resume);
-                decision = held == null ? new ResumeFrom(0, "") : new ResumeFrom(offer.offset(), offer.prefixSha256());
-            } catch (IOException e) {
-                close(); // the server waits for an answer that will not come
-                throw e;
-            }
-            agreed = decision.offset();
-            send(id, decision);
-            answer = answer("the resume of " + remotePath);
-        }
-        if (!(answer instanceof PutReady ready)) {
-            throw new IOException("unexpected answer to PutStream: " + answer);
-        }
-        if (ready.offset() != 0 && ready.offset() != agreed) {
-            close(); // the server expects content from a byte this client never agreed to
-            throw new IOException("the server asked for " + remotePath + " from byte " + ready.offset()
-                    + ", which was not agreed");
-        }
-        if (ready.offset() > size) {
-            close();
-            throw new IOException("the server asked for " + remotePath + " from byte " + ready.offset() + " of " + size);
-        }
-        MessageDigest digest = ready.offset() == 0 ? ContentHash.newDigest() : held;
+        Start ready = start(id, answer, source, size, resume, remotePath, "PutStream");
+        MessageDigest digest = ready.held().orElseGet(ContentHash::newDigest);
         try (ContentHash.Beside hashing = ContentHash.beside(digest, source, ready.offset(), size)) {
             Message sent = sendContent(source, size, ready.offset(), remotePath, listener, () -> {
                 String sha256;
@@ -872,13 +826,44 @@ public final class NetdiskClient implements AutoCloseable {
     }
 
     /**
-     * The answer to a resume offer: its offset and the SHA-256 of this client's own first bytes as many, if
-     * {@code resume} and they hash as the server's; else offset 0 (start over).
+     * Where an upload's content starts: {@link PutReady}'s offset, and a digest of the bytes before it when it is
+     * not 0.
      */
-    private static ResumeFrom answerResume(FileChannel source, long size, PutResume offer, boolean resume)
-            throws IOException {
-        return agreedPrefix(source, size, offer, resume) == null ? new ResumeFrom(0, "")
-                : new ResumeFrom(offer.offset(), offer.prefixSha256());
+    private record Start(long offset, Optional<MessageDigest> held) {
+    }
+
+    /**
+     * From the server's first answer to an upload ({@code request}, id {@code id}) to its {@link PutReady}: a
+     * {@link PutResume} offer is answered first (its offset and this client's hash of its own first bytes as many,
+     * if {@code resume} and they hash as the server's; else offset 0, start over). A PutReady from a byte that was
+     * not agreed ends the session.
+     */
+    private Start start(int id, Message answer, FileChannel source, long size, boolean resume, String remotePath,
+            String request) throws IOException {
+        MessageDigest held = null;
+        long agreed = 0;
+        if (answer instanceof PutResume offer) {
+            ResumeFrom decision;
+            try {
+                held = agreedPrefix(source, size, offer, resume);
+                decision = held == null ? new ResumeFrom(0, "") : new ResumeFrom(offer.offset(), offer.prefixSha256());
+            } catch (IOException e) {
+                close(); // the server waits for an answer that will not come
+                throw e;
+            }
+            agreed = decision.offset();
+            send(id, decision);
+            answer = answer("the resume of " + remotePath);
+        }
+        if (!(answer instanceof PutReady ready)) {
+            throw new IOException("unexpected answer to " + request + ": " + answer);
+        }
+        if (ready.offset() != 0 && ready.offset() != agreed) {
+            close(); // the server expects content from a byte this client never agreed to
+            throw new IOException("the server asked for " + remotePath + " from byte " + ready.offset()
+                    + ", which was not agreed");
+        }
+        return new Start(ready.offset(), ready.offset() == 0 ? Optional.empty() : Optional.of(held));
     }
 
     /**

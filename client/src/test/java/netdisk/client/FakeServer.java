@@ -675,6 +675,16 @@ public final class FakeServer implements AutoCloseable {
             byte[] resumed = resume(id, path);
             reply(id, new PutReady(resumed.length));
             byte[] rest = receive(put.size() - resumed.length);
+            Node file = checked(path, resumed, rest, put.sha256(), "the announced");
+            store(path, file);
+            reply(id, new PutStored(file.content().length, file.sha256(), false));
+        }
+
+        /**
+         * An upload's content, what was kept of it and the rest, damaged first if told to: a file, if it hashes to
+         * {@code sha256} ({@code which} one: the announced, or the one after it).
+         */
+        private Node checked(String path, byte[] resumed, byte[] rest, String sha256, String which) throws Refusal {
             byte[] content = new byte[resumed.length + rest.length];
             System.arraycopy(resumed, 0, content, 0, resumed.length);
             System.arraycopy(rest, 0, content, resumed.length, rest.length);
@@ -682,12 +692,11 @@ public final class FakeServer implements AutoCloseable {
                 content[0] ^= 1;
             }
             Node file = Node.file(content, System.currentTimeMillis());
-            if (!file.sha256().equals(put.sha256())) {
+            if (!file.sha256().equals(sha256)) {
                 throw new Refusal(ErrorCode.TRANSFER_FAILED, path + ": the content's SHA-256 is " + file.sha256()
-                        + ", not the announced " + put.sha256() + "; nothing stored");
+                        + ", not " + which + " " + sha256 + "; nothing stored");
             }
-            store(path, file);
-            reply(id, new PutStored(content.length, file.sha256(), false));
+            return file;
         }
 
         /**
@@ -707,20 +716,10 @@ public final class FakeServer implements AutoCloseable {
             if (trailer == null || !(trailer.message() instanceof PutHash hash) || trailer.requestId() != id) {
                 throw new IOException("a PutHash was due for request " + id + ", not " + trailer);
             }
-            byte[] content = new byte[resumed.length + rest.length];
-            System.arraycopy(resumed, 0, content, 0, resumed.length);
-            System.arraycopy(rest, 0, content, resumed.length, rest.length);
-            if (damageUploads && content.length > 0) {
-                content[0] ^= 1;
-            }
-            Node file = Node.file(content, System.currentTimeMillis());
-            if (!file.sha256().equals(hash.sha256())) {
-                throw new Refusal(ErrorCode.TRANSFER_FAILED, path + ": the content's SHA-256 is " + file.sha256()
-                        + ", not the " + hash.sha256() + " sent after it; nothing stored");
-            }
+            Node file = checked(path, resumed, rest, hash.sha256(), "the one sent after it,");
             store(path, file);
             streamed.incrementAndGet();
-            reply(id, new PutStored(content.length, file.sha256(), false));
+            reply(id, new PutStored(file.content().length, file.sha256(), false));
         }
 
         /** A small file with its content in the frame (1.3): checked, stored, answered; no proof needed. */
