@@ -13,6 +13,7 @@ import netdisk.protocol.BackgroundDigest;
 import netdisk.protocol.ContentProof;
 import netdisk.protocol.ProveContent;
 import netdisk.protocol.Sha256;
+import netdisk.protocol.Threads;
 
 /**
  * SHA-256 of local content, as {@link NetdiskClient#putFile} needs it: the whole content's, announced before an
@@ -184,18 +185,7 @@ public final class ContentHash {
         }
 
         private void join() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Threads.joinUninterruptibly(thread);
         }
     }
 

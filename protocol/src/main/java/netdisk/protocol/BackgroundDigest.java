@@ -168,17 +168,6 @@ public final class BackgroundDigest implements AutoCloseable {
     }
 
     private void join() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                hasher.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(hasher);
     }
 }
