@@ -30,9 +30,14 @@
 # answer. If a blob with that hash already exists, the upload is still received, hashed, written and fsynced in
 # full, but its temporary copy is then deleted instead: no rename, no directory fsync, and the unlink of the whole
 # file (and of its page cache) inside the timed upload. That is not what storing a new file costs, in either
-# direction, so each round uploads content that netdisk has not stored: src.bin with its first 8 bytes replaced by
-# `rnd00001`, `rnd00002`, ... (still SIZE bytes; the peers upload the very same file; the 8 bytes are put back for
-# the downloads). netdisk's uploads are verified in every round by the sha256 of `netdisk stat --json` against
+# direction, so each round uploads content that netdisk has not stored: up.bin, src.bin's bytes and UP_EXTRA (1)
+# more, with its first 8 bytes replaced by `rnd00001`, `rnd00002`, ... (the peers upload the very same file).
+# UP_EXTRA makes it a new size too: `put` streams a file of 16 MiB or more (protocol 1.4: hashed while it is sent,
+# its SHA-256 after the content) only when no file stored on the server has its size, since only a file announced
+# by its SHA-256 first can be an instant upload, and the disk server stores src.bin (SIZE bytes) for the downloads.
+# UP_EXTRA=0 measures the other path on the disk server, a file of a stored size: hashed whole first, then sent
+# (the tmpfs server stores no file of that size, so it streams either way). netdisk's uploads are
+# verified in every round by the sha256 of `netdisk stat --json` against
 # sha256sum of that round's content (computed once, before the rounds), the peers' byte for byte in round 1; then
 # every upload is deleted, untimed (`netdisk rm`, which deletes the blob).
 #
@@ -45,12 +50,12 @@
 #
 #   bench/transfer.sh
 #
-# Env (defaults): SIZE_MIB=1024 ROUNDS=3 BIG_MIB=4096 (RSS pass) WORKERS=2 SINK=1 SINK_REPS=5 SINK_MIB=SIZE_MIB
+# Env (defaults): SIZE_MIB=1024 ROUNDS=3 BIG_MIB=4096 (RSS pass) WORKERS=2 SINK=1 SINK_REPS=5 SINK_MIB=SIZE_MIB UP_EXTRA=1
 #                 SKIP_BUILD=0 MVN_OFFLINE=1 KEEP_TMP=0 (keep the temp dirs and logs)
 # Needs: nginx (with the dav module: Debian's nginx has it), vsftpd, curl, ss, pgrep, fincore, sha256sum
 #        (installed with apt-get when missing and run as root). Nothing is started as a service; every server is
 #        started here in the foreground, on 127.0.0.1 and free ports, and stopped here. Disk space in TMPDIR: about
-#        3 × SIZE_MIB + BIG_MIB (netdisk stores big.bin dense); page cache: the same, plus BIG_MIB of nginx's zeros.
+#        4 × SIZE_MIB + BIG_MIB (netdisk stores big.bin dense); page cache: the same, plus BIG_MIB of nginx's zeros.
 set -euo pipefail
 
 SIZE_MIB=${SIZE_MIB:-1024}
@@ -60,6 +65,7 @@ WORKERS=${WORKERS:-2}
 SINK=${SINK:-1}
 SINK_REPS=${SINK_REPS:-5}
 SINK_MIB=${SINK_MIB:-$SIZE_MIB}
+UP_EXTRA=${UP_EXTRA:-1}
 
 self=$(readlink -f -- "${BASH_SOURCE[0]}")
 root=${self%/bench/transfer.sh}
@@ -87,6 +93,8 @@ getent passwd ftp >/dev/null || die "vsftpd's anonymous user 'ftp' does not exis
 
 SIZE=$((SIZE_MIB << 20))
 BIG=$((BIG_MIB << 20))
+UP_SIZE=$((SIZE + UP_EXTRA)) # the uploads' size (see the header)
+if ((UP_EXTRA > 0)); then UP_PATH="a size no stored file has: streamed"; else UP_PATH="the size of the stored src.bin: hashed first, on the disk server"; fi
 started=$(date +%s)
 load_before=$(cut -d" " -f1-3 /proc/loadavg)
 
@@ -164,26 +172,29 @@ sync "$tmp/src.bin" # no dirty pages of ours left to write back during the runs
 ln "$tmp/src.bin" "$tmp/dl/src.bin" # what nginx serves: the same inode (netdisk serves its own blob of it)
 truncate -s "$BIG" "$tmp/big.bin"   # sparse
 ln "$tmp/big.bin" "$tmp/dl/big.bin"
+{ cat "$tmp/src.bin" && head -c "$UP_EXTRA" /dev/urandom; } >"$tmp/up.bin" # the uploads' source (see the header)
+sync "$tmp/up.bin"
+SRC_SUM=$(sha256sum "$tmp/src.bin" | cut -d' ' -f1)
 
-# The content of each round's uploads: src.bin with its first 8 bytes replaced (see the header); 0 = src.bin as
-# written, which the downloads need. set_content N writes those 8 bytes in place and syncs the page it dirtied.
-head -c 8 "$tmp/src.bin" >"$tmp/head-0.bin"
+# The content of each round's uploads: up.bin with its first 8 bytes replaced (see the header); 0 = up.bin as
+# written. set_content N writes those 8 bytes in place and syncs the page it dirtied.
+head -c 8 "$tmp/up.bin" >"$tmp/head-0.bin"
 CONTENT=0
 declare -A SUM=() # round -> sha256 of that round's content, for netdisk's uploads
 set_content() {
   ((CONTENT == $1)) && return
-  dd if="$tmp/head-$1.bin" of="$tmp/src.bin" bs=8 count=1 conv=notrunc status=none || die "cannot write src.bin"
-  sync "$tmp/src.bin"
+  dd if="$tmp/head-$1.bin" of="$tmp/up.bin" bs=8 count=1 conv=notrunc status=none || die "cannot write up.bin"
+  sync "$tmp/up.bin"
   CONTENT=$1
 }
 say "hashing the uploads' contents..."
 for ((n = 0; n <= ROUNDS + 1; n++)); do
   if ((n > 0)); then
     printf 'rnd%05d' "$n" >"$tmp/head-$n.bin"
-    cmp -s "$tmp/head-0.bin" "$tmp/head-$n.bin" && die "src.bin starts with rnd$(printf %05d "$n"): run again"
+    cmp -s "$tmp/head-0.bin" "$tmp/head-$n.bin" && die "up.bin starts with rnd$(printf %05d "$n"): run again"
   fi
   ((n == ROUNDS + 1)) && break # the RSS pass's upload (not verified)
-  SUM[$n]=$({ cat "$tmp/head-$n.bin" && tail -c +9 "$tmp/src.bin"; } | sha256sum | cut -d' ' -f1)
+  SUM[$n]=$({ cat "$tmp/head-$n.bin" && tail -c +9 "$tmp/up.bin"; } | sha256sum | cut -d' ' -f1)
 done
 
 # ---- servers
@@ -329,7 +340,7 @@ nd_blob() { echo "${ND_DATA[$1]}/blobs/${ND_SHA:0:2}/${ND_SHA:2:2}/$ND_SHA"; } #
 say "uploading src.bin and big.bin to netdisk (untimed)..."
 nd_cmd disk put -q "$tmp/src.bin" /src.bin >/dev/null
 nd_stat disk /src.bin
-[[ $ND_SIZE == "$SIZE" && $ND_SHA == "${SUM[0]}" ]] || die "netdisk's /src.bin: $ND_SIZE bytes, sha256 $ND_SHA"
+[[ $ND_SIZE == "$SIZE" && $ND_SHA == "$SRC_SUM" ]] || die "netdisk's /src.bin: $ND_SIZE bytes, sha256 $ND_SHA"
 ND_SRC_BLOB=$(nd_blob disk)
 nd_cmd disk put -q "$tmp/big.bin" /big.bin >/dev/null
 nd_stat disk /big.bin
@@ -360,12 +371,12 @@ client_rate() { # the client's final line "... (1.40 GiB/s)" -> GiB/s
 }
 
 VERIFY=0 # compare whole files (first round only)
-check_file() { # $1 = file written, $2 = what
-  local got
-  got=$(size_of "$1")
-  [[ $got == "$SIZE" ]] || die "$2: $1 has $got bytes, expected $SIZE"
+check_file() { # $1 = file written, $2 = what, $3 = its source (src.bin)
+  local got source=${3:-$tmp/src.bin} size
+  got=$(size_of "$1") size=$(size_of "$source")
+  [[ $got == "$size" ]] || die "$2: $1 has $got bytes, expected $size"
   if ((VERIFY)); then
-    cmp -s -- "$tmp/src.bin" "$1" || die "$2: $1 differs from the source"
+    cmp -s -- "$source" "$1" || die "$2: $1 differs from the source"
     VERIFIED+=("$2")
   fi
 }
@@ -401,17 +412,17 @@ curl_get() { # $1 = destination, $2 = label; into a file, sets SYNCED too (with 
   SERVER=-
   [[ $1 == /dev/null ]] || check_file "$1" "nginx+curl → $2"
 }
-nd_put() { # $1 = server (disk|shm), $2 = remote path; src.bin holds round $round's content (set_content)
+nd_put() { # $1 = server (disk|shm), $2 = remote path; up.bin holds round $round's content (set_content)
   local before err=$tmp/client.err t0 t1 rc=0
   before=$(nd_log_lines "$1" upload "$2")
   t0=$(now_ns)
-  "$root/bin/netdisk" --port "${ND_PORT[$1]}" put "$tmp/src.bin" "$2" >/dev/null 2>"$err" || rc=$?
+  "$root/bin/netdisk" --port "${ND_PORT[$1]}" put "$tmp/up.bin" "$2" >/dev/null 2>"$err" || rc=$?
   t1=$(now_ns)
   ((rc == 0)) || die "netdisk put ($1) failed with $rc: $(cat "$err")"
-  WHOLE=$(gibps "$SIZE" $((t1 - t0))) INNER=$(client_rate "$err")
+  WHOLE=$(gibps "$UP_SIZE" $((t1 - t0))) INNER=$(client_rate "$err")
   SERVER=$(nd_server_rate "$1" upload "$2" "$before")
   nd_stat "$1" "$2" # verified by its SHA-256 every round, against sha256sum of the round's content
-  [[ $ND_SIZE == "$SIZE" ]] || die "netdisk put → $1: $2 has $ND_SIZE bytes, expected $SIZE"
+  [[ $ND_SIZE == "$UP_SIZE" ]] || die "netdisk put → $1: $2 has $ND_SIZE bytes, expected $UP_SIZE"
   [[ $ND_SHA == "${SUM[$round]}" ]] || die "netdisk put → $1: $2 has sha256 $ND_SHA, expected ${SUM[$round]}"
   if ((VERIFY)); then VERIFIED+=("netdisk put → $1"); fi
   nd_cmd "$1" rm "$2" >/dev/null
@@ -419,17 +430,17 @@ nd_put() { # $1 = server (disk|shm), $2 = remote path; src.bin holds round $roun
 curl_put() { # $1 = URL, $2 = file it lands in, $3 = label, $4 = expected status; sets SYNCED too (with sync FILE DIR)
   local t0 t1 t2 out rc=0
   t0=$(now_ns)
-  out=$(curl -sS --fail -T "$tmp/src.bin" -w '%{response_code} %{size_upload} %{time_total}' "$1") || rc=$?
+  out=$(curl -sS --fail -T "$tmp/up.bin" -w '%{response_code} %{size_upload} %{time_total}' "$1") || rc=$?
   t1=$(now_ns)
   sync -- "$2" "${2%/*}"
   t2=$(now_ns)
   ((rc == 0)) || die "curl PUT/STOR ($3) failed with $rc ($out)"
   read -r code bytes secs <<<"$out"
-  [[ $code =~ $4 && $bytes == "$SIZE" ]] || die "curl upload ($3): status $code, $bytes bytes"
-  WHOLE=$(gibps "$SIZE" $((t1 - t0))) INNER=$(awk -v s="$secs" -v b="$SIZE" 'BEGIN{printf "%.3f", b / 1073741824 / s}')
-  SYNCED=$(gibps "$SIZE" $((t2 - t0))) SERVER=-
-  SYNCOWN=$(awk -v s="$secs" -v ns=$((t2 - t1)) -v b="$SIZE" 'BEGIN{printf "%.3f", b / 1073741824 / (s + ns / 1e9)}')
-  check_file "$2" "$3"
+  [[ $code =~ $4 && $bytes == "$UP_SIZE" ]] || die "curl upload ($3): status $code, $bytes bytes"
+  WHOLE=$(gibps "$UP_SIZE" $((t1 - t0))) INNER=$(awk -v s="$secs" -v b="$UP_SIZE" 'BEGIN{printf "%.3f", b / 1073741824 / s}')
+  SYNCED=$(gibps "$UP_SIZE" $((t2 - t0))) SERVER=-
+  SYNCOWN=$(awk -v s="$secs" -v ns=$((t2 - t1)) -v b="$UP_SIZE" 'BEGIN{printf "%.3f", b / 1073741824 / (s + ns / 1e9)}')
+  check_file "$2" "$3" "$tmp/up.bin"
   rm -f -- "$2"
 }
 
@@ -488,13 +499,13 @@ done
 declare -a WARM=()
 for ((round = 1; round <= ROUNDS; round++)); do
   VERIFY=$((round == 1))
-  cat "$tmp/src.bin" "$ND_SRC_BLOB" >/dev/null # warm: the source is in the page cache for every contender
+  cat "$tmp/src.bin" "$tmp/up.bin" "$ND_SRC_BLOB" >/dev/null # warm: the sources are in the page cache for all
   WARM+=("$(for f in "$tmp/src.bin" "$ND_SRC_BLOB"; do
     fincore -n -b -o RES "$f" | awk -v s="$SIZE" '{printf "%.0f%%\n", 100 * $1 / s}'
   done | paste -sd/)")
   say "round $round/$ROUNDS (src.bin / netdisk's blob of it in page cache: ${WARM[-1]})"
   for c in "${CASES[@]}"; do
-    [[ $c == put* ]] && set_content "$round" # this round's upload content (the downloads first, with src.bin's)
+    [[ $c == put* ]] && set_content "$round" # this round's upload content
     read -r -a who <<<"${WHO[$c]}"
     n=${#who[@]}
     for ((k = 0; k < n; k++)); do
@@ -508,7 +519,7 @@ unset round
 # ---- RSS pass: sample every 100 ms during each transfer
 say "RSS pass..."
 # all in the page cache before either server reads them (netdisk reads its blobs, nginx the files)
-cat "$tmp/big.bin" "$tmp/src.bin" "$ND_BIG_BLOB" "$ND_SRC_BLOB" >/dev/null
+cat "$tmp/big.bin" "$tmp/src.bin" "$tmp/up.bin" "$ND_BIG_BLOB" "$ND_SRC_BLOB" >/dev/null
 declare -A RSS_MAX=() RSS_BEFORE=() RSS_N=()
 rss_pass() { # $1 = label, $2 = pids (space-separated), then the command
   local label=$1 pids=$2 out=$tmp/rss-$RANDOM.txt p t0 t1
@@ -535,14 +546,14 @@ LS="$SIZE_MIB MiB" LB="$BIG_MIB MiB sparse"
 rss_pass "netdisk get $LS" "$ND_ALL" "$root/bin/netdisk" --port "${ND_PORT[disk]}" get -q /src.bin /dev/null
 rss_pass "netdisk get $LB" "$ND_ALL" "$root/bin/netdisk" --port "${ND_PORT[disk]}" get -q /big.bin /dev/null
 set_content $((ROUNDS + 1)) # content the disk server has not stored, like the rounds' uploads
-rss_pass "netdisk put $LS disk" "$ND_ALL" "$root/bin/netdisk" --port "${ND_PORT[disk]}" put -q "$tmp/src.bin" /rss.bin
+rss_pass "netdisk put $LS disk" "$ND_ALL" "$root/bin/netdisk" --port "${ND_PORT[disk]}" put -q "$tmp/up.bin" /rss.bin
 set_content 0
 nd_cmd disk rm /rss.bin >/dev/null
 rss_pass "netdisk put $LB tmpfs" "$ND_SHM_ALL" "$root/bin/netdisk" --port "${ND_PORT[shm]}" put -q "$tmp/big.bin" /rss.bin
 nd_cmd shm rm /rss.bin >/dev/null
 rss_pass "nginx get $LS" "$NGINX_ALL" curl -sS --fail -o /dev/null "$B/dl/src.bin"
 rss_pass "nginx get $LB" "$NGINX_ALL" curl -sS --fail -o /dev/null "$B/dl/big.bin"
-rss_pass "nginx put $LS disk" "$NGINX_ALL" curl -sS --fail -T "$tmp/src.bin" "$B/disk/rss.bin"
+rss_pass "nginx put $LS disk" "$NGINX_ALL" curl -sS --fail -T "$tmp/up.bin" "$B/disk/rss.bin"
 rm -f -- "$tmp/dav/rss.bin"
 rss_pass "nginx put $LB tmpfs" "$NGINX_ALL" curl -sS --fail -T "$tmp/big.bin" "$B/shm/rss.bin"
 rm -f -- "$shm/dav/rss.bin"
@@ -583,7 +594,8 @@ echo "Machine: $(nproc) vCPUs ($cpu$hyper), $mem RAM, Linux $(uname -r), $("$JAV
   "$(nginx -v 2>&1 | sed 's/.*: //'), vsftpd $(dpkg-query -W -f '${Version}' vsftpd 2>/dev/null || echo '?'), $(curl --version | head -1 | cut -d' ' -f1-2)."
 echo "Disk: $tmp on ${disk_fs}; tmpfs: $shm on ${shm_fs}. Load average before/after: $load_before / $load_after."
 echo "File: $SIZE_MIB MiB of random bytes; $ROUNDS rounds; in the page cache before each round (src.bin / netdisk's" \
-  "blob of it): ${WARM[*]}. Each round's uploads: src.bin with its first 8 bytes changed (new content for netdisk)."
+  "blob of it): ${WARM[*]}. Each round's uploads: up.bin, src.bin and $UP_EXTRA more byte(s) ($UP_SIZE bytes), its first" \
+  "8 bytes changed (new content for netdisk; $UP_PATH)."
 echo "netdisk: \`bin/netdisk-server --workers $WORKERS\` (process mode, default worker options); client \`bin/netdisk\`."
 echo
 echo "Whole-process start cost, medians of 5: \`bin/netdisk ping\` (launcher + JVM + connect + handshake + 1 round trip)" \
