@@ -19,7 +19,10 @@ import netdisk.protocol.Hello;
 import netdisk.protocol.Login;
 import netdisk.protocol.Ping;
 import netdisk.protocol.ProtocolVersion;
+import netdisk.protocol.PutFile;
+import netdisk.protocol.PutHash;
 import netdisk.protocol.PutRequest;
+import netdisk.protocol.PutStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,11 +113,15 @@ class SessionFuzzTest {
         var out = new java.io.ByteArrayOutputStream();
         int pieces = 1 + random.nextInt(6);
         for (int i = 0; i < pieces; i++) {
-            byte[] piece = switch (random.nextInt(5)) {
+            byte[] piece = switch (random.nextInt(8)) {
                 case 0 -> frame(new Frame(random.nextInt(), new Ping(random.nextLong())));
                 case 1 -> frame(new Frame(random.nextInt(), new GetRequest(name(random), random.nextLong(0,
                         Long.MAX_VALUE))));
                 case 2 -> frame(new Frame(random.nextInt(), new PutRequest(name(random), random.nextInt(0, 100))));
+                case 5 -> frame(new Frame(random.nextInt(), new PutStream(name(random), random.nextLong(0, 4L << 20))));
+                case 6 -> frame(new Frame(random.nextInt(), new PutHash(random.nextBoolean() ? hex(random) : name(random))));
+                case 7 -> frame(new Frame(random.nextInt(), new PutFile(name(random), random.nextInt(0, 100),
+                        hex(random))));
                 case 3 -> {
                     byte[] noise = new byte[random.nextInt(1, 64)];
                     random.nextBytes(noise);
@@ -129,6 +136,13 @@ class SessionFuzzTest {
             out.writeBytes(piece);
         }
         return out.toByteArray();
+    }
+
+    /** 64 hex digits: a SHA-256 as the protocol writes it, of nothing in particular. */
+    private static String hex(SplittableRandom random) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     private static String name(SplittableRandom random) {
