@@ -72,9 +72,15 @@ class HostileNamesTest {
             var before = Clients.tree(client);
             var blobsBefore = DataDir.blobHashes(data);
             var sink = java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream());
+            Path big = Sha256.randomFile(local.resolve("big.bin"), 2 << 20, 5); // streamed: over 1 MiB
             for (String path : hostile) {
                 String shown = path.length() > 40 ? path.substring(0, 40) + "…" : path;
                 refused("put " + shown, () -> Clients.put(client, utf8("stored?"), path, local), ErrorCode.BAD_PATH);
+                refused("put streamed " + shown, () -> {
+                    try (var in = java.nio.channels.FileChannel.open(big)) {
+                        client.putStream(in, 2 << 20, path, true, TransferListener.NONE);
+                    }
+                }, ErrorCode.BAD_PATH);
                 refused("mkdir " + shown, () -> client.mkdir(path, true), ErrorCode.BAD_PATH);
                 refused("stat " + shown, () -> client.stat(path), ErrorCode.BAD_PATH);
                 refused("list " + shown, () -> client.list(path), ErrorCode.BAD_PATH);
