@@ -1,8 +1,10 @@
 package netdisk.it;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import netdisk.client.NetdiskClient;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -92,6 +95,14 @@ class FullDiskTest {
                                 e -> assertThat(e.code()).contains(ErrorCode.NO_SPACE));
             }
             Files.delete(filler);
+            try (var client = Clients.login(server, USER); var in = FileChannel.open(nine)) { // streamed (1.4)
+                assertThatThrownBy(() -> client.putStream(in, Files.size(nine), "/s.bin", true, fillTheDisk))
+                        .isInstanceOfSatisfying(ServerRefusedException.class,
+                                e -> assertThat(e.code()).contains(ErrorCode.NO_SPACE));
+            }
+            Files.delete(filler);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(DataDir.partialFiles(data)).as("a failed upload is not kept").isEmpty());
 
             try (var client = Clients.login(server, USER)) {
                 client.ping();
