@@ -47,6 +47,12 @@ class QuotaTest {
         var refusal = refused("put " + remote, () -> Clients.put(client, source, remote, listener),
                 ErrorCode.QUOTA_EXCEEDED);
         assertThat(refusal.getMessage()).contains("quota");
+        var streamed = refused("put streamed " + remote, () -> { // protocol 1.4: PutStream
+            try (var in = java.nio.channels.FileChannel.open(source)) {
+                client.putStream(in, in.size(), remote, true, listener);
+            }
+        }, ErrorCode.QUOTA_EXCEEDED);
+        assertThat(streamed.getMessage()).contains("quota");
         assertThat(asked).as("refused before any content").isFalse();
     }
 
