@@ -11,6 +11,12 @@ import netdisk.client.NetdiskClient;
 import netdisk.client.ServerRefusedException;
 import netdisk.client.TransferListener;
 import netdisk.protocol.ErrorCode;
+import netdisk.protocol.ErrorReply;
+import netdisk.protocol.Ping;
+import netdisk.protocol.Pong;
+import netdisk.protocol.PutHash;
+import netdisk.protocol.PutReady;
+import netdisk.protocol.PutStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,6 +109,20 @@ class FullDiskTest {
             Files.delete(filler);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(DataDir.partialFiles(data)).as("a failed upload is not kept").isEmpty());
+
+            // a client that sends all the content and its PutHash after the early refusal stays in step
+            try (var raw = RawClient.login(server, USER)) {
+                raw.send(new PutStream("/t.bin", Files.size(nine)));
+                assertThat(raw.answer()).isEqualTo(new PutReady(0));
+                fillTheDisk.started("/t.bin", Files.size(nine), 0);
+                raw.content(nine, 0, Files.size(nine));
+                raw.send(new PutHash(Sha256.of(nine)));
+                assertThat(raw.answer()).isInstanceOfSatisfying(ErrorReply.class,
+                        e -> assertThat(e.errorCode()).contains(ErrorCode.NO_SPACE));
+                raw.send(2, new Ping(9));
+                assertThat(raw.answer()).as("the PutHash was read and dropped").isEqualTo(new Pong(9));
+            }
+            Files.delete(filler);
 
             try (var client = Clients.login(server, USER)) {
                 client.ping();

@@ -370,8 +370,8 @@ final class FileTransfers {
             }
             if (failure != null) {
                 log.warn("{} upload of {} failed: {}", identity, path, failure.getMessage());
-                if (hashFollows) {
-                    trailer(requestId, io, path); // read after the discarded content: the stream stays in step
+                if (hashFollows) { // read after the discarded content, so that the stream stays in step; a client
+                    trailerOrEnd(requestId, io, path); // that left at the refusal ends its session at the next read
                 }
                 throw failure.answered();
             }
@@ -398,8 +398,20 @@ final class FileTransfers {
     /**
      * The {@link PutHash} that follows a streamed upload's content: the content's SHA-256 by the client. Any other
      * frame breaks the protocol (answered {@code PROTOCOL_ERROR}, and the session ends).
+     *
+     * @throws TransferAbortedException the connection ended instead, or the protocol was broken
      */
     private static String trailer(int requestId, SessionIo io, DiskPath path) throws IOException {
+        String sha256 = trailerOrEnd(requestId, io, path);
+        if (sha256 == null) {
+            throw new TransferAbortedException("the connection ended after the content of " + path
+                    + ", before its PutHash");
+        }
+        return sha256;
+    }
+
+    /** {@link #trailer}, or null when the connection ended instead. */
+    private static String trailerOrEnd(int requestId, SessionIo io, DiskPath path) throws IOException {
         Frame frame;
         try {
             frame = io.reader().read();
@@ -407,8 +419,7 @@ final class FileTransfers {
             throw violation(io, requestId, "a PutHash was due after the content of " + path + ": " + e.getMessage());
         }
         if (frame == null) {
-            throw new TransferAbortedException("the connection ended after the content of " + path
-                    + ", before its PutHash");
+            return null;
         }
         if (!(frame.message() instanceof PutHash hash) || frame.requestId() != requestId) {
             throw violation(io, requestId, "expected PutHash for request " + requestId + " after the content of "
