@@ -40,6 +40,7 @@ class TreeTransferTest {
         Sha256.randomFile(tree.resolve("big/one.bin"), 3_000_000, 900);
         Sha256.randomFile(tree.resolve("big/two.bin"), 1_000_000, 901);
         Sha256.randomFile(tree.resolve("big/edge.bin"), 256 * 1024 + 1, 902); // just past the pipelined size
+        Sha256.randomFile(tree.resolve("big/huge.bin"), 17L << 20, 903); // streamed (PutStream): 16 MiB or more
         Files.createDirectories(tree.resolve("empty"));
         try (var server = ServerProcess.start(data, "process", "--workers", "2")) {
             String port = Integer.toString(server.port());
@@ -48,7 +49,7 @@ class TreeTransferTest {
 
             var put = Cli.client(env, "--port", port, "put", "-r", "--parallel", "3", tree.toString(), "/");
             assertThat(put.exitCode()).as(put.output()).isZero();
-            assertThat(put.output()).contains("put 303/303 files  100%", "put: " + tree + " -> /tree (303 files, ");
+            assertThat(put.output()).contains("put 304/304 files  100%", "put: " + tree + " -> /tree (304 files, ");
 
             var again = Cli.client(env, "--port", port, "put", "-r", "-q", tree.toString(), "/copy");
             assertThat(again.exitCode()).as(again.output()).isZero();
@@ -56,21 +57,24 @@ class TreeTransferTest {
             Path back = local.resolve("back");
             var get = Cli.client(env, "--port", port, "get", "-r", "--parallel", "3", "/tree", back.toString());
             assertThat(get.exitCode()).as(get.output()).isZero();
-            assertThat(get.output()).contains("get 303/303 files  100%", "get: /tree -> " + back + " (303 files, ");
+            assertThat(get.output()).contains("get 304/304 files  100%", "get: /tree -> " + back + " (304 files, ");
             assertThat(contents(back)).isEqualTo(contents(tree));
             assertThat(back.resolve("empty")).isEmptyDirectory();
 
             var refused = Cli.client(env, "--port", port, "get", "-r", "--parallel", "0", "/tree", back.toString());
             assertThat(refused.exitCode()).isEqualTo(2);
             assertThat(refused.output()).contains("--parallel must be 1 to 64");
+            assertThat(server.log().stream().filter(line -> line.endsWith(", streamed")))
+                    .as("huge.bin streamed once; its copy had a stored size, so it was hashed first (and instant)")
+                    .singleElement().asString().contains("upload of /tree/big/huge.bin: " + (17L << 20) + " bytes");
         }
         String audit = DataDir.auditText(data);
         assertThat(audit).as("transfer connections logged in with tickets").contains("ticket");
         assertThat(DataDir.auditLines(data)).as("one line per file each way, pipelined or not")
-                .filteredOn(line -> line.matches(".* op=put path=\"?/tree/.* result=ok.*")).hasSize(303);
+                .filteredOn(line -> line.matches(".* op=put path=\"?/tree/.* result=ok.*")).hasSize(304);
         assertThat(DataDir.auditLines(data))
-                .filteredOn(line -> line.matches(".* op=get path=\"?/tree/.* result=ok.*")).hasSize(303);
-        assertThat(DataDir.blobHashes(data)).as("the copy stored nothing new").hasSize(303);
+                .filteredOn(line -> line.matches(".* op=get path=\"?/tree/.* result=ok.*")).hasSize(304);
+        assertThat(DataDir.blobHashes(data)).as("the copy stored nothing new").hasSize(304);
         assertThat(DataDir.temporaryFiles(data)).isEmpty();
     }
 
