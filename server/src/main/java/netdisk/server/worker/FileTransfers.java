@@ -218,10 +218,7 @@ final class FileTransfers {
      */
     Stored putFile(int requestId, User user, DiskPath path, PutFile put, boolean resumable, SessionIo io, String who)
             throws DiskException, IOException {
-        if (!BlobId.isSha256Hex(put.sha256())) {
-            throw new DiskException(ErrorCode.TRANSFER_FAILED,
-                    "not a SHA-256 (64 lower-case hex digits): " + DiskPath.quoted(put.sha256()));
-        }
+        requireSha256(put.sha256());
         Optional<BlobId> stored = put.size() == 0 ? Optional.empty() : disk.storedContent(put.sha256(), put.size());
         if (stored.isPresent()) {
             ContentChallenge challenge = disk.challenge(stored.get());
@@ -300,10 +297,7 @@ final class FileTransfers {
         for (int i = 0; i < requests.size(); i++) {
             PutInline put = (PutInline) requests.get(i).message();
             try {
-                if (!BlobId.isSha256Hex(put.sha256())) {
-                    throw new DiskException(ErrorCode.TRANSFER_FAILED,
-                            "not a SHA-256 (64 lower-case hex digits): " + DiskPath.quoted(put.sha256()));
-                }
+                requireSha256(put.sha256());
                 DiskPath path = DiskPath.parse(put.path());
                 files.add(new Disk.SmallFile(path, put.sha256(), put.content()));
                 positions.add(i);
@@ -375,9 +369,8 @@ final class FileTransfers {
                 }
                 throw failure.answered();
             }
-            if (sha256.isPresent() && !BlobId.isSha256Hex(sha256.get())) {
-                throw new DiskException(ErrorCode.TRANSFER_FAILED,
-                        "not a SHA-256 (64 lower-case hex digits): " + DiskPath.quoted(sha256.get()));
+            if (sha256.isPresent()) {
+                requireSha256(sha256.get());
             }
             Node stored;
             try {
@@ -392,6 +385,14 @@ final class FileTransfers {
                     (System.nanoTime() - start) / 1_000_000, offset > 0 ? ", resumed after " + offset : "",
                     hashFollows ? ", streamed" : "");
             return new Stored(stored, false, offset);
+        }
+    }
+
+    /** A SHA-256 from the client, as the protocol writes it (64 lower-case hex digits); else {@code TRANSFER_FAILED}. */
+    private static void requireSha256(String sha256) throws DiskException {
+        if (!BlobId.isSha256Hex(sha256)) {
+            throw new DiskException(ErrorCode.TRANSFER_FAILED,
+                    "not a SHA-256 (64 lower-case hex digits): " + DiskPath.quoted(sha256));
         }
     }
 

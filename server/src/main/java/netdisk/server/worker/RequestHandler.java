@@ -32,8 +32,8 @@ import netdisk.protocol.MoveRequest;
 import netdisk.protocol.Ping;
 import netdisk.protocol.Pong;
 import netdisk.protocol.PutFile;
-import netdisk.protocol.PutStream;
 import netdisk.protocol.PutInline;
+import netdisk.protocol.PutStream;
 import netdisk.protocol.Ticket;
 import netdisk.protocol.TicketRequest;
 import netdisk.protocol.PutRequest;
@@ -233,24 +233,13 @@ final class RequestHandler {
                     }
                     io.reply(id, new Ticket(issued.ticket(), issued.expiresAt().toEpochMilli()));
                 }
-                case PutFile put -> transfer(id, operation, put.path(), io, path -> {
-                    var stored = services.transfers().putFile(id, user, path, put,
-                            clientMinor >= RESUMABLE_UPLOADS_MINOR, io, who);
-                    return stored.resumedFrom() > 0
-                            ? Map.of("bytes", String.valueOf(put.size()), "instant", "false",
-                                    "resumed", String.valueOf(stored.resumedFrom()))
-                            : Map.of("bytes", String.valueOf(put.size()), "instant", String.valueOf(stored.instant()));
-                });
-                case PutStream put -> transfer(id, operation, put.path(), io, path -> {
-                    var stored = services.transfers().putStream(id, user, path, put, io, who);
-                    if (stored.isEmpty()) {
-                        return null; // answered HashFirst: its PutFile comes next, and is audited
-                    }
-                    return stored.get().resumedFrom() > 0
-                            ? Map.of("bytes", String.valueOf(put.size()), "instant", "false",
-                                    "resumed", String.valueOf(stored.get().resumedFrom()))
-                            : Map.of("bytes", String.valueOf(put.size()), "instant", "false");
-                });
+                case PutFile put -> transfer(id, operation, put.path(), io, path -> stored(put.size(),
+                        services.transfers().putFile(id, user, path, put, clientMinor >= RESUMABLE_UPLOADS_MINOR, io,
+                                who)));
+                case PutStream put -> transfer(id, operation, put.path(), io, path -> services.transfers()
+                        .putStream(id, user, path, put, io, who)
+                        .map(stored -> stored(put.size(), stored))
+                        .orElse(null)); // answered HashFirst: its PutFile comes next, and is audited
                 case Logout logout -> {
                     boolean revoked = token != null && services.accounts().logout(token);
                     audit(operation, List.of(), AuditEvent.OK, Map.of());
@@ -278,6 +267,14 @@ final class RequestHandler {
                     outcome.refusal().isPresent() ? Map.of() : Map.of("bytes", String.valueOf(outcome.bytes()),
                             "instant", String.valueOf(outcome.stored().orElseThrow().instant())));
         }
+    }
+
+    /** The audit details of a stored upload of {@code size} bytes: whether it was instant, or resumed from where. */
+    private static Map<String, String> stored(long size, FileTransfers.Stored stored) {
+        return stored.resumedFrom() > 0
+                ? Map.of("bytes", String.valueOf(size), "instant", "false",
+                        "resumed", String.valueOf(stored.resumedFrom()))
+                : Map.of("bytes", String.valueOf(size), "instant", String.valueOf(stored.instant()));
     }
 
     /**
