@@ -11,7 +11,9 @@ import javax.sql.DataSource;
 /**
  * SQLite's {@code PRAGMA data_version} on a connection of its own that never writes: its value changes exactly when
  * another connection, of this process or another, committed a change since the last call. In WAL mode the check
- * reads the shared-memory index only, without touching the database file; about a microsecond.
+ * reads the shared-memory index only, without touching the database file, but under a read lock: three system calls
+ * and the JDBC calls around them. {@link WalIndexVersion} reads that index directly, and holds one of these for its
+ * connection and as its fallback.
  *
  * <p>A pooled connection would not do: the value is per connection, and one that wrote itself would not see its own
  * change.

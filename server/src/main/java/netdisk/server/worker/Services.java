@@ -18,8 +18,8 @@ import netdisk.server.storage.FileBlobStore;
 import netdisk.server.storage.JdbcMetadataStore;
 import netdisk.server.storage.MetadataDatabase;
 import netdisk.server.storage.MetadataException;
-import netdisk.server.storage.SqliteDataVersion;
 import netdisk.server.storage.UnfinishedUploads;
+import netdisk.server.storage.WalIndexVersion;
 
 /**
  * What one worker's sessions serve with, opened once per worker on the data directory: the disk (metadata and
@@ -40,7 +40,8 @@ record Services(Disk disk, FileTransfers transfers, Accounts accounts, AuditLog 
         Clock clock = Clock.systemUTC();
         try {
             metadata = new CachedMetadataStore(JdbcMetadataStore.create(database, clock),
-                    SqliteDataVersion.open(database.getDataSource()));
+                    WalIndexVersion.open(database.getDataSource(),
+                            settings.dataDir().toRealPath().resolve(MetadataDatabase.SQLITE_FILE)));
         } catch (MetadataException e) {
             database.close();
             throw new IOException(e.getMessage(), e);

@@ -44,11 +44,13 @@ class CachedMetadataStoreTest {
     /** Another worker process: its own pool, no cache. */
     private JdbcMetadataStore other;
     private User alice;
+    private Path databaseFile;
 
     @BeforeEach
     void open() throws Exception {
         assumeFalse(TestDatabase.postgres(), "data_version is SQLite's");
         db = TestDatabase.open(data);
+        databaseFile = data.toRealPath().resolve(MetadataDatabase.SQLITE_FILE);
         other = db.openStore();
         cachedPool = db.connect();
         cached = cache(CachedMetadataStore.MAX_ENTRIES);
@@ -57,7 +59,8 @@ class CachedMetadataStoreTest {
 
     private CachedMetadataStore cache(int maxEntries) throws MetadataException {
         MetadataStore counted = counting(JdbcMetadataStore.create(cachedPool, Clock.systemUTC()));
-        MetadataVersion sqlite = SqliteDataVersion.open(cachedPool.getDataSource());
+        MetadataVersion sqlite = WalIndexVersion.open(cachedPool.getDataSource(),
+                databaseFile); // as the workers check it
         MetadataVersion checked = new MetadataVersion() {
             @Override
             public long current() throws MetadataException {
