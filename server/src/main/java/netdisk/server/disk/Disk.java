@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -62,6 +63,8 @@ public final class Disk implements AutoCloseable {
     private final PartialUploads partials;
     private final BlobLock blobLock;
     private final Path storageRoot;
+    /** The file system under {@code storageRoot}, looked up once: the lookup reads {@code /proc/mounts}. */
+    private volatile FileStore storage;
 
     Disk(MetadataStore metadata, BlobStore blobs, PartialUploads partials, BlobLock blobLock, Path storageRoot) {
         this.metadata = Objects.requireNonNull(metadata, "metadata");
@@ -691,7 +694,12 @@ public final class Disk implements AutoCloseable {
 
     private long freeSpace() throws DiskException {
         try {
-            return Files.getFileStore(storageRoot).getUsableSpace();
+            FileStore store = storage;
+            if (store == null) {
+                store = Files.getFileStore(storageRoot);
+                storage = store;
+            }
+            return store.getUsableSpace();
         } catch (IOException e) {
             throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot read the free space: " + e.getMessage(), e);
         }

@@ -10,7 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import netdisk.server.linux.Libc;
@@ -38,6 +40,11 @@ public final class FileBlobStore implements BlobStore {
     private final Path root;
     private final Path temporary;
     private final PartialStore partials;
+    /**
+     * Fan-out directories ({@code ab/cd}) seen to exist: committing a blob into one of them needs no check. Nothing
+     * in the server removes them; {@link #forgetParents} drops one that vanished anyway.
+     */
+    private final Set<Path> knownParents = ConcurrentHashMap.newKeySet();
 
     private FileBlobStore(Path root, Path temporary, PartialStore partials) {
         this.root = root;
@@ -146,6 +153,9 @@ public final class FileBlobStore implements BlobStore {
      */
     void createParents(Path blobFile, boolean force) throws IOException {
         Path second = blobFile.getParent();
+        if (knownParents.contains(second)) {
+            return;
+        }
         Path first = second.getParent();
         if (!Files.isDirectory(first)) {
             Files.createDirectories(first);
@@ -159,6 +169,12 @@ public final class FileBlobStore implements BlobStore {
                 forceDirectory(first);
             }
         }
+        knownParents.add(second);
+    }
+
+    /** Forgets that the fan-out directories of {@code blobFile} exist: a rename into them found them gone. */
+    void forgetParents(Path blobFile) {
+        knownParents.remove(blobFile.getParent());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -212,6 +213,11 @@ final class FileBlobWriter implements BlobWriter {
                 Files.delete(file);
             } else {
                 try {
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (NoSuchFileException e) {
+                    // its fan-out directory was removed behind the server's back: made again
+                    store.forgetParents(target);
+                    store.createParents(target, durability == Durability.NOW);
                     Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
                     throw new IOException("blob temporary files and blobs on different file systems", e);

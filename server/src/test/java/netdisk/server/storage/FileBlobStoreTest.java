@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -138,6 +139,20 @@ class FileBlobStoreTest {
         try (Stream<String> all = store.list()) {
             assertThat(all).containsExactly(first.sha256());
         }
+        assertThat(store.temporaryFileCount()).isZero();
+    }
+
+    @Test
+    void aFanOutDirectoryRemovedBehindTheStoresBackIsMadeAgain() throws Exception {
+        byte[] content = "stored twice".getBytes(StandardCharsets.UTF_8);
+        BlobId blob = write(content, Optional.empty());
+        Path second = store.pathOf(blob.sha256()).getParent();
+        Files.delete(store.pathOf(blob.sha256()));
+        Files.delete(second); // the store remembers it exists
+
+        assertThat(write(content, Optional.empty())).isEqualTo(blob);
+
+        assertThat(read(blob)).isEqualTo(content);
         assertThat(store.temporaryFileCount()).isZero();
     }
 
