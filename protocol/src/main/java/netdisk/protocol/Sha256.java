@@ -15,11 +15,24 @@ import java.util.HexFormat;
 public final class Sha256 {
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final MessageDigest PROTOTYPE = lookUp();
 
     private Sha256() {
     }
 
+    /**
+     * A new SHA-256 digest: a clone of one looked up once, since {@code MessageDigest.getInstance} searches the
+     * security providers every time (3 % of the client's CPU in a {@code put -r} of small files).
+     */
     public static MessageDigest newDigest() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
+        }
+    }
+
+    private static MessageDigest lookUp() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
