@@ -290,11 +290,15 @@ fi
 status=0
 (cd / && env -i HOME="$tmp" PATH="$pathdir" JAVA_HOME="$jdk25" NETDISK_SKIP_BUILD=1 NETDISK_CLIENT_AOT=0 NETDISK_RUN_COPY=0 \
   "$BASH" "$repo/bin/netdisk" ls '/x y') >"$tmp/out" 2>"$tmp/err" </dev/null || status=$?
-expected=(-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "-Dnetdisk.home=$repo"
-  -cp "$repo/client/target/netdisk-client.jar:$repo/client/target/lib/*"
+expected=(-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED
+  -XX:Tier4InvocationThreshold=100000000 -XX:Tier4MinInvocationThreshold=100000000
+  -XX:Tier4CompileThreshold=100000000 -XX:Tier4BackEdgeThreshold=1000000000 -XX:CompileCommand=quiet
+  '-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::*,0.00001'
+  '-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::*,0.00001'
+  "-Dnetdisk.home=$repo" -cp "$repo/client/target/netdisk-client.jar:$repo/client/target/lib/*"
   netdisk.client.cli.ClientMain ls '/x y')
 if [[ $status == 0 && $(out) == "$(printf '%s\n' "${expected[@]}")" && -z $(err) ]]; then
-  ok 'bin/netdisk: flags, netdisk.home, class path, main, args'
+  ok 'bin/netdisk: flags (JIT: C2 for SHA-256 only), netdisk.home, class path, main, args'
 else
   fail 'bin/netdisk command line' "status=$status err=$(err)" "got: $(out | tr '\n' ' ')"
 fi
