@@ -138,6 +138,7 @@ public final class NetdiskClient implements AutoCloseable {
     private final IdleWatchdog watchdog;
     private final Duration ioTimeout;
     private int nextRequestId = 1;
+    private ByteBuffer smallContent;
 
     private NetdiskClient(SocketChannel channel, FrameReader reader, FrameWriter writer, Welcome welcome,
             Duration ioTimeout) {
@@ -499,6 +500,14 @@ public final class NetdiskClient implements AutoCloseable {
         return id;
     }
 
+    /**
+     * As {@link #send(Message)}, but kept until the writer's next write or flush: the pipelined transfers refill their
+     * window half a window at a time, one write (and one wake-up of the server) for the run instead of one per request.
+     */
+    private void hold(Message message) throws IOException {
+        writer.hold(new Frame(nextRequestId++, message));
+    }
+
     /** Sends {@code message} under the id of the request it belongs to (a proof goes with its PutFile). */
     private void send(int id, Message message) throws IOException {
         writer.write(new Frame(id, message));
@@ -591,8 +600,8 @@ public final class NetdiskClient implements AutoCloseable {
      * @throws IncompatibleServerException if the server is older than protocol 1.3 ({@link #resumesDownloads})
      * @throws TransferInterruptedException if the content stops before its end (the session is then closed)
      */
-    public FilePart getFileFrom(String remotePath, FileChannel partial, MessageDigest prefix, TransferListener listener)
-            throws IOException {
+    public synchronized FilePart getFileFrom(String remotePath, FileChannel partial, MessageDigest prefix,
+            TransferListener listener) throws IOException {
         if (!resumesDownloads()) {
             throw new IncompatibleServerException("the server speaks protocol " + welcome.major() + "."
                     + welcome.minor() + ", and a resumed download needs " + ProtocolVersion.MAJOR + "."
@@ -674,6 +683,14 @@ public final class NetdiskClient implements AutoCloseable {
     }
 
     /** A receiving buffer's size for {@code length} bytes of content: no bigger than they need. */
+    /** The heap buffer that small downloads are received through, one after the other (this client is synchronized). */
+    private ByteBuffer smallContentBuffer() {
+        if (smallContent == null) {
+            smallContent = ByteBuffer.allocate(ContentSinks.SMALL_BUFFER);
+        }
+        return smallContent;
+    }
+
     private static int bufferFor(long length) {
         return (int) Math.clamp(length, 1, CONTENT_BUFFER);
     }
@@ -984,9 +1001,9 @@ public final class NetdiskClient implements AutoCloseable {
 
     /**
      * Uploads small files whose contents travel in their frames ({@link PutInline}, at most
-     * {@link PutInline#MAX_CONTENT} bytes each), pipelined: up to {@code window} requests are sent before their
-     * answers are read, so that many files cost no round trip each. Answers come in order; a refusal of one file
-     * does not stop the others.
+     * {@link PutInline#MAX_CONTENT} bytes each), pipelined: up to {@code window} requests are in flight, so that many
+     * files cost no round trip each, sent half a window at a time in one write once half of them are answered.
+     * Answers come in order; a refusal of one file does not stop the others.
      *
      * @param files  the uploads, taken one by one as the window allows (so they may be read lazily)
      * @throws IncompatibleServerException if the server is older than protocol 1.3
@@ -998,12 +1015,15 @@ public final class NetdiskClient implements AutoCloseable {
         long inFlightBytes = 0;
         int index = 0;
         while (files.hasNext() || !sizes.isEmpty()) {
-            while (files.hasNext() && sizes.size() < window && inFlightBytes < PIPELINE_BYTES) {
-                PutInline put = files.next();
-                send(put);
-                long bytes = put.content().length + put.path().length() * 3L + 80;
-                sizes.add(bytes);
-                inFlightBytes += bytes;
+            if (files.hasNext() && sizes.size() <= window / 2 && inFlightBytes <= PIPELINE_BYTES / 2) {
+                while (files.hasNext() && sizes.size() < window && inFlightBytes < PIPELINE_BYTES) {
+                    PutInline put = files.next();
+                    hold(put);
+                    long bytes = put.content().length + put.path().length() * 3L + 80;
+                    sizes.add(bytes);
+                    inFlightBytes += bytes;
+                }
+                writer.flush();
             }
             inFlightBytes -= sizes.remove();
             try {
@@ -1028,8 +1048,9 @@ public final class NetdiskClient implements AutoCloseable {
     }
 
     /**
-     * Downloads files with pipelined {@link GetFile} requests: up to {@code window} are sent before their answers are
-     * read; each answer is a {@link FileInfo} and the content, which is hashed and checked as {@link #getFile} does.
+     * Downloads files with pipelined {@link GetFile} requests: up to {@code window} in flight, sent half a window at a
+     * time in one write; each answer is a {@link FileInfo} and the content, hashed and checked as {@link #getFile}
+     * does.
      *
      * @throws IOException if the connection breaks (the session is then closed); files told to {@code sinks} so far
      *     are done
@@ -1040,9 +1061,12 @@ public final class NetdiskClient implements AutoCloseable {
         int sent = 0;
         int index = 0;
         while (paths.hasNext() || index < sent) {
-            while (paths.hasNext() && sent - index < window) {
-                send(new GetFile(paths.next(), 0));
-                sent++;
+            if (paths.hasNext() && sent - index <= window / 2) {
+                while (paths.hasNext() && sent - index < window) {
+                    hold(new GetFile(paths.next(), 0));
+                    sent++;
+                }
+                writer.flush();
             }
             FileInfo info;
             try {
@@ -1075,6 +1099,10 @@ public final class NetdiskClient implements AutoCloseable {
      */
     private String receiveHashed(String name, long size, WritableByteChannel sink, TransferListener listener,
             MessageDigest digest, WriteBehind flusher) throws IOException {
+        if (size <= ContentSinks.SMALL_BUFFER) {
+            receive(name, size, ContentSinks.hashedInline(sink, digest, smallContentBuffer()), listener);
+            return ContentHash.hex(digest.digest());
+        }
         if (size < BACKGROUND_HASHING_FROM) {
             receive(name, size, ContentSinks.hashedInline(sink, digest, bufferFor(size)), listener);
             return ContentHash.hex(digest.digest());

@@ -9,7 +9,7 @@ import java.security.MessageDigest;
 public final class ContentSinks {
 
     /** Buffers of at most this many bytes are on the heap. */
-    static final int SMALL_BUFFER = 64 * 1024;
+    public static final int SMALL_BUFFER = 64 * 1024;
 
     private ContentSinks() {
     }
@@ -22,6 +22,14 @@ public final class ContentSinks {
     /** Writes into {@code out} and hashes into {@code digest} on the caller's thread, from one direct buffer. */
     public static ContentSink hashedInline(WritableByteChannel out, MessageDigest digest, int capacity) {
         return new Hashed(out, digest, capacity);
+    }
+
+    /**
+     * As {@link #hashedInline(WritableByteChannel, MessageDigest, int)}, through {@code buffer}, which the caller
+     * reuses from one small file to the next (a buffer allocated and zeroed per file cost 3 % of a {@code get -r}).
+     */
+    public static ContentSink hashedInline(WritableByteChannel out, MessageDigest digest, ByteBuffer buffer) {
+        return new Hashed(out, digest, buffer);
     }
 
     /**
@@ -84,11 +92,15 @@ public final class ContentSinks {
         private final ByteBuffer buffer;
 
         Hashed(WritableByteChannel out, MessageDigest digest, int capacity) {
+            // a small file's buffer on the heap: a direct one per file costs more than the copy it saves
+            this(out, digest, capacity <= SMALL_BUFFER ? ByteBuffer.allocate(Math.max(1, capacity))
+                    : ByteBuffer.allocateDirect(capacity));
+        }
+
+        Hashed(WritableByteChannel out, MessageDigest digest, ByteBuffer buffer) {
             this.out = out;
             this.digest = digest;
-            // a small file's buffer on the heap: a direct one per file costs more than the copy it saves
-            this.buffer = capacity <= SMALL_BUFFER ? ByteBuffer.allocate(Math.max(1, capacity))
-                    : ByteBuffer.allocateDirect(capacity);
+            this.buffer = buffer;
         }
 
         @Override

@@ -9,7 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import netdisk.client.NetdiskClient;
@@ -112,7 +112,9 @@ final class TreeDownload {
         public WritableByteChannel open(int index, FileInfo info) throws IOException {
             Path target = batch.get(index).target();
             Path directory = target.toAbsolutePath().getParent();
-            temporary = directory.resolve("." + target.getFileName() + ".netdisk-part-" + UUID.randomUUID());
+            // unique enough with CREATE_NEW behind it; UUID.randomUUID's SecureRandom cost 2.5 % of a get -r's CPU
+            temporary = directory.resolve("." + target.getFileName() + ".netdisk-part-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             try {
                 channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } catch (IOException e) {
