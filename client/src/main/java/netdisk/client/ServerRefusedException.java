@@ -25,9 +25,11 @@ public final class ServerRefusedException extends IOException {
         return reply.errorCode();
     }
 
+    /** The code's name and the server's message; the name once if the message starts with it already. */
     private static String describe(ErrorReply reply) {
         String name = reply.errorCode().map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', ' '))
                 .orElse("error " + reply.code());
-        return name + ": " + reply.message();
+        String message = reply.message();
+        return message.toLowerCase(Locale.ROOT).startsWith(name) ? message : name + ": " + message;
     }
 }

@@ -69,6 +69,8 @@ class AccountsTest {
                     () -> client.login("../alice", TestUsers.PASSWORD.toCharArray()), ErrorCode.LOGIN_FAILED);
             assertThat(List.of(unknownUser.reply(), unknownRightPassword.reply(), invalidName.reply()))
                     .as("nothing tells whether the user exists").containsOnly(wrongPassword.reply());
+            assertThat(wrongPassword).as("what the command line prints")
+                    .hasMessage("login failed: wrong user name or password");
             refused("still not logged in", () -> client.list("/"), ErrorCode.AUTH_REQUIRED);
 
             assertThat(client.login("alice", TestUsers.PASSWORD.toCharArray()).user()).isEqualTo("alice");
