@@ -682,7 +682,6 @@ public final class NetdiskClient implements AutoCloseable {
         return header;
     }
 
-    /** A receiving buffer's size for {@code length} bytes of content: no bigger than they need. */
     /** The heap buffer that small downloads are received through, one after the other (this client is synchronized). */
     private ByteBuffer smallContentBuffer() {
         if (smallContent == null) {
@@ -691,6 +690,7 @@ public final class NetdiskClient implements AutoCloseable {
         return smallContent;
     }
 
+    /** A receiving buffer's size for {@code length} bytes of content: no bigger than they need. */
     private static int bufferFor(long length) {
         return (int) Math.clamp(length, 1, CONTENT_BUFFER);
     }
@@ -1099,12 +1099,10 @@ public final class NetdiskClient implements AutoCloseable {
      */
     private String receiveHashed(String name, long size, WritableByteChannel sink, TransferListener listener,
             MessageDigest digest, WriteBehind flusher) throws IOException {
-        if (size <= ContentSinks.SMALL_BUFFER) {
-            receive(name, size, ContentSinks.hashedInline(sink, digest, smallContentBuffer()), listener);
-            return ContentHash.hex(digest.digest());
-        }
         if (size < BACKGROUND_HASHING_FROM) {
-            receive(name, size, ContentSinks.hashedInline(sink, digest, bufferFor(size)), listener);
+            receive(name, size, size <= ContentSinks.SMALL_BUFFER
+                    ? ContentSinks.hashedInline(sink, digest, smallContentBuffer())
+                    : ContentSinks.hashedInline(sink, digest, bufferFor(size)), listener);
             return ContentHash.hex(digest.digest());
         }
         try (BackgroundDigest background = new BackgroundDigest(digest)) {

@@ -1,7 +1,5 @@
 package netdisk.server.auth;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,12 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import netdisk.protocol.Sha256;
 import netdisk.server.storage.MetadataException;
 import netdisk.server.storage.MetadataException.Reason;
 
@@ -232,10 +230,6 @@ public final class SessionTokens {
     }
 
     private static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Sha256.hex(Sha256.newDigest().digest(bytes));
     }
 }
