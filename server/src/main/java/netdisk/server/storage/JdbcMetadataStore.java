@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -274,8 +275,12 @@ public final class JdbcMetadataStore implements MetadataStore {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(blob, "blob");
-        return write(connection -> addFileIn(connection, lockOwner(connection, directory.ownerId()), directory, name,
-                blob));
+        return write(connection -> {
+            var additions = new Additions(connection, directory.ownerId());
+            Change<Node> added = additions.add(directory, name, blob);
+            additions.finish();
+            return added;
+        });
     }
 
     @Override
@@ -289,51 +294,113 @@ public final class JdbcMetadataStore implements MetadataStore {
             throw new IllegalArgumentException("addFiles takes the files of one owner");
         }
         return write(connection -> {
-            Optional<Owner> owner = lockOwner(connection, ownerId);
+            var additions = new Additions(connection, ownerId);
             List<Added> added = new ArrayList<>(files.size());
             for (NewFile file : files) {
                 try {
-                    added.add(new Added(Optional.of(addFileIn(connection, owner, file.directory(), file.name(),
-                            file.blob())), Optional.empty()));
+                    added.add(new Added(Optional.of(additions.add(file.directory(), file.name(), file.blob())),
+                            Optional.empty()));
                 } catch (MetadataException e) {
                     added.add(new Added(Optional.empty(), Optional.of(e))); // refused before it wrote anything
                 }
             }
+            additions.finish();
             return added;
         });
     }
 
-    /** The body of {@link #addFile}, inside a transaction that holds the owner's row. */
-    private Change<Node> addFileIn(Connection connection, Optional<Owner> owner, Node directory, Name name,
-            BlobId blob) throws SQLException, MetadataException {
-        Node parent = directory(connection, directory);
-        Optional<Node> existing = child(connection, parent, name);
-        if (existing.isPresent() && existing.get().isDirectory()) {
-            throw new MetadataException(Reason.IS_A_DIRECTORY, name + " is a directory");
+    /**
+     * The files that one transaction adds ({@link #addFile}, {@link #addFiles}), with what they share read and written
+     * once for all of them instead of once per file: each directory's row (read for its first file: the transaction
+     * holds the owner's row, and adding files changes no directory), the owner's usage (read at the first quota check,
+     * then kept here) and its new value, and each directory's modification time. A batch of small files took 7
+     * statements per file; it now takes 4, plus these few.
+     */
+    private final class Additions {
+
+        private final Connection connection;
+        private final long ownerId;
+        private final Optional<Owner> owner;
+        private final Map<Long, Node> directories = new HashMap<>();
+        /** Directory id to the time of the last file added into it. */
+        private final Map<Long, Long> touched = new LinkedHashMap<>();
+        /** The usage as stored before this transaction; read for the first quota check, null until then. */
+        private Long usedBefore;
+        /** How the files added so far moved the usage. */
+        private long usageDelta;
+
+        /** Locks the owner's row ({@link #lockOwner}): the first thing in the transaction. */
+        Additions(Connection connection, long ownerId) throws SQLException {
+            this.connection = connection;
+            this.ownerId = ownerId;
+            this.owner = lockOwner(connection, ownerId);
         }
-        List<String> counted = new ArrayList<>(List.of(blob.sha256()));
-        existing.flatMap(Node::blob).ifPresent(old -> counted.add(old.sha256()));
-        lockBlobs(connection, counted);
-        long replacedBytes = existing.map(Node::size).orElse(0L);
-        checkQuota(connection, owner.orElseThrow(JdbcMetadataStore::noSuchUser), blob.size(), replacedBytes);
-        retain(connection, blob);
-        UsageCounter.add(connection, parent.ownerId(), blob.size() - replacedBytes);
-        if (existing.isEmpty()) {
-            return new Change<>(insertNode(connection, parent, name, Node.Kind.FILE, blob.size(), blob), List.of());
+
+        /**
+         * Adds file {@code name} into {@code directory}, replacing a file of that name; refused before it writes
+         * anything if the name is a directory's, the quota would be exceeded, or the blob is recorded with another
+         * size.
+         */
+        Change<Node> add(Node directory, Name name, BlobId blob) throws SQLException, MetadataException {
+            Node parent = directory(directory);
+            Optional<Node> existing = child(connection, parent, name);
+            if (existing.isPresent() && existing.get().isDirectory()) {
+                throw new MetadataException(Reason.IS_A_DIRECTORY, name + " is a directory");
+            }
+            List<String> counted = new ArrayList<>(List.of(blob.sha256()));
+            existing.flatMap(Node::blob).ifPresent(old -> counted.add(old.sha256()));
+            lockBlobs(connection, counted);
+            long replacedBytes = existing.map(Node::size).orElse(0L);
+            checkQuota(blob.size(), replacedBytes);
+            retain(connection, blob);
+            usageDelta += blob.size() - replacedBytes;
+            long now = now();
+            touched.put(parent.id(), now);
+            if (existing.isEmpty()) {
+                return new Change<>(insertRow(connection, parent, name, Node.Kind.FILE, blob.size(), blob, now),
+                        List.of());
+            }
+            Node old = existing.get();
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE nodes SET size = ?, blob_sha256 = ?, modified_at = ? WHERE id = ?")) {
+                update.setLong(1, blob.size());
+                update.setString(2, blob.sha256());
+                update.setLong(3, now);
+                update.setLong(4, old.id());
+                update.executeUpdate();
+            }
+            List<BlobId> orphans = release(connection, Map.of(old.blob().orElseThrow().sha256(), 1L));
+            return new Change<>(node(connection, old.id(), old.ownerId()).orElseThrow(), orphans);
         }
-        Node old = existing.get();
-        long now = now();
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE nodes SET size = ?, blob_sha256 = ?, modified_at = ? WHERE id = ?")) {
-            update.setLong(1, blob.size());
-            update.setString(2, blob.sha256());
-            update.setLong(3, now);
-            update.setLong(4, old.id());
-            update.executeUpdate();
+
+        /** Writes what the files share: the owner's usage and their directories' modification times. */
+        void finish() throws SQLException {
+            UsageCounter.add(connection, ownerId, usageDelta);
+            for (Map.Entry<Long, Long> directory : touched.entrySet()) {
+                touch(connection, directory.getKey(), directory.getValue());
+            }
         }
-        touch(connection, parent.id(), now);
-        List<BlobId> orphans = release(connection, Map.of(old.blob().orElseThrow().sha256(), 1L));
-        return new Change<>(node(connection, old.id(), old.ownerId()).orElseThrow(), orphans);
+
+        private Node directory(Node snapshot) throws SQLException, MetadataException {
+            Node known = directories.get(snapshot.id());
+            if (known == null || known.ownerId() != snapshot.ownerId()) {
+                known = JdbcMetadataStore.directory(connection, snapshot);
+                directories.put(known.id(), known);
+            }
+            return known;
+        }
+
+        private void checkQuota(long adding, long removing) throws SQLException, MetadataException {
+            Owner payer = owner.orElseThrow(JdbcMetadataStore::noSuchUser);
+            if (payer.quota().isEmpty() || adding <= removing) {
+                return;
+            }
+            if (usedBefore == null) {
+                usedBefore = UsageCounter.read(connection, payer.id()).orElseThrow(JdbcMetadataStore::noSuchUser)
+                        .usedBytes();
+            }
+            JdbcMetadataStore.checkQuota(payer.quota().getAsLong(), usedBefore + usageDelta, adding, removing);
+        }
     }
 
     @Override
@@ -663,9 +730,14 @@ public final class JdbcMetadataStore implements MetadataStore {
             return;
         }
         long used = UsageCounter.read(connection, owner.id()).orElseThrow(JdbcMetadataStore::noSuchUser).usedBytes();
-        if (adding - removing > quota.getAsLong() - used) {
+        checkQuota(quota.getAsLong(), used, adding, removing);
+    }
+
+    /** Refuses a file of {@code adding} bytes, replacing {@code removing}, that does not fit into the headroom. */
+    private static void checkQuota(long quota, long used, long adding, long removing) throws MetadataException {
+        if (adding - removing > quota - used) {
             throw new MetadataException(Reason.QUOTA_EXCEEDED, "quota exceeded: " + ByteSizes.format(used)
-                    + " used of " + ByteSizes.format(quota.getAsLong()) + ", the file needs "
+                    + " used of " + ByteSizes.format(quota) + ", the file needs "
                     + ByteSizes.format(adding) + (removing > 0
                             ? " (the file it replaces frees " + ByteSizes.format(removing) + ")" : ""));
         }
@@ -744,6 +816,14 @@ public final class JdbcMetadataStore implements MetadataStore {
     private Node insertNode(Connection connection, Node parent, Name name, Node.Kind kind, long size, BlobId blob)
             throws SQLException {
         long now = now();
+        Node inserted = insertRow(connection, parent, name, kind, size, blob, now);
+        touch(connection, parent.id(), now);
+        return inserted;
+    }
+
+    /** Inserts a node created at {@code now}; its directory's modification time is the caller's to set. */
+    private static Node insertRow(Connection connection, Node parent, Name name, Node.Kind kind, long size,
+            BlobId blob, long now) throws SQLException {
         long id;
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO nodes (owner_id, parent_id, name,"
                 + " kind, size, blob_sha256, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
@@ -761,7 +841,6 @@ public final class JdbcMetadataStore implements MetadataStore {
             insert.setLong(8, now);
             id = single(insert);
         }
-        touch(connection, parent.id(), now);
         return new Node(id, parent.ownerId(), OptionalLong.of(parent.id()), name.value(), kind, size,
                 Optional.ofNullable(blob), Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
     }

@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -290,6 +295,54 @@ class JdbcMetadataStoreTest {
         assertThat(added.get(1).change()).isPresent();
         // f was the only reference to ONE: removing it orphans the blob (a count left at 2 would keep it forever)
         assertThat(store.delete(store.lookup(alice, path("f")).orElseThrow(), false).orphanedBlobs()).containsExactly(ONE);
+    }
+
+    @Test
+    void aBatchSetsEachDirectoryTimeToItsLastFileAndKeepsCountingTheQuota() throws Exception {
+        var clock = new TickingClock();
+        try (JdbcMetadataStore ticking = db.openStore(clock)) {
+            User bob = ticking.createUser(Name.of("bob"), "h", OptionalLong.empty());
+            Node a = ticking.mkdir(bob, path("a"), false);
+            Node b = ticking.mkdir(bob, path("b"), false);
+            ticking.addFile(a, Name.of("old"), TWO);
+            ticking.setQuota(bob, OptionalLong.of(ONE.size() * 3 + 50)); // below the usage: TWO is bigger
+
+            List<MetadataStore.Added> added = ticking.addFiles(List.of(
+                    new MetadataStore.NewFile(a, Name.of("old"), ONE), // smaller than TWO: always fits
+                    new MetadataStore.NewFile(b, Name.of("2"), ONE), // fits only once TWO's bytes are freed
+                    new MetadataStore.NewFile(a, Name.of("1"), ONE),
+                    new MetadataStore.NewFile(b, Name.of("3"), ONE), // 4 × ONE: past the quota
+                    new MetadataStore.NewFile(b, Name.of("4"), THREE)));
+
+            assertThat(added).extracting(r -> r.refusal().map(e -> e.reason().name()).orElse("added"))
+                    .containsExactly("added", "added", "added", "QUOTA_EXCEEDED", "QUOTA_EXCEEDED");
+            assertThat(ticking.usage(bob)).isEqualTo(ONE.size() * 3);
+            Instant lastInA = ticking.lookup(bob, path("a", "1")).orElseThrow().modifiedAt();
+            Instant lastInB = ticking.lookup(bob, path("b", "2")).orElseThrow().modifiedAt();
+            assertThat(lastInA).isAfter(lastInB);
+            assertThat(ticking.lookup(bob, path("a")).orElseThrow().modifiedAt()).isEqualTo(lastInA);
+            assertThat(ticking.lookup(bob, path("b")).orElseThrow().modifiedAt()).isEqualTo(lastInB);
+        }
+    }
+
+    /** A clock one second further on at every reading. */
+    private static final class TickingClock extends Clock {
+        private final AtomicLong seconds = new AtomicLong(1_800_000_000);
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochSecond(seconds.incrementAndGet());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     @Test

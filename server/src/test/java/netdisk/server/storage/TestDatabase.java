@@ -103,6 +103,11 @@ public final class TestDatabase implements AutoCloseable {
         return JdbcMetadataStore.create(migrated(), Clock.systemUTC());
     }
 
+    /** A store on a new, migrated pool that {@link #close} closes, whose times come from {@code clock}. */
+    public JdbcMetadataStore openStore(Clock clock) throws MetadataException {
+        return JdbcMetadataStore.create(migrated(), clock);
+    }
+
     /**
      * Returns once some transaction waits for a lock that another holds: on PostgreSQL, when {@code pg_locks} shows a
      * lock not granted (or after 10 s); on SQLite, which shows no such thing (a waiting writer sleeps and retries
