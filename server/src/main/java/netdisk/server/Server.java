@@ -93,12 +93,15 @@ public final class Server {
     }
 
     /**
-     * Before any worker runs: brings the metadata schema up to date, and removes what a crash left (temporary blob
-     * files, blobs no file refers to). Only safe now, when no upload can be in progress.
+     * Before any worker runs: brings the metadata schema up to date, and mends what a crash left (blobs to put back,
+     * temporary blob files, blobs no file refers to). Only safe now, when no upload can be in progress.
      */
     private static void prepareStorage(Path dataDir) throws IOException {
         try (var metadata = JdbcMetadataStore.openSqlite(dataDir)) {
             StartupSweep.Result swept = StartupSweep.run(metadata, FileBlobStore.open(dataDir));
+            if (swept.restoredBlobs() > 0) {
+                log.info("put back {} blob(s) whose rename a crash had undone", swept.restoredBlobs());
+            }
             if (swept.temporaryFiles() + swept.unreferencedBlobs() > 0) {
                 log.info("removed what an earlier run left: {} unfinished upload(s), {} unreferenced blob(s)",
                         swept.temporaryFiles(), swept.unreferencedBlobs());

@@ -437,9 +437,10 @@ public final class Disk implements AutoCloseable {
     }
 
     /**
-     * From this many files on, a batch of small files is made durable with two syncs of the blob store's file system
-     * (contents, then renames) instead of two {@code fsync}s per file (measured on this machine's disk: 0.8 ms per
-     * file {@code fsync}, 1.1 ms per directory {@code fsync}, 51 ms to write 200 small files and sync them once).
+     * From this many files on, a batch of small files is made durable with one sync of the blob store's file system
+     * (the contents, before the blob lock) instead of two {@code fsync}s per file (measured on this machine's disk:
+     * 0.8 ms per file {@code fsync}, 1.1 ms per directory {@code fsync}, 51 ms to write 200 small files and sync them
+     * once); their renames are left to the file system, and put back at start-up if a crash undid them.
      */
     static final int GROUP_SYNC_FROM = 4;
 
@@ -460,9 +461,10 @@ public final class Disk implements AutoCloseable {
      * SHA-256, its directory, no directory in the way), its content written to a new blob unless that content is
      * stored already (the bytes themselves prove possession), then, under one hold of the blob lock, the blobs are
      * made visible and the files added in one metadata transaction: one commit for the lot instead of one per file.
-     * From {@link #GROUP_SYNC_FROM} files on, contents and renames are made durable by one file-system sync each
-     * instead of an {@code fsync} per file and directory; always before the transaction that refers to them. Each file
-     * is stored or refused on its own; the answers are in order.
+     * From {@link #GROUP_SYNC_FROM} files on, the contents are made durable by one file-system sync, outside the lock,
+     * instead of an {@code fsync} per file and directory, and always before the transaction that refers to them; the
+     * renames are left to the file system (see {@link BlobWriter.Durability#LATER}). Each file is stored or refused on
+     * its own; the answers are in order.
      */
     public List<StoredSmall> storeSmall(User user, List<SmallFile> files) throws DiskException {
         List<StoredSmall> results = new ArrayList<>(Collections.nCopies(files.size(), null));
@@ -572,7 +574,7 @@ public final class Disk implements AutoCloseable {
     /** Writes the file's content to a new blob and seals it (hash checked; durable now or later); not visible yet. */
     private void write(Pending pending, BlobWriter.Durability durability) throws DiskException {
         try {
-            pending.writer = blobs.begin();
+            pending.writer = blobs.begin(pending.file.sha256());
             ByteBuffer bytes = ByteBuffer.wrap(pending.file.content());
             while (bytes.hasRemaining()) {
                 pending.writer.write(bytes);
@@ -593,16 +595,20 @@ public final class Disk implements AutoCloseable {
         List<BlobId> orphans = new ArrayList<>();
         List<MetadataStore.Added> added;
         try (BlobLock.Held held = blobLock.lock()) {
+            boolean writtenHere = false;
             for (Pending p : pending) {
                 if (p.stored.isPresent() && !blobs.exists(p.stored.get())) {
                     write(p, durability); // deleted in between: the bytes are here, so store them after all
+                    writtenHere = true;
                 }
                 p.blob = p.writer != null ? p.writer.commit(Optional.of(p.file.sha256()), durability)
                         : p.stored.orElseThrow();
             }
-            if (durability == BlobWriter.Durability.LATER) {
-                blobs.syncAll(); // the renames, before any file refers to their blobs
+            if (durability == BlobWriter.Durability.LATER && writtenHere) {
+                blobs.syncAll(); // contents written since the sync outside the lock
             }
+            // The renames are left to the file system: a crash that undoes one after the metadata committed leaves
+            // the blob's temporary file, synced and named after it, which start-up puts back (BlobStore.restore).
             added = metadata.addFiles(pending.stream()
                     .map(p -> new MetadataStore.NewFile(p.directory, p.file.path().name(), p.blob)).toList());
         } catch (MetadataException e) {

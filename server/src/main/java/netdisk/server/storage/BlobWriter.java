@@ -21,8 +21,11 @@ public interface BlobWriter extends WritableByteChannel, ContentSink {
         /** Before they return: an {@code fsync} of the file, and of each directory they changed. */
         NOW,
         /**
-         * When the caller next calls {@link BlobStore#syncAll()}, which it must do before anything refers to the blob:
-         * many blobs of a batch then cost one sync instead of one {@code fsync} each.
+         * When the caller next calls {@link BlobStore#syncAll()}, which it must do between {@link #seal} and anything
+         * referring to the blob: many blobs of a batch then cost one sync instead of one {@code fsync} each. A
+         * {@link #commit}'s rename may be left to the file system if the writer came from
+         * {@link BlobStore#begin(String)}: if a crash undoes it, start-up puts the blob back from its temporary file
+         * ({@link BlobStore#restore}), whose content that sync made durable.
          */
         LATER
     }

@@ -1,20 +1,27 @@
 package netdisk.server.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import netdisk.protocol.Sha256;
 import netdisk.server.linux.Libc;
 
 /**
@@ -23,17 +30,22 @@ import netdisk.server.linux.Libc;
  * <pre>
  * DATA/blobs/ab/cd/abcd…(64 hex digits)   committed blobs, fanned out by the first two bytes of the hash
  * DATA/blobs/tmp/&lt;pid&gt;-&lt;uuid&gt;.part      blobs being written by process pid (and what a crash left)
+ * DATA/blobs/tmp/&lt;pid&gt;-&lt;sha256&gt;-&lt;random&gt;.part    the same, for a blob whose hash was known first ({@link #begin(String)})
  * DATA/blobs/partial/&lt;id&gt;.part          interrupted uploads kept to be resumed ({@link PartialStore})
  * </pre>
  *
  * <p>Temporary and partial files live inside the store so that the final rename never crosses a file system and is
  * atomic. A committed blob file is never modified, only created by rename and deleted, so readers never see a partial
- * blob. Paths are built only from hex digests, random UUIDs and random partial ids: no client-supplied text ever
+ * blob. (A crash may leave one under its name, if its rename reached the disk and its content did not; but only a
+ * blob that nothing refers to yet, which the start-up sweep deletes before any session.) Paths are built only from hex digests, random UUIDs and random partial ids: no client-supplied text ever
  * reaches the file system.
  */
 public final class FileBlobStore implements BlobStore {
 
     static final String TEMPORARY_SUFFIX = ".part";
+    /** The name of a temporary file of {@link #begin(String)}; group 1 is the blob's SHA-256. */
+    private static final Pattern NAMED_TEMPORARY = Pattern.compile("\\d+-([0-9a-f]{64})-[0-9a-f]{16}\\.part");
+    private static final int RESTORE_BUFFER = 64 << 10;
     /** Temporary files carry the writing process's pid, so that a dead worker's leftovers can be found. */
     private static final long PID = ProcessHandle.current().pid();
 
@@ -73,7 +85,19 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public BlobWriter begin() throws IOException {
-        Path file = temporary.resolve(PID + "-" + UUID.randomUUID() + TEMPORARY_SUFFIX);
+        return writerOn(temporary.resolve(PID + "-" + UUID.randomUUID() + TEMPORARY_SUFFIX));
+    }
+
+    @Override
+    public BlobWriter begin(String sha256) throws IOException {
+        if (!BlobId.isSha256Hex(sha256)) {
+            throw new IllegalArgumentException("not a lower-case SHA-256 hex digest: " + sha256);
+        }
+        return writerOn(temporary.resolve(PID + "-" + sha256 + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + TEMPORARY_SUFFIX));
+    }
+
+    private BlobWriter writerOn(Path file) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return new FileBlobWriter(this, file, channel);
     }
@@ -104,6 +128,39 @@ public final class FileBlobStore implements BlobStore {
                         && path.getNameCount() == root.getNameCount() + 3
                         && BlobId.isSha256Hex(path.getFileName().toString()))
                 .map(path -> path.getFileName().toString());
+    }
+
+    @Override
+    public int restore(Referenced referenced) throws IOException, MetadataException {
+        int restored = 0;
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(temporary)) {
+            for (Path leftover : leftovers) {
+                Matcher named = NAMED_TEMPORARY.matcher(leftover.getFileName().toString());
+                if (!named.matches()) {
+                    continue;
+                }
+                String sha256 = named.group(1);
+                Path target = pathOf(sha256);
+                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) || !referenced.test(sha256)
+                        || !sha256.equals(hashOf(leftover))) {
+                    continue; // not needed, or not the content its name says: swept with the other leftovers
+                }
+                createParents(target, true);
+                Files.move(leftover, target, StandardCopyOption.ATOMIC_MOVE);
+                forceDirectory(target.getParent());
+                restored++;
+            }
+        }
+        return restored;
+    }
+
+    private static String hashOf(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            MessageDigest digest = Sha256.newDigest();
+            Sha256.update(digest, channel, 0, channel.size(),
+                    ByteBuffer.allocate((int) Math.clamp(channel.size(), 1, RESTORE_BUFFER)));
+            return Sha256.hex(digest.digest());
+        }
     }
 
     @Override

@@ -6,17 +6,19 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * What the master runs once at start-up, before any session, to remove what a crash ({@code kill -9}) left:
- * temporary blob files of unfinished uploads, and committed blobs that no file refers to (an upload committed to the
- * blob store whose metadata transaction never happened, or a blob whose last reference was dropped just before the
- * crash). Both are garbage by the ordering rule in {@link BlobStore}; neither was ever visible to a client.
+ * What the master runs once at start-up, before any session, to mend what a crash left: first it puts back the blobs
+ * of small files whose metadata committed while their renames had not reached the disk yet ({@link BlobStore#restore});
+ * then it removes temporary blob files of unfinished uploads, and committed blobs that no file refers to (an upload
+ * committed to the blob store whose metadata transaction never happened, or a blob whose last reference was dropped
+ * just before the crash). Those are garbage by the ordering rule in {@link BlobStore}; neither was ever visible to a
+ * client.
  *
  * <p>Not safe while uploads run: a blob committed but not yet added to the metadata would look unreferenced.
  */
 public final class StartupSweep {
 
     /** What one sweep removed. */
-    public record Result(int temporaryFiles, int unreferencedBlobs) {
+    public record Result(int restoredBlobs, int temporaryFiles, int unreferencedBlobs) {
     }
 
     private StartupSweep() {
@@ -25,6 +27,7 @@ public final class StartupSweep {
     public static Result run(MetadataStore metadata, BlobStore blobs) throws IOException, MetadataException {
         Objects.requireNonNull(metadata, "metadata");
         Objects.requireNonNull(blobs, "blobs");
+        int restored = blobs.restore(metadata::isReferenced);
         int temporary = blobs.sweepTemporaryFiles();
         int unreferenced = 0;
         try (Stream<String> hashes = blobs.list()) {
@@ -35,6 +38,6 @@ public final class StartupSweep {
                 }
             }
         }
-        return new Result(temporary, unreferenced);
+        return new Result(restored, temporary, unreferenced);
     }
 }
