@@ -45,10 +45,10 @@ import netdisk.server.storage.MetadataException.Reason;
  *       blobs, so changes of different users meet there, and taking those rows in one order keeps them from
  *       deadlocking, and keeps a reference count from changing between reading it and writing it.</li>
  * </ol>
- * On SQLite these locks change nothing and cost one row update each (its writers exclude each other anyway). What
- * they cannot order (a blob row that a concurrent change creates after this one looked) PostgreSQL may still resolve
- * by aborting a transaction as a deadlock or serialization failure; {@link #write} then runs the whole change again,
- * up to {@value #WRITE_ATTEMPTS} times.
+ * On SQLite, whose writers exclude each other anyway, the owner's lock changes nothing and costs one row update, and
+ * the blobs are not locked. What the locks cannot order (a blob row that a concurrent change creates after this one
+ * looked) PostgreSQL may still resolve by aborting a transaction as a deadlock or serialization failure;
+ * {@link #write} then runs the whole change again, up to {@value #WRITE_ATTEMPTS} times.
  *
  * <p>A user's usage is a counter in their row ({@link UsageCounter}), moved by every change that adds, replaces,
  * copies or removes files, in its transaction, while it holds that row: a quota check reads one row, however many
@@ -703,9 +703,13 @@ public final class JdbcMetadataStore implements MetadataStore {
     /**
      * Locks the {@code blobs} rows of {@code sha256s} that exist, in hash order, before their reference counts are
      * read or changed: two changes that count the same blobs up and down then take them one after the other instead
-     * of each holding one row and waiting for the other's.
+     * of each holding one row and waiting for the other's. Not on SQLite, whose writers exclude each other anyway:
+     * there it was one row update per blob for nothing (a quarter of the statements of a small file's upload).
      */
     private static void lockBlobs(Connection connection, Collection<String> sha256s) throws SQLException {
+        if ("SQLite".equals(connection.getMetaData().getDatabaseProductName())) {
+            return;
+        }
         try (PreparedStatement lock = connection.prepareStatement(
                 "UPDATE blobs SET refs = refs WHERE sha256 = ?")) {
             for (String sha256 : new TreeSet<>(sha256s)) {
