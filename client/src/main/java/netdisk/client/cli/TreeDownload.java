@@ -35,8 +35,12 @@ final class TreeDownload {
     record Result(long files, long bytes, long resumedBytes) {
     }
 
-    /** Requests in flight on one connection; their answers carry content, so fewer than for uploads. */
-    static final int WINDOW = 16;
+    /**
+     * Requests in flight on one connection. Their answers' content waits in the socket's buffers, which the kernel
+     * bounds, not in this process. 64 rather than 16: a {@code get -r} of 10,000 files of 4 KiB took 1.28–1.54 s instead of
+     * 1.37–1.57 s, interleaved (docs/benchmarks.md).
+     */
+    static final int WINDOW = 64;
 
     private final Remote remote;
     private final int parallel;
