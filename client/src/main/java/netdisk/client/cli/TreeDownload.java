@@ -37,8 +37,8 @@ final class TreeDownload {
 
     /**
      * Requests in flight on one connection. Their answers' content waits in the socket's buffers, which the kernel
-     * bounds, not in this process. 64 rather than 16: a {@code get -r} of 10,000 files of 4 KiB took 1.28–1.54 s instead of
-     * 1.37–1.57 s, interleaved (docs/benchmarks.md).
+     * bounds, not in this process. 64 rather than 16: a {@code get -r} of 10,000 files of 4 KiB took 1.28–1.54 s
+     * instead of 1.37–1.57 s, interleaved (docs/benchmarks.md).
      */
     static final int WINDOW = 64;
 

@@ -30,15 +30,16 @@ import netdisk.server.linux.Libc;
  * <pre>
  * DATA/blobs/ab/cd/abcd…(64 hex digits)   committed blobs, fanned out by the first two bytes of the hash
  * DATA/blobs/tmp/&lt;pid&gt;-&lt;uuid&gt;.part      blobs being written by process pid (and what a crash left)
- * DATA/blobs/tmp/&lt;pid&gt;-&lt;sha256&gt;-&lt;random&gt;.part    the same, for a blob whose hash was known first ({@link #begin(String)})
+ * DATA/blobs/tmp/&lt;pid&gt;-&lt;sha256&gt;-&lt;random&gt;.part
+ *                                        the same, for a blob whose hash was known first ({@link #begin(String)})
  * DATA/blobs/partial/&lt;id&gt;.part          interrupted uploads kept to be resumed ({@link PartialStore})
  * </pre>
  *
  * <p>Temporary and partial files live inside the store so that the final rename never crosses a file system and is
  * atomic. A committed blob file is never modified, only created by rename and deleted, so readers never see a partial
  * blob. (A crash may leave one under its name, if its rename reached the disk and its content did not; but only a
- * blob that nothing refers to yet, which the start-up sweep deletes before any session.) Paths are built only from hex digests, random UUIDs and random partial ids: no client-supplied text ever
- * reaches the file system.
+ * blob that nothing refers to yet, which the start-up sweep deletes before any session.) Paths are built only from
+ * hex digests, random UUIDs and random partial ids: no client-supplied text ever reaches the file system.
  */
 public final class FileBlobStore implements BlobStore {
 

@@ -7,11 +7,11 @@ import java.util.stream.Stream;
 
 /**
  * What the master runs once at start-up, before any session, to mend what a crash left: first it puts back the blobs
- * of small files whose metadata committed while their renames had not reached the disk yet ({@link BlobStore#restore});
- * then it removes temporary blob files of unfinished uploads, and committed blobs that no file refers to (an upload
- * committed to the blob store whose metadata transaction never happened, or a blob whose last reference was dropped
- * just before the crash). Those are garbage by the ordering rule in {@link BlobStore}; neither was ever visible to a
- * client.
+ * of small files whose metadata committed while their renames had not reached the disk yet
+ * ({@link BlobStore#restore}); then it removes temporary blob files of unfinished uploads, and committed blobs that no
+ * file refers to (an upload committed to the blob store whose metadata transaction never happened, or a blob whose
+ * last reference was dropped just before the crash). Those are garbage by the ordering rule in {@link BlobStore};
+ * neither was ever visible to a client.
  *
  * <p>Not safe while uploads run: a blob committed but not yet added to the metadata would look unreferenced.
  */
