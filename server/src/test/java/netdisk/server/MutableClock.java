@@ -6,21 +6,31 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock for tests that stands still until told to move, so that no assertion depends on real time passing. */
+/**
+ * A clock for tests that stands still until told to move (or told to move at every reading), so that no assertion
+ * depends on real time passing.
+ */
 public final class MutableClock extends Clock {
 
     private volatile Instant now;
+    private volatile Duration step = Duration.ZERO;
 
     public MutableClock(Instant start) {
         this.now = start;
     }
 
-    public void advance(Duration duration) {
+    public synchronized void advance(Duration duration) {
         now = now.plus(duration);
     }
 
+    /** From now on, every reading is {@code step} later than the one before, as in a change that reads it often. */
+    public void advanceOnEveryReading(Duration step) {
+        this.step = step;
+    }
+
     @Override
-    public Instant instant() {
+    public synchronized Instant instant() {
+        now = now.plus(step);
         return now;
     }
 

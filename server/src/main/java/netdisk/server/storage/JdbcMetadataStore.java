@@ -67,6 +67,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final AutoCloseable owned;
     private final Clock clock;
     private final ReusedStatements statements = new ReusedStatements();
+    /**
+     * Whether changes lock the {@code blobs} rows they count ({@link #lockBlobs}): not on SQLite. Asked of the first
+     * connection, then known.
+     */
+    private volatile Boolean rowLocks;
 
     private JdbcMetadataStore(DataSource dataSource, AutoCloseable owned, Clock clock) {
         this.dataSource = dataSource;
@@ -319,7 +324,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final class Additions {
 
         private final Connection connection;
-        private final long ownerId;
+        /** Empty if there is no such user: then every file is refused before it writes anything. */
         private final Optional<Owner> owner;
         private final Map<Long, Node> directories = new HashMap<>();
         /** Directory id to the time of the last file added into it. */
@@ -332,7 +337,6 @@ public final class JdbcMetadataStore implements MetadataStore {
         /** Locks the owner's row ({@link #lockOwner}): the first thing in the transaction. */
         Additions(Connection connection, long ownerId) throws SQLException {
             this.connection = connection;
-            this.ownerId = ownerId;
             this.owner = lockOwner(connection, ownerId);
         }
 
@@ -375,7 +379,9 @@ public final class JdbcMetadataStore implements MetadataStore {
 
         /** Writes what the files share: the owner's usage and their directories' modification times. */
         void finish() throws SQLException {
-            UsageCounter.add(connection, ownerId, usageDelta);
+            if (owner.isPresent()) {
+                UsageCounter.add(connection, owner.get().id(), usageDelta);
+            }
             for (Map.Entry<Long, Long> directory : touched.entrySet()) {
                 touch(connection, directory.getKey(), directory.getValue());
             }
@@ -706,8 +712,13 @@ public final class JdbcMetadataStore implements MetadataStore {
      * of each holding one row and waiting for the other's. Not on SQLite, whose writers exclude each other anyway:
      * there it was one row update per blob for nothing (a quarter of the statements of a small file's upload).
      */
-    private static void lockBlobs(Connection connection, Collection<String> sha256s) throws SQLException {
-        if ("SQLite".equals(connection.getMetaData().getDatabaseProductName())) {
+    private void lockBlobs(Connection connection, Collection<String> sha256s) throws SQLException {
+        Boolean locking = rowLocks;
+        if (locking == null) {
+            locking = !"SQLite".equals(connection.getMetaData().getDatabaseProductName());
+            rowLocks = locking;
+        }
+        if (!locking) {
             return;
         }
         try (PreparedStatement lock = connection.prepareStatement(
@@ -925,7 +936,7 @@ public final class JdbcMetadataStore implements MetadataStore {
      * Deletes {@code top} and everything below it, deepest first, then releases the blobs they referred to and takes
      * the files' bytes off the owner's usage.
      */
-    private static Removal deleteSubtree(Connection connection, Node top) throws SQLException {
+    private Removal deleteSubtree(Connection connection, Node top) throws SQLException {
         List<Long> ids = new ArrayList<>();
         Map<String, Long> blobCounts = new LinkedHashMap<>();
         long fileBytes = 0;

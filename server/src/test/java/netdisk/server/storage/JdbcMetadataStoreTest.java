@@ -4,23 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import netdisk.server.MutableClock;
 import netdisk.server.storage.MetadataException.Reason;
 
 class JdbcMetadataStoreTest {
@@ -299,7 +297,8 @@ class JdbcMetadataStoreTest {
 
     @Test
     void aBatchSetsEachDirectoryTimeToItsLastFileAndKeepsCountingTheQuota() throws Exception {
-        var clock = new TickingClock();
+        var clock = new MutableClock(Instant.parse("2027-01-15T08:00:00Z"));
+        clock.advanceOnEveryReading(Duration.ofSeconds(1));
         try (JdbcMetadataStore ticking = db.openStore(clock)) {
             User bob = ticking.createUser(Name.of("bob"), "h", OptionalLong.empty());
             Node a = ticking.mkdir(bob, path("a"), false);
@@ -322,26 +321,6 @@ class JdbcMetadataStoreTest {
             assertThat(lastInA).isAfter(lastInB);
             assertThat(ticking.lookup(bob, path("a")).orElseThrow().modifiedAt()).isEqualTo(lastInA);
             assertThat(ticking.lookup(bob, path("b")).orElseThrow().modifiedAt()).isEqualTo(lastInB);
-        }
-    }
-
-    /** A clock one second further on at every reading. */
-    private static final class TickingClock extends Clock {
-        private final AtomicLong seconds = new AtomicLong(1_800_000_000);
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochSecond(seconds.incrementAndGet());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 
