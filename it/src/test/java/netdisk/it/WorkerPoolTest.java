@@ -95,6 +95,8 @@ class WorkerPoolTest {
             String label = (mode.equals("process") ? "PROCESS" : "THREAD") + "[PID " + workerPid + ":no " + number
                     + "]";
             server.awaitLog("session ended", TIMEOUT);
+            // the master logs a hand-off after making it: the worker may serve and end the session first
+            server.awaitLog("-> " + label, TIMEOUT);
             assertThat(server.log()).anySatisfy(l -> assertThat(l).contains("conn#1").contains("-> " + label));
             assertThat(server.log()).anySatisfy(l -> assertThat(l).contains(label).contains("conn#1")
                     .contains("session ended"));
