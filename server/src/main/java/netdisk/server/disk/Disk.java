@@ -39,6 +39,7 @@ import netdisk.server.storage.Node;
 import netdisk.server.storage.PartialFile;
 import netdisk.server.storage.PartialUpload;
 import netdisk.server.storage.PartialUploads;
+import netdisk.server.storage.SmallBlobCache;
 import netdisk.server.storage.UnfinishedUploads;
 import netdisk.server.storage.User;
 
@@ -57,6 +58,10 @@ public final class Disk implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Disk.class);
     private static final int PREFIX_BUFFER = 1 << 20;
+    /** The largest file whose content {@link #smallContent} gives. */
+    public static final int SMALL_CONTENT = 16 * 1024;
+    /** The bytes of small files' contents a disk keeps in memory (each worker has one disk). */
+    static final long SMALL_CONTENTS_KEPT = 8L << 20;
 
     private final MetadataStore metadata;
     private final BlobStore blobs;
@@ -65,6 +70,7 @@ public final class Disk implements AutoCloseable {
     private final Path storageRoot;
     /** The file system under {@code storageRoot}, looked up once: the lookup reads {@code /proc/mounts}. */
     private volatile FileStore storage;
+    private final SmallBlobCache smallContents = new SmallBlobCache(SMALL_CONTENTS_KEPT, SMALL_CONTENT);
 
     Disk(MetadataStore metadata, BlobStore blobs, PartialUploads partials, BlobLock blobLock, Path storageRoot) {
         this.metadata = Objects.requireNonNull(metadata, "metadata");
@@ -188,18 +194,67 @@ public final class Disk implements AutoCloseable {
     }
 
     public Download openForDownload(User user, DiskPath path) throws DiskException {
+        Node node = fileForDownload(user, path);
+        return new Download(node, openContent(user, path, node));
+    }
+
+    /** Opens the content of {@code file}, a file of {@code user} at {@code path} (from {@link #fileForDownload}). */
+    public FileChannel openContent(User user, DiskPath path, Node file) throws DiskException {
+        BlobId blob = file.blob().orElseThrow(() -> new IllegalArgumentException(path + " is a directory"));
+        try {
+            return blobs.open(blob);
+        } catch (IOException e) {
+            throw unreadable(user, path, blob, e);
+        }
+    }
+
+    /** The file at {@code path}, to be downloaded: refused if there is none or it is a directory. */
+    public Node fileForDownload(User user, DiskPath path) throws DiskException {
         Node node = existing(user, path);
         if (node.isDirectory()) {
             throw new DiskException(ErrorCode.IS_A_DIRECTORY, path + " is a directory");
         }
-        BlobId blob = node.blob().orElseThrow();
-        try {
-            return new Download(node, blobs.open(blob));
-        } catch (IOException e) {
-            log.error("{} of user {} refers to blob {} which cannot be opened: {}", path, user.name(), blob.sha256(),
-                    e.toString());
-            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot read " + path + ": " + e.getMessage(), e);
+        return node;
+    }
+
+    /**
+     * The whole content of {@code file}, a file of {@code user} of at most {@value #SMALL_CONTENT} bytes (from
+     * {@link #fileForDownload}), read-only: kept in this worker's {@link SmallBlobCache} of
+     * {@value #SMALL_CONTENTS_KEPT} bytes, or read from its blob and kept there.
+     *
+     * @throws IllegalArgumentException if the file is larger than {@value #SMALL_CONTENT} bytes or a directory
+     */
+    public ByteBuffer smallContent(User user, DiskPath path, Node file) throws DiskException {
+        BlobId blob = file.blob().orElseThrow(() -> new IllegalArgumentException(path + " is a directory"));
+        if (blob.size() > SMALL_CONTENT) {
+            throw new IllegalArgumentException(path + " has " + blob.size() + " bytes, more than " + SMALL_CONTENT);
         }
+        byte[] content = smallContents.get(blob);
+        if (content == null) {
+            ByteBuffer read = ByteBuffer.allocate((int) blob.size());
+            try (FileChannel channel = openContent(user, path, file)) {
+                while (read.hasRemaining() && channel.read(read) >= 0) {
+                    // until the buffer is full or the blob ends
+                }
+            } catch (IOException e) {
+                throw unreadable(user, path, blob, e);
+            }
+            if (read.hasRemaining()) {
+                log.error("{} of user {} refers to blob {} which holds {} of its {} bytes", path, user.name(),
+                        blob.sha256(), read.position(), blob.size());
+                throw new DiskException(ErrorCode.STORAGE_ERROR,
+                        path + " is shorter than its " + blob.size() + " bytes");
+            }
+            content = read.array();
+            smallContents.put(blob, content);
+        }
+        return ByteBuffer.wrap(content).asReadOnlyBuffer();
+    }
+
+    private static DiskException unreadable(User user, DiskPath path, BlobId blob, IOException e) {
+        log.error("{} of user {} refers to blob {} which cannot be read: {}", path, user.name(), blob.sha256(),
+                e.toString());
+        return new DiskException(ErrorCode.STORAGE_ERROR, "cannot read " + path + ": " + e.getMessage(), e);
     }
 
     /**

@@ -59,8 +59,11 @@ final class FileTransfers {
 
     private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
     private static final int UPLOAD_BUFFER = 1 << 20;
-    /** Content of at most this many bytes goes in one write with its header rather than by sendfile. */
-    static final int SMALL_CONTENT = 16 * 1024;
+    /**
+     * Content of at most this many bytes goes in one write with its header rather than by sendfile; a whole file of
+     * at most this many bytes comes from {@link Disk#smallContent}, which may keep it in memory.
+     */
+    static final int SMALL_CONTENT = Disk.SMALL_CONTENT;
     /**
      * A {@link PutStream} of fewer bytes is answered {@link HashFirst}: hashing them first costs the client little,
      * and a stored blob of their size is likely.
@@ -83,19 +86,23 @@ final class FileTransfers {
      */
     long download(int requestId, User user, DiskPath path, long offset, boolean withHash, SessionIo io, String who)
             throws DiskException, IOException {
-        Disk.Download download = disk.openForDownload(user, path);
-        try (FileChannel file = download.content()) {
-            Node node = download.node();
-            long size = node.size();
-            if (offset > size) {
-                throw new DiskException(ErrorCode.TRANSFER_FAILED,
-                        "offset " + offset + " is past the end of " + path + " (" + size + " bytes)");
-            }
-            sendContent(new Frame(requestId, withHash
-                    ? new FileInfo(node.name(), size, offset, node.blob().orElseThrow().sha256())
-                    : new FileHeader(node.name(), size, offset)), file, path, offset, size, io, who);
-            return size - offset;
+        Node node = disk.fileForDownload(user, path);
+        long size = node.size();
+        if (offset > size) {
+            throw new DiskException(ErrorCode.TRANSFER_FAILED,
+                    "offset " + offset + " is past the end of " + path + " (" + size + " bytes)");
         }
+        Frame header = new Frame(requestId, withHash
+                ? new FileInfo(node.name(), size, offset, node.blob().orElseThrow().sha256())
+                : new FileHeader(node.name(), size, offset));
+        if (size <= Disk.SMALL_CONTENT) {
+            sendSmall(header, disk.smallContent(user, path, node).position((int) offset), path, offset, io, who);
+        } else {
+            try (FileChannel file = disk.openContent(user, path, node)) {
+                sendContent(header, file, path, offset, size, io, who);
+            }
+        }
+        return size - offset;
     }
 
     /**
@@ -161,15 +168,7 @@ final class FileTransfers {
             if (content.remaining() < size - offset) {
                 throw new DiskException(ErrorCode.STORAGE_ERROR, path + " is shorter than its " + size + " bytes");
             }
-            try {
-                io.reply(header, content);
-            } catch (IOException e) {
-                throw new TransferAbortedException("download of " + path + " stopped: " + e.getMessage(), e);
-            }
-            // DEBUG: the audit line already records it, and a few KiB have no rate worth a line (formatting and
-            // queueing one per download was 7 % of a worker's CPU serving them); as for small files put inline
-            log.debug("{} {} download of {}{}: {} bytes in {} ms (with its header)", identity, who, path,
-                    offset > 0 ? " from byte " + offset : "", size - offset, (System.nanoTime() - start) / 1_000_000);
+            sendSmall(header, content, path, offset, io, who);
             return;
         }
         io.writer().write(header);
@@ -188,6 +187,22 @@ final class FileTransfers {
         log.info("{} {} download of {}{}: {} bytes in {} ms ({} by sendfile)", identity, who, path,
                 offset > 0 ? " from byte " + offset : "", size - offset, (System.nanoTime() - start) / 1_000_000,
                 sender.zeroCopied());
+    }
+
+    /** Sends {@code header} and {@code content} (at most {@value #SMALL_CONTENT} bytes) in one write. */
+    private void sendSmall(Frame header, ByteBuffer content, DiskPath path, long offset, SessionIo io, String who)
+            throws IOException {
+        long start = System.nanoTime();
+        int bytes = content.remaining();
+        try {
+            io.reply(header, content);
+        } catch (IOException e) {
+            throw new TransferAbortedException("download of " + path + " stopped: " + e.getMessage(), e);
+        }
+        // DEBUG: the audit line already records it, and a few KiB have no rate worth a line (formatting and
+        // queueing one per download was 7 % of a worker's CPU serving them); as for small files put inline
+        log.debug("{} {} download of {}{}: {} bytes in {} ms (with its header)", identity, who, path,
+                offset > 0 ? " from byte " + offset : "", bytes, (System.nanoTime() - start) / 1_000_000);
     }
 
     /**

@@ -346,6 +346,61 @@ class DiskTest {
         return DiskPath.parse(wire);
     }
 
+    @Test
+    void aSmallFileIsReadFromItsBlobOnceThenKeptInMemory() throws Exception {
+        Node node = put(alice, "/small.txt", "小さい file");
+        DiskPath path = path("/small.txt");
+
+        assertThat(text(disk.smallContent(alice, path, disk.fileForDownload(alice, path))))
+                .isEqualTo("小さい file");
+        Files.delete(blobFile(node));
+
+        ByteBuffer kept = disk.smallContent(alice, path, node);
+        assertThat(kept.isReadOnly()).isTrue();
+        assertThat(text(kept)).isEqualTo("小さい file");
+    }
+
+    @Test
+    void aSmallFileWhoseBlobIsMissingOrShortIsAStorageError() throws Exception {
+        Node missing = put(alice, "/missing", "gone before anyone read it");
+        Node shortened = put(alice, "/short", "cut short before anyone read it");
+        Files.delete(blobFile(missing));
+        Files.write(blobFile(shortened), "cut".getBytes(StandardCharsets.UTF_8));
+
+        for (Node node : List.of(missing, shortened)) {
+            DiskPath path = path("/" + node.name());
+            assertThatThrownBy(() -> disk.smallContent(alice, path, node))
+                    .isInstanceOfSatisfying(DiskException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_ERROR));
+        }
+    }
+
+    @Test
+    void onlySmallFilesAreGivenWhole() throws Exception {
+        Node big = put(alice, "/big.bin", new byte[Disk.SMALL_CONTENT + 1]);
+        Node small = put(alice, "/small.bin", new byte[Disk.SMALL_CONTENT]);
+
+        assertThat(disk.smallContent(alice, path("/small.bin"), small).remaining()).isEqualTo(Disk.SMALL_CONTENT);
+        assertThatThrownBy(() -> disk.smallContent(alice, path("/big.bin"), big))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> disk.fileForDownload(alice, path("/")))
+                .isInstanceOfSatisfying(DiskException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.IS_A_DIRECTORY));
+    }
+
+    private Path blobFile(Node file) throws IOException {
+        String sha256 = file.blob().orElseThrow().sha256();
+        try (Stream<Path> files = Files.walk(data.resolve("blobs"))) {
+            return files.filter(p -> p.getFileName().toString().equals(sha256)).findFirst().orElseThrow();
+        }
+    }
+
+    private static String text(ByteBuffer content) {
+        byte[] bytes = new byte[content.remaining()];
+        content.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
     private Node put(User user, String wire, String content) throws Exception {
         return put(user, wire, content.getBytes(StandardCharsets.UTF_8));
     }
