@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 import netdisk.protocol.Entry;
 import netdisk.protocol.EntryReply;
@@ -67,6 +70,10 @@ public final class Disk implements AutoCloseable {
     private final BlobStore blobs;
     private final PartialUploads partials;
     private final BlobLock blobLock;
+    /** Batches of small files ready to be made visible: see {@link #publishSmall}. */
+    private final Queue<SmallBatch> readyBatches = new ConcurrentLinkedQueue<>();
+    /** Held by the session publishing the ready batches of small files. */
+    private final ReentrantLock publishing = new ReentrantLock();
     private final Path storageRoot;
     /** The file system under {@code storageRoot}, looked up once: the lookup reads {@code /proc/mounts}. */
     private volatile FileStore storage;
@@ -545,7 +552,7 @@ public final class Disk implements AutoCloseable {
             if (durability == BlobWriter.Durability.LATER) {
                 syncBlobs(); // the new contents, outside the lock
             }
-            publishSmall(pending, results, durability);
+            publishSmall(new SmallBatch(pending, results, durability));
         } finally {
             for (Pending p : pending) {
                 p.abort();
@@ -641,53 +648,121 @@ public final class Disk implements AutoCloseable {
         }
     }
 
-    /** Under the blob lock: the new blobs made visible, the stored ones checked, all files added in one transaction. */
-    private void publishSmall(List<Pending> pending, List<StoredSmall> results, BlobWriter.Durability durability)
-            throws DiskException {
-        if (pending.isEmpty()) {
+    /** The {@link Pending} files of one {@link #storeSmall}, waiting to be made visible. */
+    private static final class SmallBatch {
+        final List<Pending> pending;
+        final List<StoredSmall> results;
+        final BlobWriter.Durability durability;
+        /** Set, with {@link #failure} if it failed, by whoever published it, holding {@link #publishing}. */
+        boolean published;
+        DiskException failure;
+
+        SmallBatch(List<Pending> pending, List<StoredSmall> results, BlobWriter.Durability durability) {
+            this.pending = pending;
+            this.results = results;
+            this.durability = durability;
+        }
+    }
+
+    /**
+     * Makes a batch of small files visible, together with the batches of this worker's other sessions that are ready
+     * by the time the blob lock is free (group commit): the batches wait here, one session publishes them all under
+     * one hold of the lock and in one metadata transaction, one commit and one sync instead of one per batch.
+     */
+    private void publishSmall(SmallBatch batch) throws DiskException {
+        if (batch.pending.isEmpty()) {
             return;
         }
+        readyBatches.add(batch);
+        publishing.lock();
+        try {
+            if (!batch.published) {
+                publishReady();
+            }
+        } finally {
+            publishing.unlock();
+        }
+        if (batch.failure != null) {
+            throw batch.failure;
+        }
+    }
+
+    private static DiskException unexpected(RuntimeException e) {
+        log.error("storing small files failed", e);
+        return new DiskException(ErrorCode.STORAGE_ERROR, "cannot store files: " + e, e);
+    }
+
+    /** How many batches of small files wait to be published: for tests. */
+    int batchesWaiting() {
+        return readyBatches.size();
+    }
+
+    /**
+     * Holding {@link #publishing}: takes the blob lock, then every batch ready by then (those that came while the lock
+     * was busy too), makes their new blobs visible, checks the stored ones, and adds all their files in one
+     * transaction; then sets each batch's results, or its failure.
+     */
+    private void publishReady() {
+        List<SmallBatch> batches = new ArrayList<>();
+        List<Pending> pending = new ArrayList<>();
         List<BlobId> orphans = new ArrayList<>();
         List<MetadataStore.Added> added;
-        try (BlobLock.Held held = blobLock.lock()) {
-            boolean writtenHere = false;
-            for (Pending p : pending) {
-                if (p.stored.isPresent() && !blobs.exists(p.stored.get())) {
-                    write(p, durability); // deleted in between: the bytes are here, so store them after all
-                    writtenHere = true;
+        try {
+            try (BlobLock.Held held = blobLock.lock()) {
+                for (SmallBatch batch; (batch = readyBatches.poll()) != null; ) {
+                    batches.add(batch);
+                    pending.addAll(batch.pending);
                 }
-                p.blob = p.writer != null ? p.writer.commit(Optional.of(p.file.sha256()), durability)
-                        : p.stored.orElseThrow();
+                boolean syncAgain = false;
+                for (SmallBatch batch : batches) {
+                    for (Pending p : batch.pending) {
+                        if (p.stored.isPresent() && !blobs.exists(p.stored.get())) {
+                            write(p, batch.durability); // deleted in between: the bytes are here, store them after all
+                            syncAgain |= batch.durability == BlobWriter.Durability.LATER;
+                        }
+                        p.blob = p.writer != null ? p.writer.commit(Optional.of(p.file.sha256()), batch.durability)
+                                : p.stored.orElseThrow();
+                    }
+                }
+                if (syncAgain) {
+                    blobs.syncAll(); // contents written since the sync outside the lock
+                }
+                // The renames are left to the file system: a crash that undoes one after the metadata committed
+                // leaves the blob's temporary file, synced and named after it, which start-up puts back
+                // (BlobStore.restore).
+                added = metadata.addFiles(pending.stream()
+                        .map(p -> new MetadataStore.NewFile(p.directory, p.file.path().name(), p.blob)).toList());
+            } catch (MetadataException e) {
+                throw DiskException.of(e);
+            } catch (IOException e) {
+                throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot store files: " + e.getMessage(), e);
             }
-            if (durability == BlobWriter.Durability.LATER && writtenHere) {
-                blobs.syncAll(); // contents written since the sync outside the lock
+        } catch (DiskException | RuntimeException e) {
+            DiskException failure = e instanceof DiskException refusal ? refusal : unexpected((RuntimeException) e);
+            deleteOrphans(pending.stream().filter(p -> p.writer != null && p.blob != null).map(p -> p.blob).toList());
+            for (SmallBatch batch : batches) { // each session answers it for its own files
+                batch.failure = failure;
+                batch.published = true;
             }
-            // The renames are left to the file system: a crash that undoes one after the metadata committed leaves
-            // the blob's temporary file, synced and named after it, which start-up puts back (BlobStore.restore).
-            added = metadata.addFiles(pending.stream()
-                    .map(p -> new MetadataStore.NewFile(p.directory, p.file.path().name(), p.blob)).toList());
-        } catch (MetadataException e) {
-            orphans.addAll(pending.stream().filter(p -> p.writer != null && p.blob != null).map(p -> p.blob).toList());
-            deleteOrphans(orphans);
-            throw DiskException.of(e);
-        } catch (IOException e) {
-            orphans.addAll(pending.stream().filter(p -> p.writer != null && p.blob != null).map(p -> p.blob).toList());
-            deleteOrphans(orphans);
-            throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot store files: " + e.getMessage(), e);
+            return;
         }
-        for (int i = 0; i < pending.size(); i++) {
-            Pending p = pending.get(i);
-            MetadataStore.Added outcome = added.get(i);
-            if (outcome.change().isPresent()) {
-                orphans.addAll(outcome.change().get().orphanedBlobs());
-                results.set(p.index, new StoredSmall(Optional.of(outcome.change().get().value()),
-                        p.writer == null, Optional.empty()));
-            } else {
-                if (p.writer != null) {
-                    orphans.add(p.blob); // stored for nothing, unless another file has the same content
+        int next = 0;
+        for (SmallBatch batch : batches) {
+            for (Pending p : batch.pending) {
+                MetadataStore.Added outcome = added.get(next++);
+                if (outcome.change().isPresent()) {
+                    orphans.addAll(outcome.change().get().orphanedBlobs());
+                    batch.results.set(p.index, new StoredSmall(Optional.of(outcome.change().get().value()),
+                            p.writer == null, Optional.empty()));
+                } else {
+                    if (p.writer != null) {
+                        orphans.add(p.blob); // stored for nothing, unless another file has the same content
+                    }
+                    batch.results.set(p.index,
+                            StoredSmall.refused(about(p.file.path(), outcome.refusal().orElseThrow())));
                 }
-                results.set(p.index, StoredSmall.refused(about(p.file.path(), outcome.refusal().orElseThrow())));
             }
+            batch.published = true;
         }
         deleteOrphans(orphans);
     }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -294,14 +295,19 @@ public final class JdbcMetadataStore implements MetadataStore {
         if (files.isEmpty()) {
             return List.of();
         }
-        long ownerId = files.getFirst().directory().ownerId();
-        if (files.stream().anyMatch(file -> file.directory().ownerId() != ownerId)) {
-            throw new IllegalArgumentException("addFiles takes the files of one owner");
-        }
         return write(connection -> {
-            var additions = new Additions(connection, ownerId);
+            // The owners' rows locked in the order of their ids, so that two transactions adding files of the same
+            // owners cannot each hold one row and wait for the other's (PostgreSQL; SQLite has one writer anyway).
+            Map<Long, Additions> owners = new TreeMap<>();
+            for (NewFile file : files) {
+                owners.putIfAbsent(file.directory().ownerId(), null);
+            }
+            for (Map.Entry<Long, Additions> owner : owners.entrySet()) {
+                owner.setValue(new Additions(connection, owner.getKey()));
+            }
             List<Added> added = new ArrayList<>(files.size());
             for (NewFile file : files) {
+                Additions additions = owners.get(file.directory().ownerId());
                 try {
                     added.add(new Added(Optional.of(additions.add(file.directory(), file.name(), file.blob())),
                             Optional.empty()));
@@ -309,7 +315,9 @@ public final class JdbcMetadataStore implements MetadataStore {
                     added.add(new Added(Optional.empty(), Optional.of(e))); // refused before it wrote anything
                 }
             }
-            additions.finish();
+            for (Additions additions : owners.values()) {
+                additions.finish();
+            }
             return added;
         });
     }

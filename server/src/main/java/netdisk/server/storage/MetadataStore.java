@@ -78,9 +78,9 @@ public interface MetadataStore extends AutoCloseable {
     }
 
     /**
-     * {@link #addFile} for many files of one owner in one transaction (one commit, one sync, for a batch of small
-     * uploads): each is added or refused on its own (a name that is a directory, the quota), in order, so one refusal
-     * does not stop the others. A database failure fails them all (thrown).
+     * {@link #addFile} for many files, of one owner or several, in one transaction (one commit, one sync, for batches
+     * of small uploads): each is added or refused on its own (a name that is a directory, the quota), in order, so one
+     * refusal does not stop the others. A database failure fails them all (thrown).
      */
     List<Added> addFiles(List<NewFile> files) throws MetadataException;
 

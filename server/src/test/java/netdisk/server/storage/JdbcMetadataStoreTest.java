@@ -325,6 +325,27 @@ class JdbcMetadataStoreTest {
     }
 
     @Test
+    void aBatchOfSeveralOwnersCountsEachFileAgainstItsOwnersQuota() throws Exception {
+        User bob = store.createUser(Name.of("bob"), "h", OptionalLong.empty());
+        store.setQuota(bob, OptionalLong.of(ONE.size()));
+        Node alices = store.root(alice);
+        Node bobs = store.root(bob);
+
+        List<MetadataStore.Added> added = store.addFiles(List.of(
+                new MetadataStore.NewFile(bobs, Name.of("1"), ONE),
+                new MetadataStore.NewFile(alices, Name.of("1"), ONE),
+                new MetadataStore.NewFile(bobs, Name.of("2"), ONE), // past Bob's quota
+                new MetadataStore.NewFile(alices, Name.of("2"), TWO)));
+
+        assertThat(added).extracting(r -> r.refusal().map(e -> e.reason().name()).orElse("added"))
+                .containsExactly("added", "added", "QUOTA_EXCEEDED", "added");
+        assertThat(store.usage(bob)).isEqualTo(ONE.size());
+        assertThat(store.usage(alice)).isEqualTo(ONE.size() + TWO.size());
+        assertThat(store.lookup(bob, path("2"))).isEmpty();
+        assertThat(store.lookup(alice, path("2")).orElseThrow().blob()).contains(TWO);
+    }
+
+    @Test
     void dataSurvivesReopening() throws Exception {
         store.addFile(store.mkdir(alice, path("keep"), false), Name.of("文件"), ONE);
         store.close();
