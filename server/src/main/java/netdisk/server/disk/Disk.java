@@ -740,8 +740,8 @@ public final class Disk implements AutoCloseable {
         } catch (DiskException | RuntimeException e) {
             DiskException failure = e instanceof DiskException refusal ? refusal : unexpected((RuntimeException) e);
             deleteOrphans(pending.stream().filter(p -> p.writer != null && p.blob != null).map(p -> p.blob).toList());
-            for (SmallBatch batch : batches) { // each session answers it for its own files
-                batch.failure = failure;
+            for (SmallBatch batch : batches) { // each session answers its own copy for its own files
+                batch.failure = new DiskException(failure.code(), failure.getMessage(), failure.getCause());
                 batch.published = true;
             }
             return;
