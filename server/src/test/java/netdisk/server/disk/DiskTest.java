@@ -1,27 +1,37 @@
 package netdisk.server.disk;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import netdisk.protocol.Entry;
 import netdisk.protocol.ErrorCode;
+import netdisk.protocol.Sha256;
+import netdisk.server.storage.BlobLock;
 import netdisk.server.storage.FileBlobStore;
 import netdisk.server.storage.JdbcMetadataStore;
 import netdisk.server.storage.MetadataDatabase;
+import netdisk.server.storage.MetadataException;
+import netdisk.server.storage.MetadataStore;
 import netdisk.server.storage.Name;
 import netdisk.server.storage.Node;
+import netdisk.server.storage.PartialUploads;
 import netdisk.server.storage.UnfinishedUploads;
 import netdisk.server.storage.User;
 
@@ -35,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class DiskTest {
 
@@ -399,6 +410,98 @@ class DiskTest {
         byte[] bytes = new byte[content.remaining()];
         content.get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Group commit: the batches of small files of a worker's sessions that are ready while the blob lock is busy
+     * (another worker holds it) are made visible together, in one metadata transaction.
+     */
+    @Test
+    void batchesReadyWhileTheBlobLockIsBusyAreAddedInOneTransaction() throws Exception {
+        List<Integer> transactions = Collections.synchronizedList(new ArrayList<>());
+
+        List<Future<List<Disk.StoredSmall>>> stored = storeTwoBatchesBehindABusyLock(transactions,
+                new AtomicBoolean());
+
+        for (Future<List<Disk.StoredSmall>> batch : stored) {
+            assertThat(batch.get()).allSatisfy(result -> assertThat(result.refusal()).isEmpty());
+        }
+        assertThat(transactions).containsExactly(Disk.GROUP_SYNC_FROM + 1 + 2);
+        for (int i = 0; i < Disk.GROUP_SYNC_FROM + 1; i++) {
+            assertThat(metadata.lookup(alice, List.of(Name.of("alice" + i)))).isPresent();
+        }
+        assertThat(metadata.lookup(bob, List.of(Name.of("bob0")))).isPresent();
+        assertThat(metadata.lookup(bob, List.of(Name.of("bob1")))).isPresent();
+        assertThat(metadata.usage(metadata.findUser(Name.of("bob")).orElseThrow()))
+                .isEqualTo("bob0".length() + "bob1".length());
+    }
+
+    /** A failure of a group commit's transaction is every batch's in it, with nothing left behind. */
+    @Test
+    void aFailedTransactionFailsEveryBatchInItAndLeavesNoBlob() throws Exception {
+        List<Integer> transactions = Collections.synchronizedList(new ArrayList<>());
+
+        List<Future<List<Disk.StoredSmall>>> stored = storeTwoBatchesBehindABusyLock(transactions,
+                new AtomicBoolean(true));
+
+        for (Future<List<Disk.StoredSmall>> batch : stored) {
+            assertThatThrownBy(batch::get).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOfSatisfying(DiskException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_ERROR));
+        }
+        assertThat(transactions).containsExactly(Disk.GROUP_SYNC_FROM + 1 + 2);
+        assertThat(blobFiles()).isEmpty();
+        assertThat(metadata.lookup(alice, List.of(Name.of("alice0")))).isEmpty();
+    }
+
+    /**
+     * Alice's batch and Bob's, sent by two sessions of one worker while the test holds the blob lock, as another worker
+     * would, to a disk whose metadata store notes the size of each {@code addFiles} in {@code transactions} (and fails
+     * it while {@code failing} is set).
+     */
+    private List<Future<List<Disk.StoredSmall>>> storeTwoBatchesBehindABusyLock(List<Integer> transactions,
+            AtomicBoolean failing) throws Exception {
+        List<Future<List<Disk.StoredSmall>>> stored = new ArrayList<>();
+        BlobLock blobLock = BlobLock.open(data);
+        Disk grouped = new Disk(recording(metadata, transactions, failing), blobs,
+                new PartialUploads(new UnfinishedUploads(database, Clock.systemUTC()), blobs.partials()), blobLock,
+                blobs.root());
+        try (grouped; var sessions = Executors.newVirtualThreadPerTaskExecutor()) {
+            try (BlobLock.Held busy = blobLock.lock()) {
+                List<Disk.SmallFile> alices = smallBatch("alice", Disk.GROUP_SYNC_FROM + 1);
+                stored.add(sessions.submit(() -> grouped.storeSmall(alice, alices)));
+                stored.add(sessions.submit(() -> grouped.storeSmall(bob, smallBatch("bob", 2))));
+                await().until(() -> grouped.batchesWaiting() == 2);
+            }
+        } // the sessions end before the disk closes
+        return stored;
+    }
+
+    private static List<Disk.SmallFile> smallBatch(String prefix, int count) throws DiskException {
+        List<Disk.SmallFile> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] content = (prefix + i).getBytes(StandardCharsets.UTF_8);
+            String sha256 = Sha256.hex(Sha256.newDigest().digest(content));
+            files.add(new Disk.SmallFile(DiskPath.parse("/" + prefix + i), sha256, content));
+        }
+        return files;
+    }
+
+    private static MetadataStore recording(MetadataStore store, List<Integer> transactions, AtomicBoolean failing) {
+        return (MetadataStore) Proxy.newProxyInstance(MetadataStore.class.getClassLoader(),
+                new Class<?>[] {MetadataStore.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("addFiles")) {
+                        transactions.add(((List<?>) arguments[0]).size());
+                        if (failing.get()) {
+                            throw new MetadataException(MetadataException.Reason.STORAGE_ERROR, "the disk went away");
+                        }
+                    }
+                    try {
+                        return method.invoke(store, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private Node put(User user, String wire, String content) throws Exception {
