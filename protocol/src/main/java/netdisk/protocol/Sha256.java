@@ -40,6 +40,11 @@ public final class Sha256 {
         }
     }
 
+    /** The SHA-256 of {@code content} as it travels: lower-case hex. */
+    public static String hexOf(byte[] content) {
+        return hex(newDigest().digest(content));
+    }
+
     /** A digest as it travels: lower-case hex. */
     public static String hex(byte[] digest) {
         return HEX.formatHex(digest);

@@ -111,7 +111,7 @@ final class TreeUpload {
                 Job job = batch.get(next);
                 byte[] content = read(job);
                 sizes[next++] = content.length;
-                return new PutInline(job.remote(), Sha256.hex(Sha256.newDigest().digest(content)), content);
+                return new PutInline(job.remote(), Sha256.hexOf(content), content);
             }
         };
         try {

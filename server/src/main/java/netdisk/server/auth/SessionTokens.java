@@ -230,6 +230,6 @@ public final class SessionTokens {
     }
 
     private static String sha256Hex(byte[] bytes) {
-        return Sha256.hex(Sha256.newDigest().digest(bytes));
+        return Sha256.hexOf(bytes);
     }
 }

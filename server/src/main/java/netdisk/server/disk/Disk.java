@@ -599,7 +599,7 @@ public final class Disk implements AutoCloseable {
     private Pending prepare(User user, int index, SmallFile file, Map<DiskPath, Object> directories,
             BlobWriter.Durability durability) throws DiskException {
         DiskPath path = file.path();
-        String actual = Sha256.hex(Sha256.newDigest().digest(file.content()));
+        String actual = Sha256.hexOf(file.content());
         if (!actual.equals(file.sha256())) {
             throw new DiskException(ErrorCode.TRANSFER_FAILED, path + ": the content received does not match the "
                     + "SHA-256 the client announced (announced " + file.sha256() + ", received " + actual

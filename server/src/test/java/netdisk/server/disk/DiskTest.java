@@ -481,7 +481,7 @@ class DiskTest {
         List<Disk.SmallFile> files = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             byte[] content = (prefix + i).getBytes(StandardCharsets.UTF_8);
-            String sha256 = Sha256.hex(Sha256.newDigest().digest(content));
+            String sha256 = Sha256.hexOf(content);
             files.add(new Disk.SmallFile(DiskPath.parse("/" + prefix + i), sha256, content));
         }
         return files;

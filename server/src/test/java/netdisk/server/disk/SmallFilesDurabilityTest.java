@@ -73,7 +73,7 @@ class SmallFilesDurabilityTest {
     }
 
     private static String sha256(byte[] content) {
-        return Sha256.hex(Sha256.newDigest().digest(content));
+        return Sha256.hexOf(content);
     }
 
     /** A blob store that notes the calls that decide durability, in order. */

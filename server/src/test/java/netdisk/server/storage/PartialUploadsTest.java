@@ -62,7 +62,7 @@ class PartialUploadsTest {
     }
 
     private UnfinishedUploads.Key key(String path) {
-        return new UnfinishedUploads.Key(alice.id(), path, SIZE, Sha256.hex(Sha256.newDigest().digest(content)));
+        return new UnfinishedUploads.Key(alice.id(), path, SIZE, Sha256.hexOf(content));
     }
 
     /** Claims {@code path}'s upload and writes {@code content[from..to)} into it, as a receiving upload would. */

@@ -109,6 +109,6 @@ class SmallBlobCacheTest {
     }
 
     private static BlobId blob(String name, long size) {
-        return new BlobId(Sha256.hex(Sha256.newDigest().digest(name.getBytes())), size);
+        return new BlobId(Sha256.hexOf(name.getBytes()), size);
     }
 }

@@ -75,7 +75,7 @@ class StartupSweepTest {
     }
 
     private static String sha256(byte[] content) {
-        return Sha256.hex(Sha256.newDigest().digest(content));
+        return Sha256.hexOf(content);
     }
 
     private static BlobId commit(BlobStore blobs, String content) throws Exception {
