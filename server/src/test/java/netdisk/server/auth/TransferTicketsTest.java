@@ -7,12 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.OptionalLong;
 
+import netdisk.server.MutableClock;
 import netdisk.server.storage.User;
 
 import org.junit.jupiter.api.Test;
@@ -40,9 +39,9 @@ class TransferTicketsTest {
             assertThat(valid.expiresAt()).isEqualTo(issued.expiresAt());
             assertThat(valid.isFor(ALICE)).isTrue();
         });
-        clock.now = issued.expiresAt().minusMillis(1);
+        clock.advance(Duration.between(NOW, issued.expiresAt().minusMillis(1)));
         assertThat(tickets.check(issued.ticket())).isPresent();
-        clock.now = issued.expiresAt();
+        clock.advance(Duration.ofMillis(1));
         assertThat(tickets.check(issued.ticket())).isEmpty();
     }
 
@@ -110,28 +109,5 @@ class TransferTicketsTest {
         TransferTickets.Issued issued = TransferTickets.open(data, clock, Duration.ofMinutes(5)).issue(ALICE);
 
         assertThat(issued.toString()).doesNotContain(issued.ticket());
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
