@@ -3,18 +3,15 @@ package netdisk.server.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.zaxxer.hikari.HikariDataSource;
 
 import netdisk.protocol.Sha256;
-import netdisk.server.storage.BlobId;
 import netdisk.server.storage.BlobLock;
 import netdisk.server.storage.BlobStore;
 import netdisk.server.storage.BlobWriter;
@@ -30,7 +26,6 @@ import netdisk.server.storage.FileBlobStore;
 import netdisk.server.storage.JdbcMetadataStore;
 import netdisk.server.storage.MetadataDatabase;
 import netdisk.server.storage.Name;
-import netdisk.server.storage.PartialFile;
 import netdisk.server.storage.PartialUploads;
 import netdisk.server.storage.UnfinishedUploads;
 import netdisk.server.storage.User;
@@ -51,7 +46,7 @@ class SmallFilesDurabilityTest {
         FileBlobStore files = FileBlobStore.open(data);
         try (JdbcMetadataStore metadata = JdbcMetadataStore.openSqlite(data);
              HikariDataSource database = MetadataDatabase.connectSqlite(data);
-             Disk disk = new Disk(metadata, new Recording(files, events),
+             Disk disk = new Disk(metadata, recording(BlobStore.class, files, events),
                      new PartialUploads(new UnfinishedUploads(database, Clock.systemUTC()), files.partials()),
                      BlobLock.open(data), files.root())) {
             User alice = metadata.createUser(Name.of("alice"), "hash", OptionalLong.empty());
@@ -76,109 +71,30 @@ class SmallFilesDurabilityTest {
         return Sha256.hexOf(content);
     }
 
-    /** A blob store that notes the calls that decide durability, in order. */
-    private record Recording(FileBlobStore store, List<String> events) implements BlobStore {
-
-        @Override
-        public BlobWriter begin() throws IOException {
-            events.add("begin");
-            return new RecordingWriter(store.begin(), events);
-        }
-
-        @Override
-        public BlobWriter begin(String sha256) throws IOException {
-            events.add("begin " + sha256);
-            return new RecordingWriter(store.begin(sha256), events);
-        }
-
-        @Override
-        public BlobWriter resume(PartialFile partial, MessageDigest held) throws IOException {
-            return store.resume(partial, held);
-        }
-
-        @Override
-        public FileChannel open(BlobId blob) throws IOException {
-            return store.open(blob);
-        }
-
-        @Override
-        public boolean exists(BlobId blob) throws IOException {
-            return store.exists(blob);
-        }
-
-        @Override
-        public boolean delete(BlobId blob) throws IOException {
-            return store.delete(blob);
-        }
-
-        @Override
-        public Stream<String> list() throws IOException {
-            return store.list();
-        }
-
-        @Override
-        public int restore(Referenced referenced) {
-            throw new UnsupportedOperationException("start-up only");
-        }
-
-        @Override
-        public int sweepTemporaryFiles() {
-            throw new UnsupportedOperationException("start-up only");
-        }
-
-        @Override
-        public void syncAll() throws IOException {
-            events.add("sync");
-            store.syncAll();
-        }
-    }
-
-    private record RecordingWriter(BlobWriter writer, List<String> events) implements BlobWriter {
-
-        @Override
-        public int write(ByteBuffer source) throws IOException {
-            return writer.write(source);
-        }
-
-        @Override
-        public ByteBuffer buffer() throws IOException {
-            return writer.buffer();
-        }
-
-        @Override
-        public void accept(ByteBuffer filled) throws IOException {
-            writer.accept(filled);
-        }
-
-        @Override
-        public long size() {
-            return writer.size();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return writer.isOpen();
-        }
-
-        @Override
-        public BlobId seal(Optional<String> expectedSha256, Durability durability) throws IOException {
-            return writer.seal(expectedSha256, durability);
-        }
-
-        @Override
-        public BlobId commit(Optional<String> expectedSha256, Durability durability) throws IOException {
-            events.add("commit " + durability);
-            return writer.commit(expectedSha256, durability);
-        }
-
-        @Override
-        public void abort() throws IOException {
-            writer.abort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            writer.close();
-        }
+    /**
+     * {@code target} as {@code type}, noting in {@code events} the calls that decide durability, in order: a blob
+     * store's {@code begin} (with the hash it is given) and {@code syncAll}, and its writers' {@code commit} (with its
+     * durability); the writers it hands out are noted the same way.
+     */
+    private static <T> T recording(Class<T> type, T target, List<String> events) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, arguments) -> {
+                    switch (method.getName()) {
+                        case "begin" -> events.add(arguments == null ? "begin" : "begin " + arguments[0]);
+                        case "syncAll" -> events.add("sync");
+                        case "commit" -> events.add("commit "
+                                + (arguments.length > 1 ? arguments[1] : BlobWriter.Durability.NOW));
+                        default -> {
+                            // passed on unnoted
+                        }
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(target, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    return result instanceof BlobWriter writer ? recording(BlobWriter.class, writer, events) : result;
+                }));
     }
 }
