@@ -79,6 +79,18 @@ public final class Sha256 {
     }
 
     /**
+     * The SHA-256 of the first {@code length} bytes of {@code content} in hex, read by position through a direct
+     * buffer of at most {@code bufferLimit} bytes.
+     *
+     * @throws EOFException if the content ends before
+     */
+    public static String hexOf(FileChannel content, long length, int bufferLimit) throws IOException {
+        MessageDigest digest = newDigest();
+        update(digest, content, 0, length, ByteBuffer.allocateDirect((int) Math.clamp(length, 1, bufferLimit)));
+        return hex(digest.digest());
+    }
+
+    /**
      * Feeds {@code digest} with bytes {@code from} to {@code from + length - 1} of {@code content}, read by position
      * through {@code buffer} (direct, so that the channel reads into it without a copy of its own).
      *

@@ -193,10 +193,7 @@ public final class Disk implements AutoCloseable {
          * @throws IOException if the blob cannot be read or ends before {@code length} bytes
          */
         public String prefixSha256(long length) throws IOException {
-            MessageDigest digest = Sha256.newDigest();
-            Sha256.update(digest, content, 0, length,
-                    ByteBuffer.allocateDirect((int) Math.clamp(length, 1, PREFIX_BUFFER)));
-            return Sha256.hex(digest.digest());
+            return Sha256.hexOf(content, length, PREFIX_BUFFER);
         }
     }
 

@@ -1,7 +1,6 @@
 package netdisk.server.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -157,10 +156,7 @@ public final class FileBlobStore implements BlobStore {
 
     private static String hashOf(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            MessageDigest digest = Sha256.newDigest();
-            Sha256.update(digest, channel, 0, channel.size(),
-                    ByteBuffer.allocate((int) Math.clamp(channel.size(), 1, RESTORE_BUFFER)));
-            return Sha256.hex(digest.digest());
+            return Sha256.hexOf(channel, channel.size(), RESTORE_BUFFER);
         }
     }
 
