@@ -1,5 +1,6 @@
 package netdisk.server.audit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +17,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +41,16 @@ import org.slf4j.LoggerFactory;
  * {@code FileOutputStream.write(byte[])} makes one {@code write(2)} of the whole line, and more only if the kernel
  * writes less than asked (a full disk), the one case where a line can be torn.
  *
- * <p><b>Lines of requests that arrived together</b> (pipelined) go out together: a connection's {@link Lines} collects
- * them and writes them with one {@code write(2)}, still whole lines and never interleaved, before the connection next
- * waits for its client, and at its end (at most {@value Lines#FLUSH_AT} bytes at a time). One {@code write(2)} per line
- * was 8 % of a worker's CPU serving pipelined downloads. A worker process killed in the middle of such a batch loses
- * the lines of the requests of that batch it had served.
+ * <p><b>Connections' lines go out together.</b> A connection's {@link Lines} collects the lines of the requests that
+ * arrived together (pipelined) and hands them over before the connection next waits for its client, and at its end.
+ * Handed-over lines wait in this log for at most {@link #FLUSH_DELAY}, then all of them, from every connection of the
+ * process, are written with one {@code write(2)} by the log's flusher thread: still whole lines, in the order they were
+ * handed over, never interleaved with another process's. Once {@value Lines#FLUSH_AT} bytes are waiting, the
+ * connection that handed over the last of them writes them at once. One {@code write(2)} per line was 8 % of a worker's
+ * CPU serving pipelined downloads; one per connection and request, 10 % of the server's CPU per download in sessions
+ * (measured by leaving the audit out). {@link #close} writes what is waiting. A worker process killed loses the lines
+ * of the last {@link #FLUSH_DELAY} and those of the requests it was serving, as a web server's buffered access log
+ * does.
  *
  * <p><b>No forged lines.</b> Values that are not plain tokens (letters, digits and {@code -._~:/@+,%[]}) are written
  * in double quotes, with {@code "} and {@code \} escaped and every control, format, line-separator or unpaired
@@ -61,6 +70,8 @@ public final class AuditLog implements AutoCloseable {
     public static final Path FILE = Path.of("logs", "audit.log");
 
     static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
+    /** How long handed-over lines wait for the flusher, which then writes all that are waiting in one go. */
+    static final Duration FLUSH_DELAY = Duration.ofMillis(10);
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final DateTimeFormatter TIME =
@@ -73,6 +84,16 @@ public final class AuditLog implements AutoCloseable {
     private final AtomicLong unreported = new AtomicLong();
     private volatile FileOutputStream out;
     private volatile boolean closed;
+    /** Guards {@link #waiting}, {@link #flusher} and {@link #closing}. */
+    private final ReentrantLock handOver = new ReentrantLock();
+    private final Condition linesWaiting = handOver.newCondition();
+    /** Lines handed over and not written yet. */
+    private final ByteArrayOutputStream waiting = new ByteArrayOutputStream(8192);
+    /** Started with the first lines handed over. */
+    private Thread flusher;
+    private boolean closing;
+    /** Held from taking the waiting lines to writing them: they reach the file in the order they were handed over. */
+    private final ReentrantLock writing = new ReentrantLock();
 
     private AuditLog(Path file, Clock clock) {
         this.file = file;
@@ -92,7 +113,10 @@ public final class AuditLog implements AutoCloseable {
         return file;
     }
 
-    /** Appends one line for {@code event}; problems are warned about, never thrown. Nothing after {@link #close}. */
+    /**
+     * Appends one line for {@code event} at once, not waiting for the flusher; problems are warned about, never thrown.
+     * Nothing after {@link #close}.
+     */
     public void record(AuditEvent event) {
         append((format(event) + "\n").getBytes(StandardCharsets.UTF_8));
     }
@@ -100,6 +124,73 @@ public final class AuditLog implements AutoCloseable {
     /** Lines for one connection's requests, written together; see the class comment. */
     public Lines lines() {
         return new Lines();
+    }
+
+    /** Keeps whole lines for the flusher; writes all that wait at once if they reached {@link Lines#FLUSH_AT} bytes. */
+    private void handOver(byte[] lines) {
+        boolean writeNow;
+        handOver.lock();
+        try {
+            if (closing) {
+                return;
+            }
+            boolean wasEmpty = waiting.size() == 0;
+            waiting.writeBytes(lines);
+            writeNow = waiting.size() >= Lines.FLUSH_AT;
+            if (!writeNow && wasEmpty) {
+                if (flusher == null) {
+                    flusher = Thread.ofPlatform().daemon().name("audit-log-flusher").start(this::flushLoop);
+                }
+                linesWaiting.signal();
+            }
+        } finally {
+            handOver.unlock();
+        }
+        if (writeNow) {
+            writeWaiting();
+        }
+    }
+
+    /** The flusher: waits for lines, lets more come for {@link #FLUSH_DELAY}, writes them all; until the log closes. */
+    private void flushLoop() {
+        while (true) {
+            handOver.lock();
+            try {
+                while (waiting.size() == 0) {
+                    if (closing) {
+                        return;
+                    }
+                    linesWaiting.awaitUninterruptibly();
+                }
+            } finally {
+                handOver.unlock();
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(FLUSH_DELAY.toNanos());
+            } catch (InterruptedException e) {
+                // closing: close writes what waits, and so may this
+            }
+            writeWaiting();
+        }
+    }
+
+    private void writeWaiting() {
+        writing.lock();
+        try {
+            byte[] lines;
+            handOver.lock();
+            try {
+                lines = waiting.toByteArray();
+                waiting.reset();
+            } finally {
+                handOver.unlock();
+            }
+            if (lines.length > 0) {
+                append(lines);
+            }
+        } finally {
+            writing.unlock();
+        }
     }
 
     /** Whole lines, appended with one {@code write(2)}. */
@@ -117,12 +208,16 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * The lines of one connection's requests that are not written yet: {@link #add} keeps one, {@link #flush} writes
-     * all kept so far in one go. For the connection's own thread only.
+     * The lines of one connection's requests that are not handed over yet: {@link #add} keeps one, {@link #flush}
+     * hands all kept so far over to the log, which writes them with the other connections' within
+     * {@link #FLUSH_DELAY}. For the connection's own thread only.
      */
     public final class Lines {
 
-        /** Kept lines are written once they reach this many bytes, without waiting for a flush. */
+        /**
+         * Kept lines are handed over once they reach this many bytes, without waiting for a flush; and lines waiting in
+         * the log are written at once when they reach it.
+         */
         static final int FLUSH_AT = 64 * 1024;
 
         private final StringBuilder kept = new StringBuilder(256);
@@ -138,19 +233,33 @@ public final class AuditLog implements AutoCloseable {
             }
         }
 
-        /** Writes the kept lines, if any. */
+        /** Hands the kept lines, if any, over to the log. */
         public void flush() {
             if (kept.isEmpty()) {
                 return;
             }
             byte[] bytes = kept.toString().getBytes(StandardCharsets.UTF_8);
             kept.setLength(0);
-            append(bytes);
+            handOver(bytes);
         }
     }
 
+    /** Writes the lines waiting for the flusher, stops it, and closes the file. Nothing is written after. */
     @Override
     public void close() {
+        Thread stopping;
+        handOver.lock();
+        try {
+            closing = true;
+            stopping = flusher;
+            linesWaiting.signal();
+        } finally {
+            handOver.unlock();
+        }
+        if (stopping != null) {
+            stopping.interrupt();
+        }
+        writeWaiting();
         synchronized (opening) {
             closed = true;
             if (out != null) {

@@ -60,9 +60,10 @@ record SessionIo(TimedSocket socket, FrameReader reader, FrameWriter writer, Aud
     }
 
     /**
-     * Before waiting for the client: writes the audit lines of the requests served since the last wait, then the
-     * answers held back. So the lines of pipelined requests go out together, as their answers do, and the client never
-     * waits for an answer held back.
+     * Before waiting for the client: hands the audit lines of the requests served since the last wait over to the
+     * audit log (which writes them with other connections' lines, see {@link AuditLog}), then writes the answers held
+     * back. So the lines of pipelined requests go out together, as their answers do, and the client never waits for an
+     * answer held back.
      */
     void flush() throws IOException {
         if (auditLines != null) {

@@ -2,6 +2,7 @@ package netdisk.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -145,30 +146,69 @@ class AuditLogTest {
     }
 
     @Test
-    void aConnectionsLinesWaitForItsFlushThenGoOutTogetherAndALongBatchGoesOutOnTheWay() throws Exception {
+    void aConnectionsLinesWaitForItsFlushThenReachTheFileWithoutAnyFurtherCall() throws Exception {
         Path file = data.resolve(AuditLog.FILE);
         try (AuditLog audit = AuditLog.open(data, clock)) {
             AuditLog.Lines lines = audit.lines();
             for (int i = 0; i < 3; i++) {
                 lines.add(new AuditEvent(TIME, "alice", LOCAL, "get", List.of("/f" + i), AuditEvent.OK, Map.of()));
             }
-            assertThat(file).doesNotExist();
+            Thread.sleep(3 * AuditLog.FLUSH_DELAY.toMillis());
+            assertThat(file).as("kept by the connection until its flush").doesNotExist();
+
             lines.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 3);
             assertThat(Files.readAllLines(file)).extracting(line -> line.substring(line.indexOf(" path=")))
                     .containsExactly(" path=/f0 result=ok", " path=/f1 result=ok", " path=/f2 result=ok");
             lines.flush(); // nothing kept: nothing written
+            Thread.sleep(3 * AuditLog.FLUSH_DELAY.toMillis());
             assertThat(Files.readAllLines(file)).hasSize(3);
 
+            lines.add(new AuditEvent(TIME, "alice", LOCAL, "get", List.of("/f3"), AuditEvent.OK, Map.of()));
+            lines.flush(); // the flusher waits for lines again by now
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(file).size() == 4);
+        }
+    }
+
+    @Test
+    void aLongBatchIsWrittenAtOnceByTheConnectionThatFilledIt() throws Exception {
+        Path file = data.resolve(AuditLog.FILE);
+        try (AuditLog audit = AuditLog.open(data, clock)) {
+            AuditLog.Lines lines = audit.lines();
             var event = new AuditEvent(TIME, "alice", LOCAL, "get", List.of("/" + "x".repeat(200)), AuditEvent.OK,
                     Map.of());
             int perBatch = AuditLog.Lines.FLUSH_AT / (AuditLog.format(event).length() + 1) + 1;
             for (int i = 0; i < perBatch - 1; i++) {
                 lines.add(event);
             }
-            assertThat(Files.readAllLines(file)).as("below the limit: kept").hasSize(3);
+            assertThat(file).as("below the limit: kept").doesNotExist();
             lines.add(event);
-            assertThat(Files.readAllLines(file)).as("at the limit: written").hasSize(3 + perBatch);
+            assertThat(Files.readAllLines(file)).as("at the limit: written before add returns").hasSize(perBatch);
         }
+    }
+
+    @Test
+    void closeWritesTheLinesOfEveryConnectionInTheOrderTheyWereHandedOverAndNothingAfter() throws Exception {
+        AuditLog audit = AuditLog.open(data, clock);
+        List<AuditLog.Lines> connections = List.of(audit.lines(), audit.lines(), audit.lines());
+        List<String> handedOver = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            AuditLog.Lines lines = connections.get(i % connections.size());
+            lines.add(new AuditEvent(TIME, "alice", LOCAL, "get", List.of("/f" + i), AuditEvent.OK, Map.of()));
+            lines.flush();
+            handedOver.add(" path=/f" + i + " result=ok");
+        }
+        audit.close();
+        assertThat(Files.readAllLines(audit.file())).extracting(line -> line.substring(line.indexOf(" path=")))
+                .as("written by close, without waiting for the flusher").containsExactlyElementsOf(handedOver);
+
+        AuditLog.Lines late = connections.getFirst();
+        late.add(new AuditEvent(TIME, "alice", LOCAL, "get", List.of("/late"), AuditEvent.OK, Map.of()));
+        late.flush();
+        audit.record(new AuditEvent(TIME, "alice", LOCAL, "get", List.of("/late"), AuditEvent.OK, Map.of()));
+        Thread.sleep(3 * AuditLog.FLUSH_DELAY.toMillis());
+        assertThat(Files.readAllLines(audit.file())).as("nothing after close").hasSize(30);
+        assertThat(warnings.list).isEmpty();
     }
 
     @Test
