@@ -91,6 +91,19 @@ final class FrameBuffer {
     }
 
     FrameBuffer string(String value, String name) {
+        int chars = value.length();
+        if (chars <= Frame.MAX_STRING_BYTES) { // ASCII (most names, every hash) is copied as it is, without the encoder
+            ensure(2 + chars);
+            int ascii = 0;
+            for (char c; ascii < chars && (c = value.charAt(ascii)) < 0x80; ascii++) {
+                bytes[size + 2 + ascii] = (byte) c;
+            }
+            if (ascii == chars) {
+                u16(chars);
+                size += chars;
+                return this;
+            }
+        }
         ByteBuffer encoded;
         try {
             encoded = utf8.reset().encode(CharBuffer.wrap(value));

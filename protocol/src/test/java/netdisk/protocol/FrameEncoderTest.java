@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,6 +109,18 @@ class FrameEncoderTest {
                 .isEqualTo(4 + 5 + 4 + 2 + 2 + 2 + 65_535);
         assertThat(FrameEncoder.encode(new Frame(1, new ErrorReply(1, "中".repeat(21_845)))).remaining())
                 .isEqualTo(4 + 5 + 4 + 2 + 65_535);
+    }
+
+    @Test
+    void aStringThatTurnsOutNotToBeAsciiIsEncodedWhole() {
+        String message = "plain ASCII first, then 中文 and é";
+        byte[] utf8 = message.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer frame = FrameEncoder.encode(new Frame(1, new ErrorReply(1, message)));
+        frame.position(4 + 5 + 4);
+        assertThat(Short.toUnsignedInt(frame.getShort())).isEqualTo(utf8.length);
+        byte[] encoded = new byte[frame.remaining()];
+        frame.get(encoded);
+        assertThat(encoded).isEqualTo(utf8);
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * One operation for the {@link AuditLog}: who did what to which path, from where, and how it ended.
@@ -36,7 +35,6 @@ public record AuditEvent(Instant time, String user, InetSocketAddress remote, St
     /** The result of an operation that succeeded. */
     public static final String OK = "ok";
 
-    private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
     private static final Set<String> FIELDS = Set.of("user", "addr", "op", "path", "to", "result");
 
     public AuditEvent {
@@ -69,8 +67,26 @@ public record AuditEvent(Instant time, String user, InetSocketAddress remote, St
     }
 
     private static void requireWord(String value, String what) {
-        if (!WORD.matcher(value).matches()) {
+        if (!isWord(value)) {
             throw new IllegalArgumentException(what + " must be a word of letters, digits, '_' and '-': " + value);
         }
+    }
+
+    /** {@code [A-Za-z][A-Za-z0-9_-]*}, without a regular expression: it is checked for every request. */
+    static boolean isWord(String value) {
+        if (value.isEmpty() || !isAsciiLetter(value.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 }

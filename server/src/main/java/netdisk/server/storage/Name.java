@@ -1,10 +1,5 @@
 package netdisk.server.storage;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -60,17 +55,25 @@ public record Name(String value) implements Comparable<Name> {
         if (value.indexOf('\0') >= 0) {
             return "contains NUL";
         }
-        ByteBuffer bytes;
-        try {
-            bytes = StandardCharsets.UTF_8.newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(value));
-        } catch (CharacterCodingException e) {
-            return "not valid Unicode (unpaired surrogate)";
+        int bytes = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (!Character.isSurrogate(c)) {
+                bytes += 3;
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                return "not valid Unicode (unpaired surrogate)";
+            }
         }
-        if (bytes.remaining() > MAX_BYTES) {
-            return bytes.remaining() + " bytes in UTF-8, more than " + MAX_BYTES;
+        if (bytes > MAX_BYTES) {
+            return bytes + " bytes in UTF-8, more than " + MAX_BYTES;
         }
         return null;
     }

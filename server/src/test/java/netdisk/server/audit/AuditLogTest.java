@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +110,22 @@ class AuditLogTest {
             Map<String, String> fields = parse(line);
             assertThat(fields).as(line).containsEntry("user", user).containsEntry("path", path)
                     .containsEntry("note", detail).containsEntry("to", "/t");
+        }
+    }
+
+    @Test
+    void aWordIsWhatTheRuleSays() {
+        Pattern rule = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+        String alphabet = "aZz09_- .=\n\"é";
+        Random random = new Random(20261129);
+        for (int trial = 0; trial < 20_000; trial++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(6);
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String value = text.toString();
+            assertThat(AuditEvent.isWord(value)).as(value).isEqualTo(rule.matcher(value).matches());
         }
     }
 
