@@ -61,7 +61,10 @@ public final class Disk implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Disk.class);
     private static final int PREFIX_BUFFER = 1 << 20;
-    /** The largest file whose content {@link #smallContent} gives. */
+    /**
+     * The largest file whose content {@link #smallContent} gives (and may keep in memory); also the most content a
+     * download sends in one write with its header rather than by sendfile.
+     */
     public static final int SMALL_CONTENT = 16 * 1024;
     /** The bytes of small files' contents a disk keeps in memory (each worker has one disk). */
     static final long SMALL_CONTENTS_KEPT = 8L << 20;

@@ -60,11 +60,6 @@ final class FileTransfers {
     private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
     private static final int UPLOAD_BUFFER = 1 << 20;
     /**
-     * Content of at most this many bytes goes in one write with its header rather than by sendfile; a whole file of
-     * at most this many bytes comes from {@link Disk#smallContent}, which may keep it in memory.
-     */
-    static final int SMALL_CONTENT = Disk.SMALL_CONTENT;
-    /**
      * A {@link PutStream} of fewer bytes is answered {@link HashFirst}: hashing them first costs the client little,
      * and a stored blob of their size is likely.
      */
@@ -152,13 +147,13 @@ final class FileTransfers {
 
     /**
      * Sends {@code header}, then bytes {@code offset} to {@code size - 1} of {@code file}: with sendfile, or, when
-     * they are {@value #SMALL_CONTENT} bytes or fewer, read here and written together with the header (one write
+     * they are {@value Disk#SMALL_CONTENT} bytes or fewer, read here and written together with the header (one write
      * instead of two, and one wake-up of the client: cheaper than sendfile for so few bytes).
      */
     private void sendContent(Frame header, FileChannel file, DiskPath path, long offset, long size, SessionIo io,
             String who) throws DiskException, IOException {
         long start = System.nanoTime();
-        if (size - offset <= SMALL_CONTENT) {
+        if (size - offset <= Disk.SMALL_CONTENT) {
             ByteBuffer content = ByteBuffer.allocate((int) (size - offset));
             int read = 0;
             while (content.hasRemaining() && read >= 0) {
@@ -189,7 +184,7 @@ final class FileTransfers {
                 sender.zeroCopied());
     }
 
-    /** Sends {@code header} and {@code content} (at most {@value #SMALL_CONTENT} bytes) in one write. */
+    /** Sends {@code header} and {@code content} (at most {@value Disk#SMALL_CONTENT} bytes) in one write. */
     private void sendSmall(Frame header, ByteBuffer content, DiskPath path, long offset, SessionIo io, String who)
             throws IOException {
         long start = System.nanoTime();
