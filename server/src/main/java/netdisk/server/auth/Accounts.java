@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 import netdisk.protocol.ErrorCode;
+import netdisk.server.OffCarrier;
 import netdisk.server.storage.MetadataException;
 import netdisk.server.storage.MetadataStore;
 import netdisk.server.storage.Name;
@@ -212,7 +213,7 @@ public final class Accounts {
             throw new AuthException(ErrorCode.SHUTTING_DOWN, "the server is stopping");
         }
         try {
-            return work.get();
+            return OffCarrier.call(work::get); // tens of ms of computing, which would hold a carrier all along
         } finally {
             hashing.release();
         }

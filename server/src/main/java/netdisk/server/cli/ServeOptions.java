@@ -108,7 +108,9 @@ final class ServeOptions {
     Duration uploadExpiry;
 
     @Option(names = "--worker-jvm-options", paramLabel = "OPTIONS", split = " ",
-            description = "JVM options for worker processes, space-separated (default: a small serial-GC JVM).")
+            description = "JVM options for worker processes, space-separated (default: a small serial-GC JVM). "
+                    + "Each worker also runs its virtual threads on its share of the cores unless these set "
+                    + "-Djdk.virtualThreadScheduler.parallelism.")
     List<String> workerJvmOptions;
 
     /**

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import netdisk.protocol.Sha256;
+import netdisk.server.OffCarrier;
 import netdisk.server.linux.Libc;
 
 /**
@@ -233,11 +234,11 @@ public final class FileBlobStore implements BlobStore {
 
     /**
      * {@code syncfs} of the file system under {@code DATA/blobs}: everything written and renamed there reaches the
-     * disk, in one journal commit.
+     * disk, in one journal commit. Off the carrier: it waits for the disk inside a native call.
      */
     @Override
     public void syncAll() throws IOException {
-        Libc.syncFileSystem(root);
+        OffCarrier.run(() -> Libc.syncFileSystem(root));
     }
 
     static void forceDirectory(Path directory) throws IOException {

@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
 import netdisk.server.ByteSizes;
+import netdisk.server.OffCarrier;
 import netdisk.server.storage.MetadataException.Reason;
 
 /**
@@ -608,8 +609,13 @@ public final class JdbcMetadataStore implements MetadataStore {
      * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. A transaction that the
      * database aborted as a deadlock or serialization failure (PostgreSQL does, SQLite never) is rolled back and
      * {@code work} run again in a new one, after a short random pause, up to {@value #WRITE_ATTEMPTS} times in all.
+     * Off the carrier: it may wait for the write lock and the commit's sync.
      */
     private <T> T write(Work<T> work) throws MetadataException {
+        return OffCarrier.call(() -> writeHere(work));
+    }
+
+    private <T> T writeHere(Work<T> work) throws MetadataException {
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);

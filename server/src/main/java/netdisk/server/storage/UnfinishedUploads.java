@@ -18,6 +18,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import netdisk.protocol.Sha256;
+import netdisk.server.OffCarrier;
 
 /**
  * The rows of kept partial uploads ({@code unfinished_uploads}, migration V3): which user's upload of which path, size
@@ -114,7 +115,7 @@ public final class UnfinishedUploads {
      */
     public boolean insert(Key key, PartialId partial) throws MetadataException {
         long now = clock.millis();
-        return run(connection -> {
+        return write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO unfinished_uploads (partial_id,"
                     + " upload_key, user_id, path, size, sha256, created_at, updated_at)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (upload_key) DO NOTHING")) {
@@ -149,7 +150,7 @@ public final class UnfinishedUploads {
     /** Marks the row of {@code partial} as used now; false if it is gone. */
     public boolean touch(PartialId partial) throws MetadataException {
         long now = clock.millis();
-        return run(connection -> {
+        return write(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE unfinished_uploads SET updated_at = ? WHERE partial_id = ?")) {
                 update.setLong(1, now);
@@ -174,7 +175,7 @@ public final class UnfinishedUploads {
 
     /** Deletes the row of {@code partial}; whether there was one. */
     public boolean delete(PartialId partial) throws MetadataException {
-        return run(connection -> {
+        return write(connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM unfinished_uploads WHERE partial_id = ?")) {
                 delete.setString(1, partial.value());
@@ -185,7 +186,7 @@ public final class UnfinishedUploads {
 
     /** Deletes the row of {@code partial} if no upload used it since {@code cutoff}; whether it did. */
     public boolean deleteIfUnusedSince(PartialId partial, Instant cutoff) throws MetadataException {
-        return run(connection -> {
+        return write(connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM unfinished_uploads WHERE partial_id = ? AND updated_at < ?")) {
                 delete.setString(1, partial.value());
@@ -236,6 +237,11 @@ public final class UnfinishedUploads {
 
     private interface Work<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    /** A change, in auto-commit: off the carrier, since it may wait for the write lock and the commit's sync. */
+    private <T> T write(Work<T> work) throws MetadataException {
+        return OffCarrier.call(() -> run(work));
     }
 
     private <T> T run(Work<T> work) throws MetadataException {
