@@ -126,5 +126,20 @@ class CarrierFreeChangesTest {
             return null;
         })).containsOnly(false);
         assertThat(asSession(() -> throttle.blockedFor("alice", from))).containsOnly(true);
+        assertThat(asSession(() -> {
+            throttle.recordSuccess("alice", from);
+            return null;
+        })).as("failures to forget: a read, then the change").containsExactly(true, false);
+    }
+
+    @Test
+    void aLoginWithNoFailuresToForgetChangesNothing() throws Exception {
+        var throttle = new LoginThrottle(recording, Clock.systemUTC(), ThrottlePolicy.DEFAULT);
+        var from = java.net.InetAddress.getLoopbackAddress();
+
+        assertThat(asSession(() -> {
+            throttle.recordSuccess("bob", from);
+            return null;
+        })).as("one read on the carrier, no change").containsExactly(true);
     }
 }

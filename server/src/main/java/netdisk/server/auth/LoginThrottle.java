@@ -115,10 +115,26 @@ public final class LoginThrottle {
      * Forgets the failures of the user key after a successful login. The address key is left to be forgotten with
      * time ({@code address} is not used): otherwise someone with one account could reset their address's count by
      * logging in to it between guesses at other accounts.
+     *
+     * <p>A key without failures (almost every login: each command of the command-line client logs in with its token)
+     * costs one read and no change, so a login does not wait for the database's write lock while uploads commit. A
+     * failure that another login records between the read and now stays counted, as if it came after this success.
      */
     public void recordSuccess(String userName, InetAddress address) throws MetadataException {
         String user = userKey(userName);
         Objects.requireNonNull(address, "address");
+        boolean failed = Transactions.read(dataSource, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT 1 FROM login_failures WHERE throttle_key = ?")) {
+                select.setString(1, user);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
+        if (!failed) {
+            return;
+        }
         Transactions.write(dataSource, connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM login_failures WHERE throttle_key = ?")) {
