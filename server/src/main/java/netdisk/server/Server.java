@@ -134,7 +134,8 @@ public final class Server {
                 config.dataDir(),
                 config.serveFile(), config.sessionLifetime(), config.ticketLifetime(), config.allowRegister());
         return switch (config.mode()) {
-            case PROCESS -> new ProcessWorkerLauncher(WorkerCommandLine.prefix(config.workerJvmOptions(), config.workers()),
+            case PROCESS -> new ProcessWorkerLauncher(
+                    WorkerCommandLine.prefix(config.workerJvmOptions(), config.workers()),
                     WorkerCommandLine.suffix(settings));
             case THREAD -> new ThreadWorkerLauncher(settings);
         };

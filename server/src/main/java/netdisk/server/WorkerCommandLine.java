@@ -59,9 +59,9 @@ final class WorkerCommandLine {
      *
      * <p>Why not the JVM's default, a carrier per core in every worker: with two workers on two cores, four carriers
      * took turns on two cores. One carrier per worker measured +31 % downloads per second in sessions (14.9 to 10.7 µs
-     * of server CPU each) and 15 % less server CPU per new connection ({@code docs/benchmarks.md}). It became possible once nothing a session does
-     * holds its carrier for long ({@link OffCarrier}): before, every SQLite commit of one session stalled all the
-     * others of its worker.
+     * of server CPU each) and 15 % less server CPU per new connection ({@code docs/benchmarks.md}). It became
+     * possible once nothing a session does holds its carrier for long ({@link OffCarrier}): before, every SQLite
+     * commit of one session stalled all the others of its worker.
      */
     static Optional<String> carriers(List<String> jvmOptions, int workers, int cores) {
         String option = "-D" + CARRIERS_PROPERTY + "=";

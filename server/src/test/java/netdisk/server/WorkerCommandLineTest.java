@@ -5,6 +5,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import netdisk.server.worker.WorkerMain;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WorkerCommandLineTest {
@@ -34,6 +36,6 @@ class WorkerCommandLineTest {
         List<String> command = WorkerCommandLine.prefix(ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, 1);
         String share = OPTION + Runtime.getRuntime().availableProcessors();
         assertThat(command).contains(share);
-        assertThat(command.indexOf(share)).isLessThan(command.indexOf(netdisk.server.worker.WorkerMain.class.getName()));
+        assertThat(command.indexOf(share)).isLessThan(command.indexOf(WorkerMain.class.getName()));
     }
 }
