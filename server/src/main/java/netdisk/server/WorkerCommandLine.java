@@ -68,8 +68,8 @@ final class WorkerCommandLine {
         if (jvmOptions.stream().anyMatch(o -> o.startsWith(option))) {
             return Optional.empty();
         }
-        int perWorker = Math.max(1, (cores + Math.max(1, workers) - 1) / Math.max(1, workers));
-        return Optional.of(option + perWorker);
+        int sharing = Math.max(1, workers);
+        return Optional.of(option + Math.max(1, (cores + sharing - 1) / sharing));
     }
 
     static List<String> suffix(WorkerSettings settings) {

@@ -2,6 +2,7 @@ package netdisk.server;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,7 +117,7 @@ class CarrierFreeChangesTest {
         var tokens = new SessionTokens(recording, Clock.systemUTC());
         var throttle = new LoginThrottle(recording, Clock.systemUTC(), ThrottlePolicy.DEFAULT);
         var issued = new String[1];
-        var from = java.net.InetAddress.getLoopbackAddress();
+        var from = InetAddress.getLoopbackAddress();
 
         assertThat(asSession(() -> issued[0] = tokens.issue(alice.id(), Duration.ofHours(1)).token()))
                 .containsOnly(false);
@@ -135,7 +136,7 @@ class CarrierFreeChangesTest {
     @Test
     void aLoginWithNoFailuresToForgetChangesNothing() throws Exception {
         var throttle = new LoginThrottle(recording, Clock.systemUTC(), ThrottlePolicy.DEFAULT);
-        var from = java.net.InetAddress.getLoopbackAddress();
+        var from = InetAddress.getLoopbackAddress();
 
         assertThat(asSession(() -> {
             throttle.recordSuccess("bob", from);
