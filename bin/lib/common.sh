@@ -5,12 +5,14 @@
 #   netdisk_java_home        find a JDK >= 25, export JAVA_HOME to it (or explain and exit 1)
 #   netdisk_ensure_built M   (re)build when M/target/netdisk-M.jar is missing or older than the sources
 #   netdisk_run_dir M        where to run M from: a copy of M/target's jars that later builds leave alone
+#   netdisk_has_libcrypto    true if OpenSSL's libcrypto (.so.3 or .so.1.1), which netdisk hashes with, is installed
 #
 # Environment:
 #   JAVA_HOME            tried first (skipped, with a one-line note, if it is older than 25)
 #   NETDISK_JVM_DIR      where to look for installed JDKs (default /usr/lib/jvm)
 #   NETDISK_SKIP_BUILD=1 never build, run whatever is in */target
 #   NETDISK_RUN_COPY=0   run from */target itself, not from a copy (see netdisk_run_dir)
+#   NETDISK_LIB_DIRS     where netdisk_has_libcrypto looks, ':'-separated (default: the usual system library dirs)
 
 NETDISK_MIN_JAVA=25
 
@@ -288,4 +290,23 @@ netdisk_run_dir() {
     done
   fi
   printf '%s' "$snap"
+}
+
+# True if libcrypto.so.3 or libcrypto.so.1.1 is in one of the directories the dynamic loader searches on the usual
+# distributions: netdisk.protocol.LibcryptoSha256 binds the first of those two it can load (dlopen by name), for
+# SHA-256 as fast as the JIT's intrinsic without C2. A library elsewhere (LD_LIBRARY_PATH, /etc/ld.so.conf.d) is
+# still used by Java; only the launcher's choice of JIT flags (bin/netdisk) misses it, and errs on the safe side.
+netdisk_has_libcrypto() {
+  local dir dirs=${NETDISK_LIB_DIRS:-/lib:/lib64:/usr/lib:/usr/lib64:/usr/local/lib}
+  local -a candidates=()
+  IFS=: read -r -a candidates <<<"$dirs"
+  if [[ -z ${NETDISK_LIB_DIRS:-} ]]; then
+    candidates+=(/lib/*-linux-gnu /usr/lib/*-linux-gnu)
+  fi
+  for dir in "${candidates[@]}"; do
+    if [[ -e $dir/libcrypto.so.3 || -e $dir/libcrypto.so.1.1 ]]; then
+      return 0
+    fi
+  done
+  return 1
 }

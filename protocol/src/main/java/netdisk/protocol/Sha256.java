@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * The SHA-256 that verified transfers use (see {@link PutFile}, {@link FileInfo}, {@link ProveContent}), written once
@@ -33,6 +34,10 @@ public final class Sha256 {
     }
 
     private static MessageDigest lookUp() {
+        Optional<MessageDigest> libcrypto = LibcryptoSha256.load();
+        if (libcrypto.isPresent()) {
+            return libcrypto.get();
+        }
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
