@@ -9,8 +9,9 @@
 #
 # It finds a JDK >= 25 (JAVA_HOME, JAVA), tells the launchers not to build (the script builds, see bench_build), and
 # gives: say/die, bench_tmp VAR DIR (temp dirs removed at exit unless KEEP_TMP=1), ALIVE + bench_started/stop_pid (every
-# server started is stopped at exit: SIGTERM, 30 s, SIGKILL), free_port, wait_listening, now_ns, median, ratio,
-# and start_netdisk (a server with one account, the client logged in to it). Works under `set -euo pipefail`.
+# server started is stopped at exit: SIGTERM, 30 s, SIGKILL), free_port, wait_listening, now_ns, cpu_ticks (of pids),
+# children_cpu (of this shell's children), write_tree and tree_sum (a tree of random files, and its checksum), median,
+# ratio, and start_netdisk (a server with one account, the client logged in to it). Works under `set -euo pipefail`.
 
 : "${root:?set root (the repository) before sourcing bench/lib.sh}" "${BENCH_NAME:?set BENCH_NAME first}"
 # shellcheck source-path=SCRIPTDIR source=../bin/lib/common.sh
@@ -118,6 +119,34 @@ wait_listening() { # $1 = port, $2 = pid, $3 = log
 }
 
 now_ns() { date +%s%N; }
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { # pids -> their CPU time (user + system) so far, in clock ticks
+  local p
+  for p in "$@"; do
+    if [[ -r /proc/$p/stat ]]; then sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'; fi
+  done | awk '{s += $1} END{print s + 0}'
+}
+children_cpu() { # sets CHILD_CPU: the CPU (user + system, s) of this shell's reaped children so far; not in $(...)
+  local t
+  t=$(mktemp) # `times` of this shell: in a subshell it would count the subshell's children only
+  times >"$t"
+  CHILD_CPU=$(sed -n 2p "$t" | awk '{s = 0; for (i = 1; i <= 2; i++) {split($i, a, "m"); s += a[1] * 60 + a[2]}
+    printf "%.3f", s}')
+  rm -f -- "$t"
+}
+write_tree() { # $1 = dir, $2 = files, $3 = directories, $4 = size: files of random bytes, d000/f0000 ...
+  local d dir per_dir=$(($2 / $3))
+  for ((d = 0; d < $3; d++)); do
+    dir=$(printf '%s/d%03d' "$1" "$d")
+    mkdir -p "$dir"
+    head -c $((per_dir * $4)) /dev/urandom | split -b "$4" -d -a 4 - "$dir/f"
+  done
+}
+tree_sum() { # $1 = dir -> "COUNT SHA256": the number of files and the SHA-256 of their sorted sha256sum lines
+  local list
+  list=$(cd -- "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+  printf '%s %s\n' "$(grep -c . <<<"$list" || true)" "$(sha256sum <<<"$list" | cut -c1-64)"
+}
 median() { # numbers on the command line -> median (3 decimals), "-" when none
   [[ $# -gt 0 ]] || {
     echo -

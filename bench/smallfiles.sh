@@ -164,19 +164,7 @@ if [[ " $CLIENTS " == *" c "* ]] && { part a || part b; }; then
 fi
 
 secs() { awk -v n="$1" 'BEGIN{printf "%.3f", n / 1e9}'; } # ns -> s
-CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { # pids -> their CPU time (user + system) so far, in clock ticks
-  local p
-  for p in "$@"; do
-    if [[ -r /proc/$p/stat ]]; then sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'; fi
-  done | awk '{s += $1} END{print s + 0}'
-}
 us_each() { awk -v t="$1" -v k="$CLK_TCK" -v n="$2" 'BEGIN{printf "%.1f", t / k * 1e6 / n}'; } # ticks, count -> µs each
-children_cpu() { # sets CHILD_CPU: the CPU (user + system, s) of this shell's reaped children so far; not in $(...)
-  times >"$tmp/times.txt" # `times` of this shell: in a subshell it would count the subshell's children only
-  CHILD_CPU=$(sed -n 2p "$tmp/times.txt" | awk '{s = 0; for (i = 1; i <= 2; i++) {split($i, a, "m"); s += a[1] * 60 + a[2]}
-    printf "%.3f", s}')
-}
 per_s() { awk -v n="$1" -v s="$2" 'BEGIN{printf "%.1f", n / s}'; }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; } # "k=v k=v" line, key -> value
 
@@ -197,19 +185,9 @@ mkdir -p "$tmp/www/dl" "$tmp/src" "$tmp/dl" "$tmp/remote" "$tmp/nd"
 head -c "$SIZE" /dev/urandom >"$tmp/www/dl/small.bin"
 SMALL_SHA=$(sha256sum "$tmp/www/dl/small.bin" | cut -c1-64)
 
-tree_sum() { # $1 = dir -> "COUNT SHA256": the number of files and the SHA-256 of their sorted sha256sum lines
-  local list
-  list=$(cd -- "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
-  printf '%s %s\n' "$(grep -c . <<<"$list" || true)" "$(sha256sum <<<"$list" | cut -c1-64)"
-}
 if part c; then
   say "writing $FILES files of $SIZE random bytes in $DIRS directories..."
-  per_dir=$((FILES / DIRS))
-  for ((d = 0; d < DIRS; d++)); do
-    dir=$(printf '%s/src/tree/d%03d' "$tmp" "$d")
-    mkdir -p "$dir"
-    head -c $((per_dir * SIZE)) /dev/urandom | split -b "$SIZE" -d -a 4 - "$dir/f"
-  done
+  write_tree "$tmp/src/tree" "$FILES" "$DIRS" "$SIZE"
   SRC_SUM=$(tree_sum "$tmp/src/tree")
   [[ ${SRC_SUM%% *} == "$FILES" ]] || die "wrote ${SRC_SUM%% *} files, not $FILES"
   sync -f "$tmp"
