@@ -38,7 +38,10 @@ base="$tmp/base"
 git -C "$root" worktree add --detach --quiet "$base" "$base_rev"
 remove_worktree() { git -C "$root" worktree remove --force "$base" 2>/dev/null || true; }
 trap 'remove_worktree; bench_cleanup' EXIT
-here_rev="$(git -C "$root" rev-parse --short HEAD)$([[ -n $(git -C "$root" status --porcelain) ]] && echo +changes)"
+here_rev=$(git -C "$root" rev-parse --short HEAD)
+if [[ -n $(git -C "$root" status --porcelain) ]]; then
+  here_rev+=" with uncommitted changes"
+fi
 
 bench_build "$tmp/build-here.log" protocol,server,client
 (root=$base bench_build "$tmp/build-base.log" protocol,server,client)
