@@ -86,13 +86,14 @@ round() { # $1 = side, $2 = timed or warm-up
   sync -f "$tmp"
 }
 
+last() { awk '{print $NF}' <<<"${R[$1|$2 wall]}"; } # side, put|get -> the latest round's time
 say "warming up: $WARMUP rounds per side..."
 for ((i = 0; i < WARMUP; i++)); do round before warm-up; round after warm-up; done
 for ((i = 1; i <= ROUNDS; i++)); do
   if ((i % 2)); then order=(before after); else order=(after before); fi
   for side in "${order[@]}"; do
     round "$side" timed
-    say "  round $i $side: put $(echo "${R[$side|put wall]}" | awk '{print $NF}') s, get $(echo "${R[$side|get wall]}" | awk '{print $NF}') s"
+    say "  round $i $side: put $(last "$side" put) s, get $(last "$side" get) s"
   done
 done
 

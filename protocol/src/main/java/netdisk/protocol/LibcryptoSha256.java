@@ -25,10 +25,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * (a command is too short to repay C2: see {@code bin/netdisk}). libcrypto's assembly is as fast as the intrinsic or
  * faster (SHA extensions, AVX2) from the first byte, whatever the JIT.
  *
- * <p>No native memory: the {@code SHA256_CTX} (112 bytes in the ABI of OpenSSL 1.1 and 3) is a Java {@code int[]} and the calls
- * are {@linkplain Linker.Option#critical(boolean) critical} with heap access, so a heap array is hashed in place.
- * A critical call holds off the garbage collector while it runs, so updates go in slices of {@value #SLICE} bytes
- * (a fraction of a millisecond each). {@link #clone()} copies the context.
+ * <p>No native memory: the {@code SHA256_CTX} (112 bytes in the ABI of OpenSSL 1.1 and 3) is a Java {@code int[]}
+ * and the calls are {@linkplain Linker.Option#critical(boolean) critical} with heap access, so a heap array is hashed
+ * in place. A critical call holds off the garbage collector while it runs, so updates go in slices of
+ * {@value #SLICE} bytes (a fraction of a millisecond each). {@link #clone()} copies the context.
  *
  * <p>{@link #load()} is empty where the library or native access is missing; {@link Sha256} then uses the JDK's.
  */
