@@ -599,12 +599,6 @@ public final class Disk implements AutoCloseable {
     private Pending prepare(User user, int index, SmallFile file, Map<DiskPath, Object> directories,
             BlobWriter.Durability durability) throws DiskException {
         DiskPath path = file.path();
-        String actual = Sha256.hexOf(file.content());
-        if (!actual.equals(file.sha256())) {
-            throw new DiskException(ErrorCode.TRANSFER_FAILED, path + ": the content received does not match the "
-                    + "SHA-256 the client announced (announced " + file.sha256() + ", received " + actual
-                    + "); nothing was stored");
-        }
         if (path.isRoot()) {
             throw new DiskException(ErrorCode.IS_A_DIRECTORY, "/ is a directory");
         }
@@ -627,13 +621,29 @@ public final class Disk implements AutoCloseable {
         long size = file.content().length;
         Pending pending = new Pending(index, file, (Node) known,
                 size == 0 ? Optional.empty() : storedContent(file.sha256(), size));
-        if (pending.stored.isEmpty()) {
-            write(pending, durability);
+        if (pending.stored.isPresent()) {
+            // No blob writer will hash these bytes: the announced hash alone must never add stored content.
+            String actual = Sha256.hexOf(file.content());
+            if (!actual.equals(file.sha256())) {
+                throw mismatch(path, file.sha256(), actual, null);
+            }
+        } else {
+            write(pending, durability); // the blob writer hashes the bytes as it writes them, and seal compares
         }
         return pending;
     }
 
-    /** Writes the file's content to a new blob and seals it (hash checked; durable now or later); not visible yet. */
+    /** The refusal of content that does not hash to what the client announced; {@code cause} may be null. */
+    private static DiskException mismatch(DiskPath path, String announced, String actual, Throwable cause) {
+        return new DiskException(ErrorCode.TRANSFER_FAILED, path + ": the content received does not match the "
+                + "SHA-256 the client announced (announced " + announced + ", received " + actual
+                + "); nothing was stored", cause);
+    }
+
+    /**
+     * Writes the file's content to a new blob and seals it (hash checked against the announced one: a mismatch is
+     * refused and leaves no file; durable now or later); not visible yet.
+     */
     private void write(Pending pending, BlobWriter.Durability durability) throws DiskException {
         try {
             pending.writer = blobs.begin(pending.file.sha256());
@@ -642,7 +652,10 @@ public final class Disk implements AutoCloseable {
                 pending.writer.write(bytes);
             }
             pending.writer.seal(Optional.of(pending.file.sha256()), durability);
+        } catch (BlobHashMismatchException e) {
+            throw mismatch(pending.file.path(), e.expected(), e.actual(), e); // seal deleted the temporary file
         } catch (IOException e) {
+            pending.abort(); // its temporary file too: a refused file is not in the batch that aborts the others
             throw new DiskException(ErrorCode.STORAGE_ERROR, "cannot store " + pending.file.path() + ": "
                     + e.getMessage(), e);
         }
@@ -786,9 +799,7 @@ public final class Disk implements AutoCloseable {
         try {
             writer.seal(expectedSha256);
         } catch (BlobHashMismatchException e) {
-            throw new DiskException(ErrorCode.TRANSFER_FAILED, path + ": the content received does not match the "
-                    + "SHA-256 the client announced (announced " + expectedSha256.orElseThrow() + ", received "
-                    + e.actual() + "); nothing was stored", e);
+            throw mismatch(path, expectedSha256.orElseThrow(), e.actual(), e);
         }
         DiskException refusal = null;
         Change<Node> change;

@@ -308,6 +308,8 @@ class DiskTest {
                 small("/docs/a.txt", "first"),
                 small("/docs/known.txt", "stored before"),
                 new Disk.SmallFile(path("/docs/lie.txt"), sha256("something else"), bytes("what was sent")),
+                // the hash and size of stored content, other bytes: never instant, whoever knows the hash
+                new Disk.SmallFile(path("/docs/stored-lie.txt"), sha256("stored before"), bytes("STORED BEFORE")),
                 small("/missing/b.txt", "no such directory"),
                 small("/docs/dir-in-the-way", "a directory is there"),
                 small("/docs/empty.txt", ""),
@@ -317,8 +319,14 @@ class DiskTest {
         List<Disk.StoredSmall> stored = disk.storeSmall(alice, files);
 
         assertThat(stored).extracting(r -> r.refusal().map(e -> e.code().name()).orElse(r.instant() ? "instant"
-                : "stored")).containsExactly("stored", "instant", "TRANSFER_FAILED", "NOT_FOUND", "IS_A_DIRECTORY",
-                "stored", "stored", "IS_A_DIRECTORY");
+                : "stored")).containsExactly("stored", "instant", "TRANSFER_FAILED", "TRANSFER_FAILED", "NOT_FOUND",
+                "IS_A_DIRECTORY", "stored", "stored", "IS_A_DIRECTORY");
+        assertThat(stored.get(2).refusal().orElseThrow()).hasMessageContaining("/docs/lie.txt: the content received "
+                + "does not match the SHA-256 the client announced (announced " + sha256("something else")
+                + ", received " + sha256("what was sent") + ")");
+        assertThat(stored.get(3).refusal().orElseThrow()).hasMessageContaining("/docs/stored-lie.txt: the content "
+                + "received does not match the SHA-256 the client announced (announced " + sha256("stored before")
+                + ", received " + sha256("STORED BEFORE") + ")");
         assertThat(read(alice, "/docs/a.txt")).isEqualTo("first");
         assertThat(read(alice, "/docs/a-again.txt")).isEqualTo("first");
         assertThat(read(alice, "/docs/known.txt")).isEqualTo("stored before");
