@@ -291,34 +291,27 @@ fi
 # it at a directory with a libcrypto.so.1.1 (an empty file is enough), then at one without.
 mkdir -p "$tmp/libs with" "$tmp/libs without"
 : >"$tmp/libs with/libcrypto.so.1.1"
-client_line() { # $1 = NETDISK_LIB_DIRS
-  status=0
+client_flags() { # $1 = what the flags are for, $2 = NETDISK_LIB_DIRS, then the JIT flags expected
+  local label=$1 dirs=$2 status=0
+  shift 2
   (cd / && env -i HOME="$tmp" PATH="$pathdir" JAVA_HOME="$jdk25" NETDISK_SKIP_BUILD=1 NETDISK_CLIENT_AOT=0 \
-    NETDISK_RUN_COPY=0 NETDISK_LIB_DIRS="$1" "$BASH" "$repo/bin/netdisk" ls '/x y') >"$tmp/out" 2>"$tmp/err" \
+    NETDISK_RUN_COPY=0 NETDISK_LIB_DIRS="$dirs" "$BASH" "$repo/bin/netdisk" ls '/x y') >"$tmp/out" 2>"$tmp/err" \
     </dev/null || status=$?
+  local expected=(-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "$@"
+    "-Dnetdisk.home=$repo" -cp "$repo/client/target/netdisk-client.jar:$repo/client/target/lib/*"
+    netdisk.client.cli.ClientMain ls '/x y')
+  if [[ $status == 0 && $(out) == "$(printf '%s\n' "${expected[@]}")" && -z $(err) ]]; then
+    ok "bin/netdisk: flags ($label), netdisk.home, class path, main, args"
+  else
+    fail "bin/netdisk command line ($label)" "status=$status err=$(err)" "got: $(out | tr '\n' ' ')"
+  fi
 }
-client_line "$tmp/libs without:$tmp/libs with"
-expected=(-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1
-  "-Dnetdisk.home=$repo" -cp "$repo/client/target/netdisk-client.jar:$repo/client/target/lib/*"
-  netdisk.client.cli.ClientMain ls '/x y')
-if [[ $status == 0 && $(out) == "$(printf '%s\n' "${expected[@]}")" && -z $(err) ]]; then
-  ok 'bin/netdisk: flags (JIT: C1 alone, libcrypto found), netdisk.home, class path, main, args'
-else
-  fail 'bin/netdisk command line with libcrypto' "status=$status err=$(err)" "got: $(out | tr '\n' ' ')"
-fi
-client_line "$tmp/libs without"
-expected=(-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED
-  -XX:Tier4InvocationThreshold=100000000 -XX:Tier4MinInvocationThreshold=100000000
-  -XX:Tier4CompileThreshold=100000000 -XX:Tier4BackEdgeThreshold=1000000000 -XX:CompileCommand=quiet
-  '-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::*,0.00001'
+client_flags 'JIT: C1 alone, libcrypto found' "$tmp/libs without:$tmp/libs with" -XX:TieredStopAtLevel=1
+client_flags 'JIT: C2 for SHA-256 only, no libcrypto' "$tmp/libs without" \
+  -XX:Tier4InvocationThreshold=100000000 -XX:Tier4MinInvocationThreshold=100000000 \
+  -XX:Tier4CompileThreshold=100000000 -XX:Tier4BackEdgeThreshold=1000000000 -XX:CompileCommand=quiet \
+  '-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::*,0.00001' \
   '-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::*,0.00001'
-  "-Dnetdisk.home=$repo" -cp "$repo/client/target/netdisk-client.jar:$repo/client/target/lib/*"
-  netdisk.client.cli.ClientMain ls '/x y')
-if [[ $status == 0 && $(out) == "$(printf '%s\n' "${expected[@]}")" && -z $(err) ]]; then
-  ok 'bin/netdisk: flags (JIT: C2 for SHA-256 only, no libcrypto), netdisk.home, class path, main, args'
-else
-  fail 'bin/netdisk command line without libcrypto' "status=$status err=$(err)" "got: $(out | tr '\n' ' ')"
-fi
 
 printf '%d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))
