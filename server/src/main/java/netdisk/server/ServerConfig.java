@@ -93,8 +93,9 @@ public record ServerConfig(
     public static final Duration MAX_TICKET_LIFETIME = Duration.ofDays(1);
     /**
      * A small worker JVM; sessions are virtual threads. Not C1-only ({@code -XX:TieredStopAtLevel=1}), although that
-     * starts faster and smaller: only C2 uses the CPU's SHA instructions, and every upload is hashed with SHA-256
-     * (measured: 0.14 GiB/s with C1 alone, 1.7 GiB/s with C2).
+     * starts faster and smaller: where libcrypto is missing, every upload is hashed by the JDK's SHA-256, which only
+     * C2 runs fast (measured: 0.14 GiB/s with C1 alone, 1.7 GiB/s with C2); and a long-lived worker repays C2, with
+     * which the figures in {@code docs/benchmarks.md} were measured. C1 alone with libcrypto is untried for workers.
      */
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-Xss512k", "-XX:CICompilerCount=2",
