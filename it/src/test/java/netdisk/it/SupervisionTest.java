@@ -92,7 +92,7 @@ class SupervisionTest {
                 ServerConfig.DEFAULT_WORKER_HEARTBEAT, ServerConfig.DEFAULT_ALLOW_REGISTER,
                 ServerConfig.DEFAULT_SESSION_LIFETIME, ServerConfig.DEFAULT_TICKET_LIFETIME,
                 ServerConfig.DEFAULT_UPLOAD_EXPIRY,
-                ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty(), Optional.empty());
         Server server = Server.start(config, new StopRequest());
         int port = server.address().getPort();
         try (var victim = NetdiskClient.connect("127.0.0.1", port, TIMEOUT);

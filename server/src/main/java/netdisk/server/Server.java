@@ -3,6 +3,7 @@ package netdisk.server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import netdisk.server.master.Master;
 import netdisk.server.master.ServerStatus;
 import netdisk.server.master.UploadExpiry;
 import netdisk.server.pool.ProcessWorkerLauncher;
+import netdisk.server.pool.WorkerClassArchive;
 import netdisk.server.pool.WorkerLauncher;
 import netdisk.server.storage.FileBlobStore;
 import netdisk.server.storage.JdbcMetadataStore;
@@ -134,9 +136,11 @@ public final class Server {
                 config.dataDir(),
                 config.serveFile(), config.sessionLifetime(), config.ticketLifetime(), config.allowRegister());
         return switch (config.mode()) {
-            case PROCESS -> new ProcessWorkerLauncher(
-                    WorkerCommandLine.prefix(config.workerJvmOptions(), config.workers()),
-                    WorkerCommandLine.suffix(settings));
+            case PROCESS -> {
+                List<String> prefix = WorkerCommandLine.prefix(config.workerJvmOptions(), config.workers());
+                yield new ProcessWorkerLauncher(prefix, WorkerCommandLine.suffix(settings),
+                        config.classCache().flatMap(dir -> WorkerClassArchive.in(dir, prefix)));
+            }
             case THREAD -> new ThreadWorkerLauncher(settings);
         };
     }

@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param uploadExpiry how long an upload that broke off is kept for a resume when no upload uses it; then the master
  *     deletes it
  * @param workerJvmOptions JVM options for worker processes (replacing {@link #DEFAULT_WORKER_JVM_OPTIONS})
+ * @param classCache where worker processes keep the class-data archive they start from (made by the first worker
+ *     that stops cleanly: {@link netdisk.server.pool.WorkerClassArchive}); empty for none. Default {@code DATA/cache}
  * @param serveFile {@code serve-file} mode: every connection gets this file in the tutorial's format, no handshake
  */
 public record ServerConfig(
@@ -54,6 +56,7 @@ public record ServerConfig(
         Duration ticketLifetime,
         Duration uploadExpiry,
         List<String> workerJvmOptions,
+        Optional<Path> classCache,
         Optional<Path> serveFile) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -115,6 +118,7 @@ public record ServerConfig(
         Objects.requireNonNull(ticketLifetime, "ticketLifetime");
         Objects.requireNonNull(uploadExpiry, "uploadExpiry");
         workerJvmOptions = List.copyOf(Objects.requireNonNull(workerJvmOptions, "workerJvmOptions"));
+        Objects.requireNonNull(classCache, "classCache");
         Objects.requireNonNull(serveFile, "serveFile");
         require(!host.isBlank(), "host must not be empty");
         require(port >= 0 && port <= 65535, "port must be 0..65535, got " + port);
@@ -150,12 +154,18 @@ public record ServerConfig(
         return base.resolve("netdisk");
     }
 
+    /** {@code DATA/cache}. */
+    public static Path defaultClassCache(Path dataDir) {
+        return dataDir.resolve("cache");
+    }
+
     /** Everything at its default except where the server listens. */
     public static ServerConfig defaults(String host, int port, Path dataDir) {
         return new ServerConfig(host, port, defaultWorkers(), WorkerMode.platformDefault(), dataDir,
                 DEFAULT_SESSIONS_PER_WORKER, DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT,
                 DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_STALL_TIMEOUT, DEFAULT_WORKER_HEARTBEAT, DEFAULT_ALLOW_REGISTER, DEFAULT_SESSION_LIFETIME,
-                DEFAULT_TICKET_LIFETIME, DEFAULT_UPLOAD_EXPIRY, DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                DEFAULT_TICKET_LIFETIME, DEFAULT_UPLOAD_EXPIRY, DEFAULT_WORKER_JVM_OPTIONS,
+                Optional.of(defaultClassCache(dataDir)), Optional.empty());
     }
 
     private static void require(boolean condition, String message) {

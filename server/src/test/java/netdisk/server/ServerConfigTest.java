@@ -25,7 +25,7 @@ class ServerConfigTest {
                 Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), ServerConfig.DEFAULT_IDLE_TIMEOUT,
                 ServerConfig.DEFAULT_STALL_TIMEOUT, Duration.ofSeconds(5), false,
                 sessionLifetime, ServerConfig.DEFAULT_TICKET_LIFETIME, uploadExpiry,
-                ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty());
+                ServerConfig.DEFAULT_WORKER_JVM_OPTIONS, Optional.empty(), Optional.empty());
     }
 
     @Test

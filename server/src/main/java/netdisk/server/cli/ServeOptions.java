@@ -113,6 +113,11 @@ final class ServeOptions {
                     + "-Djdk.virtualThreadScheduler.parallelism.")
     List<String> workerJvmOptions;
 
+    @Option(names = "--class-cache", paramLabel = "DIR|off",
+            description = "Where worker processes keep the class archive that makes them start sooner; the first "
+                    + "worker that stops cleanly makes it (default: DATA/cache; off: none).")
+    String classCache;
+
     /**
      * The config these options describe, with the tutorial's positional HOST PORT WORKERS (if given) in place of
      * {@code --host/--port/--workers}.
@@ -139,13 +144,28 @@ final class ServeOptions {
                 w = positional.size() > 2 ? parseInt(positional.get(2), "WORKERS") : w;
             }
             WorkerMode m = mode == null ? WorkerMode.platformDefault() : parseMode(mode);
-            return new ServerConfig(h, p, w, m, data.resolve(), sessionsPerWorker, queue,
+            Path dataDir = data.resolve();
+            return new ServerConfig(h, p, w, m, dataDir, sessionsPerWorker, queue,
                     queueTimeout, drainTimeout, handshakeTimeout, idleTimeout, stallTimeout, workerHeartbeat, allowRegister, sessionLifetime,
                     ticketLifetime, uploadExpiry,
-                    workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions, serveFile);
+                    workerJvmOptions == null ? ServerConfig.DEFAULT_WORKER_JVM_OPTIONS : workerJvmOptions,
+                    classCache(dataDir), serveFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());
         }
+    }
+
+    private Optional<Path> classCache(Path dataDir) {
+        if (classCache == null) {
+            return Optional.of(ServerConfig.defaultClassCache(dataDir));
+        }
+        if (classCache.equals("off")) {
+            return Optional.empty();
+        }
+        if (classCache.isBlank()) {
+            throw new IllegalArgumentException("--class-cache must be a directory or off");
+        }
+        return Optional.of(Path.of(classCache).toAbsolutePath());
     }
 
     private static WorkerMode parseMode(String text) {

@@ -5,6 +5,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import netdisk.server.linux.Libc;
 
@@ -24,19 +25,34 @@ public final class ProcessWorkerLauncher implements WorkerLauncher {
 
     private final List<String> commandPrefix;
     private final List<String> commandSuffix;
+    private final Optional<WorkerClassArchive> classArchive;
 
     /**
      * @param commandPrefix the java executable, JVM options, class path and main class
      * @param commandSuffix the worker's own arguments, after its number
+     * @param classArchive where workers find (or record) the classes they load, if anywhere
      */
-    public ProcessWorkerLauncher(List<String> commandPrefix, List<String> commandSuffix) {
+    public ProcessWorkerLauncher(List<String> commandPrefix, List<String> commandSuffix,
+            Optional<WorkerClassArchive> classArchive) {
         this.commandPrefix = List.copyOf(Objects.requireNonNull(commandPrefix, "commandPrefix"));
         this.commandSuffix = List.copyOf(Objects.requireNonNull(commandSuffix, "commandSuffix"));
+        this.classArchive = Objects.requireNonNull(classArchive, "classArchive");
     }
 
     @Override
     public WorkerLink start(int number) throws IOException {
+        WorkerClassArchive.Use archive = classArchive.map(WorkerClassArchive::next).orElse(WorkerClassArchive.Use.NONE);
+        try {
+            return start(number, archive);
+        } catch (IOException | RuntimeException e) {
+            archive.exited().accept(-1);
+            throw e;
+        }
+    }
+
+    private WorkerLink start(int number, WorkerClassArchive.Use archive) throws IOException {
         List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(1, archive.jvmOptions());
         command.add(Integer.toString(number));
         command.addAll(commandSuffix);
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -63,7 +79,7 @@ public final class ProcessWorkerLauncher implements WorkerLauncher {
         } finally {
             Libc.closeQuietly(pair[1]);
         }
-        return new ProcessWorkerLink(process, new ControlSocket(pair[0]));
+        return new ProcessWorkerLink(process, new ControlSocket(pair[0]), archive.exited());
     }
 
     @Override

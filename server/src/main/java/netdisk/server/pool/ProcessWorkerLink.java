@@ -3,6 +3,7 @@ package netdisk.server.pool;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 
 import netdisk.server.linux.NioBridge;
 
@@ -16,10 +17,16 @@ final class ProcessWorkerLink implements WorkerLink {
 
     private final Process process;
     private final ControlSocket control;
+    private final CompletableFuture<String> exited;
 
-    ProcessWorkerLink(Process process, ControlSocket control) {
+    /** {@code onExit} gets the exit code before {@link #exited()} completes. */
+    ProcessWorkerLink(Process process, ControlSocket control, IntConsumer onExit) {
         this.process = process;
         this.control = control;
+        this.exited = process.onExit().thenApply(p -> {
+            onExit.accept(p.exitValue());
+            return describeExit(p);
+        });
     }
 
     @Override
@@ -80,7 +87,7 @@ final class ProcessWorkerLink implements WorkerLink {
 
     @Override
     public CompletableFuture<String> exited() {
-        return process.onExit().thenApply(ProcessWorkerLink::describeExit);
+        return exited;
     }
 
     private static String describeExit(Process p) {

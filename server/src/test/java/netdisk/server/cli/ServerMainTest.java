@@ -100,7 +100,8 @@ class ServerMainTest {
                 session-lifetime = 7d
                 upload-expiry = 36h
                 worker-jvm-options = -Xmx1g -Xss1m
-                """.formatted(data.resolve("网盘")));
+                class-cache = %s
+                """.formatted(data.resolve("网盘"), data.resolve("类")));
 
         ServerConfig config = config("--config", file.toString());
 
@@ -108,7 +109,7 @@ class ServerMainTest {
                 Duration.ofSeconds(45), Duration.ofMinutes(2), Duration.ofMillis(1500), Duration.ofSeconds(90),
                 Duration.ofSeconds(45), Duration.ofHours(1), true,
                 Duration.ofDays(7), ServerConfig.DEFAULT_TICKET_LIFETIME, Duration.ofHours(36), List.of("-Xmx1g", "-Xss1m"),
-                Optional.empty()));
+                Optional.of(data.resolve("类")), Optional.empty()));
     }
 
     @Test
