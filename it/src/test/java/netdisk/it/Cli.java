@@ -2,8 +2,6 @@ package netdisk.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,29 +17,30 @@ final class Cli {
 
     /** {@code netdisk-server ARGS}. */
     static Result run(String... args) throws IOException, InterruptedException {
-        return java("netdisk.server.cli.ServerMain", Map.of(), args);
+        return run(Map.of(), args);
     }
 
     /** {@code netdisk-server ARGS} with {@code environment} added (e.g. {@code NETDISK_PASSWORD} for user add). */
     static Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-        return java("netdisk.server.cli.ServerMain", environment, args);
+        TestJvm.prepare();
+        return exec(TestJvm.command(TestJvm.Kind.SERVER, List.of(args)), environment);
     }
 
     /** {@code netdisk ARGS}. */
     static Result client(String... args) throws IOException, InterruptedException {
-        return java("netdisk.client.cli.ClientMain", Map.of(), args);
+        return client(Map.of(), args);
     }
 
     /** {@code netdisk ARGS} with {@code environment} added (the password, where the login is saved). */
     static Result client(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-        return java("netdisk.client.cli.ClientMain", environment, args);
+        TestJvm.prepare();
+        return exec(TestJvm.command(TestJvm.Kind.CLIENT, List.of(args)), environment);
     }
 
     /** The {@code java} command line of {@code bin/netdisk} (the same JVM flags), for a pseudo-terminal. */
     static List<String> clientCommand(String... args) {
-        List<String> command = command("netdisk.client.cli.ClientMain", args);
-        command.add(1, "--enable-native-access=ALL-UNNAMED");
-        return command;
+        TestJvm.prepare();
+        return TestJvm.command(TestJvm.Kind.CLIENT, List.of(args));
     }
 
     /** {@code netdisk ARGS}, started and left running (stdout and stderr together). */
@@ -51,22 +50,14 @@ final class Cli {
 
     /** {@code netdisk ARGS} with these environment variables added, started and left running. */
     static Process start(Map<String, String> environment, String... args) throws IOException {
-        var builder = new ProcessBuilder(command("netdisk.client.cli.ClientMain", args)).redirectErrorStream(true);
+        var builder = new ProcessBuilder(clientCommand(args)).redirectErrorStream(true);
         builder.environment().putAll(environment);
         return builder.start();
     }
 
-    private static List<String> command(String main, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), main));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static Result java(String main, Map<String, String> environment, String... args)
+    /** Runs {@code command} with {@code environment} added and waits (at most a minute) for its output and exit. */
+    static Result exec(List<String> command, Map<String, String> environment)
             throws IOException, InterruptedException {
-        List<String> command = command(main, args);
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();

@@ -41,22 +41,25 @@ final class ServerProcess implements AutoCloseable {
         this.port = awaitListening();
     }
 
-    /** Starts {@code serve --port 0 --data DATA --mode MODE} plus {@code extra} arguments. */
+    /**
+     * Starts {@code serve --port 0 --data DATA --mode MODE} plus {@code extra} arguments, its workers from the test
+     * run's class archive ({@code --class-cache}, see {@link TestJvm}).
+     */
     static ServerProcess start(Path data, String mode, String... extra) throws IOException {
         List<String> arguments = new ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port", "0", "--data",
-                data.toString(), "--mode", mode));
+                data.toString(), "--mode", mode, "--class-cache", TestJvm.CLASS_CACHE.toString()));
         arguments.addAll(List.of(extra));
         return launch(data, arguments);
     }
 
     /** Starts {@code netdisk-server ARGUMENTS} exactly as given ({@code data} is where they point it to). */
     static ServerProcess launch(Path data, List<String> arguments) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-opens",
-                "java.base/sun.nio.ch=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "netdisk.server.cli.ServerMain"));
-        command.addAll(arguments);
+        TestJvm.prepare();
+        return launchCommand(data, TestJvm.command(TestJvm.Kind.SERVER, arguments));
+    }
+
+    /** Runs {@code command}, a whole {@code java} command line of the server. */
+    static ServerProcess launchCommand(Path data, List<String> command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             return new ServerProcess(process, data);
