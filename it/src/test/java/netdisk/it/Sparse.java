@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -76,6 +77,77 @@ final class Sparse {
             digest.update(chunk, 0, length);
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * A sink that checks, byte for byte, that what it receives is what {@link #file} writes for the same arguments:
+     * as strong as comparing hashes, and ~20 times cheaper than hashing on a CPU without SHA extensions (a
+     * vectorised comparison against zeros with the marks laid over). {@link Matching#assertWhole()} checks the end.
+     */
+    static Matching matching(long size, String tag, long... extraMarks) {
+        return new Matching(size, marks(size, tag, extraMarks));
+    }
+
+    /** See {@link #matching}. */
+    static final class Matching implements WritableByteChannel {
+
+        private final long size;
+        private final List<Mark> marks;
+        private final byte[] expected = new byte[1 << 20];
+        private long position;
+
+        private Matching(long size, List<Mark> marks) {
+            this.size = size;
+            this.marks = marks;
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            int n = source.remaining();
+            while (source.hasRemaining()) {
+                int length = (int) Math.min(Math.min(source.remaining(), expected.length), size - position);
+                if (length <= 0) {
+                    throw new IOException("more than " + size + " bytes");
+                }
+                fill(position, length);
+                ByteBuffer piece = source.slice(source.position(), length);
+                int at = piece.mismatch(ByteBuffer.wrap(expected, 0, length));
+                if (at >= 0) {
+                    throw new IOException("byte " + (position + at) + " differs");
+                }
+                source.position(source.position() + length);
+                position += length;
+            }
+            return n;
+        }
+
+        /** {@code expected[0, length)} = the file's bytes at {@code from}. */
+        private void fill(long from, int length) {
+            java.util.Arrays.fill(expected, 0, length, (byte) 0);
+            for (Mark mark : marks) { // in the order file() writes them: a later mark overwrites an earlier one
+                long start = Math.max(from, mark.at());
+                long end = Math.min(from + length, mark.at() + mark.bytes().length);
+                if (start < end) {
+                    System.arraycopy(mark.bytes(), (int) (start - mark.at()), expected, (int) (start - from),
+                            (int) (end - start));
+                }
+            }
+        }
+
+        void assertWhole() {
+            if (position != size) {
+                throw new AssertionError("got " + position + " of " + size + " bytes");
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static List<Mark> marks(long size, String tag, long... extraMarks) {
