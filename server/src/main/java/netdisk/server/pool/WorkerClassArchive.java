@@ -7,6 +7,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
@@ -53,6 +57,8 @@ public final class WorkerClassArchive {
      */
     static final String QUIET = "-Xlog:cds=off";
 
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     private static final String PREFIX = "worker-";
     private static final String SUFFIX = ".jsa";
     /** How many archives a directory keeps: this one and the most recent others. */
@@ -142,7 +148,7 @@ public final class WorkerClassArchive {
             return Use.NONE;
         }
         try {
-            Files.createDirectories(archive.getParent());
+            Files.createDirectories(archive.getParent(), PRIVATE); // what workers load: the server's user alone writes
         } catch (IOException e) {
             log.warn("no class archive for workers: cannot create {}: {}", archive.getParent(), e.getMessage());
             return Use.NONE; // recording stays set: no point in trying again with every worker

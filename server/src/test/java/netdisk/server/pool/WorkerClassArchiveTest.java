@@ -3,6 +3,7 @@ package netdisk.server.pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,14 @@ class WorkerClassArchiveTest {
         assertThat(archive.archive()).hasBinaryContent(new byte[] {42, 43});
         assertThat(archive.next().jvmOptions()).containsExactly(WorkerClassArchive.QUIET,
                 "-XX:SharedArchiveFile=" + archive.archive());
+    }
+
+    @Test
+    void theDirectoryIsMadeForTheServersUserAlone() throws Exception {
+        Path nested = dir.resolve("data").resolve("cache");
+        WorkerClassArchive archive = WorkerClassArchive.in(nested, command).orElseThrow();
+        archive.next();
+        assertThat(Files.getPosixFilePermissions(nested)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
     }
 
     @Test
