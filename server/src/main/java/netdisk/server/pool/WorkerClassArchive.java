@@ -150,7 +150,7 @@ public final class WorkerClassArchive {
         try {
             Files.createDirectories(archive.getParent(), PRIVATE); // what workers load: the server's user alone writes
         } catch (IOException e) {
-            log.warn("no class archive for workers: cannot create {}: {}", archive.getParent(), e.getMessage());
+            log.warn("no class archive for workers: cannot create its directory: {}", e.getMessage());
             return Use.NONE; // recording stays set: no point in trying again with every worker
         }
         Path recorded = archive.resolveSibling(archive.getFileName() + "." + UUID.randomUUID() + ".part");

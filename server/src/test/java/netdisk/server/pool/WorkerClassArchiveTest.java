@@ -73,6 +73,15 @@ class WorkerClassArchiveTest {
     }
 
     @Test
+    void aDirectoryThatCannotBeMadeCostsTheArchiveOnly() throws Exception {
+        Path file = Files.write(dir.resolve("a-file"), new byte[] {0});
+        WorkerClassArchive archive = WorkerClassArchive.in(file.resolve("cache"), command).orElseThrow();
+        assertThat(archive.next().jvmOptions()).as("workers start as without an archive").isEmpty();
+        assertThat(archive.next().jvmOptions()).isEmpty();
+        assertThat(file).hasBinaryContent(new byte[] {0});
+    }
+
+    @Test
     void aWorkerThatDidNotExitCleanlyLeavesNoArchiveAndTheNextOneRecords() throws Exception {
         WorkerClassArchive archive = archive();
         WorkerClassArchive.Use killed = archive.next();
