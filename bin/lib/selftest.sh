@@ -275,7 +275,7 @@ jdk25="$jvm/temurin-25-jdk-amd64"
 ln -s "$repo/bin/netdisk-server" "$tmp/linked-server" # run through a symlink, from elsewhere
 status=0
 (cd "$tmp" && env -i HOME="$tmp" PATH="$pathdir" JAVA_HOME="$jdk25" NETDISK_SKIP_BUILD=1 NETDISK_RUN_COPY=0 \
-  NETDISK_SERVER_OPTS=' -Xmx64m   -Dx=1 ' "$BASH" "$tmp/linked-server" serve --data 'a b') \
+  NETDISK_SERVER_CDS=0 NETDISK_SERVER_OPTS=' -Xmx64m   -Dx=1 ' "$BASH" "$tmp/linked-server" serve --data 'a b') \
   >"$tmp/out" 2>"$tmp/err" </dev/null || status=$?
 expected=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
   -XX:+UseSerialGC -Xms32m "-Dnetdisk.home=$repo" -Xmx64m -Dx=1
@@ -285,6 +285,40 @@ if [[ $status == 0 && $(out) == "$(printf '%s\n' "${expected[@]}")" && -z $(err)
   ok 'bin/netdisk-server: flags, netdisk.home, NETDISK_SERVER_OPTS, class path, main, args'
 else
   fail 'bin/netdisk-server command line' "status=$status err=$(err)" "got: $(out | tr '\n' ' ')"
+fi
+
+# bin/netdisk-server's class archive, on a copy of the launchers in a fake repo (the archive goes beside the jar):
+# a JDK whose java, given -XX:ArchiveClassesAtExit=F, says it listens and writes F, as a training run would.
+cdsrepo="$tmp/cds repo"
+mkdir -p "$cdsrepo/bin/lib" "$cdsrepo/server/target/lib"
+cp "$repo/bin/netdisk-server" "$cdsrepo/bin/"
+cp "$repo/bin/lib/common.sh" "$cdsrepo/bin/lib/"
+: >"$cdsrepo/server/target/netdisk-server.jar"
+fake_jdk "$jvm/cds-25" 25.0.3
+cat >"$jvm/cds-25/bin/java" <<'EOF'
+#!/bin/sh
+for a in "$@"; do
+  case $a in -XX:ArchiveClassesAtExit=*) echo 'listening on 127.0.0.1:1 with'; printf trained >"${a#*=}"; exit 0 ;; esac
+done
+for a in "$@"; do printf '%s\n' "$a"; done
+EOF
+server_cds() { # $1 = NETDISK_SERVER_OPTS; prints the java command line, one line
+  (cd / && env -i HOME="$tmp" PATH="$pathdir:/usr/bin:/bin" JAVA_HOME="$jvm/cds-25" NETDISK_SKIP_BUILD=1 \
+    NETDISK_RUN_COPY=0 NETDISK_SERVER_OPTS="$1" "$BASH" "$cdsrepo/bin/netdisk-server" status) 2>"$tmp/err" </dev/null | tr '\n' ' '
+}
+archive="$cdsrepo/server/target/netdisk-server.jsa"
+first=$(server_cds '')
+printf old >"$archive"
+touch -d '-1 minute' "$archive" # a build since: the jar is newer
+remade=$(server_cds '')
+own=$(server_cds '-Xshare:off')
+uses="-Xlog:cds=off -XX:SharedArchiveFile=$archive"
+if [[ $first == *"$uses -Dnetdisk.home="* && $remade == *"$uses "* && $(cat "$archive") == trained &&
+  $own != *SharedArchiveFile* && $own == *" -Xshare:off "* && -z $(find "$cdsrepo/server/target" -name '*.jsa.*') ]]
+then
+  ok "bin/netdisk-server: a class archive made once per build and used, unless NETDISK_SERVER_OPTS choose"
+else
+  fail 'bin/netdisk-server class archive' "first: $first" "remade: $remade" "own: $own" "err: $(err)"
 fi
 
 # bin/netdisk's JIT flags depend on whether libcrypto is installed (netdisk_has_libcrypto): NETDISK_LIB_DIRS points
