@@ -65,18 +65,23 @@ final class Sparse {
         byte[] chunk = new byte[1 << 20];
         for (long from = 0; from < size; from += chunk.length) {
             int length = (int) Math.min(chunk.length, size - from);
-            java.util.Arrays.fill(chunk, 0, length, (byte) 0);
-            for (Mark mark : marks) { // in the order file() writes them: a later mark overwrites an earlier one
-                long start = Math.max(from, mark.at());
-                long end = Math.min(from + length, mark.at() + mark.bytes().length);
-                if (start < end) {
-                    System.arraycopy(mark.bytes(), (int) (start - mark.at()), chunk, (int) (start - from),
-                            (int) (end - start));
-                }
-            }
+            fill(marks, chunk, from, length);
             digest.update(chunk, 0, length);
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** {@code chunk[0, length)} = the bytes {@link #file} writes at {@code from}, given its {@code marks}. */
+    private static void fill(List<Mark> marks, byte[] chunk, long from, int length) {
+        java.util.Arrays.fill(chunk, 0, length, (byte) 0);
+        for (Mark mark : marks) { // in the order file() writes them: a later mark overwrites an earlier one
+            long start = Math.max(from, mark.at());
+            long end = Math.min(from + length, mark.at() + mark.bytes().length);
+            if (start < end) {
+                System.arraycopy(mark.bytes(), (int) (start - mark.at()), chunk, (int) (start - from),
+                        (int) (end - start));
+            }
+        }
     }
 
     /**
@@ -109,7 +114,7 @@ final class Sparse {
                 if (length <= 0) {
                     throw new IOException("more than " + size + " bytes");
                 }
-                fill(position, length);
+                fill(marks, expected, position, length);
                 ByteBuffer piece = source.slice(source.position(), length);
                 int at = piece.mismatch(ByteBuffer.wrap(expected, 0, length));
                 if (at >= 0) {
@@ -119,19 +124,6 @@ final class Sparse {
                 position += length;
             }
             return n;
-        }
-
-        /** {@code expected[0, length)} = the file's bytes at {@code from}. */
-        private void fill(long from, int length) {
-            java.util.Arrays.fill(expected, 0, length, (byte) 0);
-            for (Mark mark : marks) { // in the order file() writes them: a later mark overwrites an earlier one
-                long start = Math.max(from, mark.at());
-                long end = Math.min(from + length, mark.at() + mark.bytes().length);
-                if (start < end) {
-                    System.arraycopy(mark.bytes(), (int) (start - mark.at()), expected, (int) (start - from),
-                            (int) (end - start));
-                }
-            }
         }
 
         void assertWhole() {
