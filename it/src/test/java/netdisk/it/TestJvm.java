@@ -8,9 +8,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import netdisk.server.pool.WorkerClassArchive;
 
@@ -99,6 +101,23 @@ final class TestJvm {
     private static void train() throws Exception {
         Path data = Files.createTempDirectory("netdisk-train");
         Path local = Files.createTempDirectory("netdisk-train-local");
+        try {
+            train(data, local);
+        } finally {
+            deleteTree(data);
+            deleteTree(local);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static void train(Path data, Path local) throws Exception {
         TestUsers.add(data, "trainer");
         Files.write(local.resolve("a.bin"), new byte[100_000]);
         Recording server = new Recording(Kind.SERVER);
