@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -45,8 +46,19 @@ final class TestJvm {
         }
     }
 
-    private static final String QUIET = "-Xlog:cds=off"; // as WorkerClassArchive.QUIET says
+    private static final String QUIET = WorkerClassArchive.QUIET;
+    /** Each kind's command up to its main class, and its archive: computed once (the key stats every jar). */
+    private static final Map<Kind, List<String>> BASES = new EnumMap<>(Kind.class);
+    private static final Map<Kind, Path> ARCHIVES = new EnumMap<>(Kind.class);
     private static boolean prepared;
+
+    static {
+        for (Kind kind : Kind.values()) {
+            List<String> base = base(kind);
+            BASES.put(kind, List.copyOf(base));
+            ARCHIVES.put(kind, archive(base));
+        }
+    }
 
     private TestJvm() {
     }
@@ -56,8 +68,8 @@ final class TestJvm {
      * this JVM's without directories (the tests' own classes): the JDK archives classes from jars only.
      */
     static List<String> command(Kind kind, List<String> args) {
-        List<String> command = base(kind);
-        Path archive = archive(command);
+        List<String> command = new ArrayList<>(BASES.get(kind));
+        Path archive = ARCHIVES.get(kind);
         if (Files.isRegularFile(archive)) {
             command.addAll(1, List.of(QUIET, "-XX:SharedArchiveFile=" + archive));
         }
@@ -156,7 +168,7 @@ final class TestJvm {
 
         Recording(Kind kind) {
             this.kind = kind;
-            this.archive = archive(base(kind));
+            this.archive = ARCHIVES.get(kind);
             this.recorded = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid()
                     + ".part");
             this.needed = !Files.isRegularFile(archive);
@@ -167,7 +179,7 @@ final class TestJvm {
                 return TestJvm.command(kind, args);
             }
             Files.createDirectories(archive.getParent());
-            List<String> command = base(kind);
+            List<String> command = new ArrayList<>(BASES.get(kind));
             command.addAll(1, List.of(QUIET, "-XX:ArchiveClassesAtExit=" + recorded));
             command.addAll(args);
             return command;

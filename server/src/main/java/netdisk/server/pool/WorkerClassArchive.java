@@ -55,7 +55,7 @@ public final class WorkerClassArchive {
      * an optimisation of the module graph), and a recording JVM warns of each class it cannot archive (JFR events,
      * proxies). Both would land in the server's log. "Unable to use shared archive" ({@code cds+dynamic}) stays.
      */
-    static final String QUIET = "-Xlog:cds=off";
+    public static final String QUIET = "-Xlog:cds=off";
 
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
