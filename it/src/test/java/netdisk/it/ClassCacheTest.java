@@ -51,9 +51,8 @@ class ClassCacheTest {
         return Files.readString(Path.of("/proc", Long.toString(pid), "maps"));
     }
 
-    @Test
-    void theFirstCleanStopMakesTheArchiveInTheDataDirectoryAndLaterWorkersMapIt() throws Exception {
-        TestUsers.add(data, "ada");
+    /** Serves with one worker, which records the archive in {@code DATA/cache} as it stops; returns the archive. */
+    private Path recordArchive() throws Exception {
         Path cache = data.resolve("cache");
         try (var first = serve("--workers", "1")) {
             long worker = first.workerPids().iterator().next();
@@ -69,6 +68,13 @@ class ClassCacheTest {
         try (Stream<Path> files = Files.list(cache)) {
             assertThat(files).as("the archive alone, no recording left").containsExactly(archive);
         }
+        return archive;
+    }
+
+    @Test
+    void theFirstCleanStopMakesTheArchiveInTheDataDirectoryAndLaterWorkersMapIt() throws Exception {
+        TestUsers.add(data, "ada");
+        Path archive = recordArchive();
         assertThat(archive.getFileName().toString()).matches("worker-[0-9a-f]{16}\\.jsa");
 
         try (var second = serve("--workers", "2")) {
@@ -81,6 +87,33 @@ class ClassCacheTest {
             stop(second);
             assertThat(second.logText()).doesNotContain("class archive for workers made")
                     .doesNotContain("[error]").doesNotContain("[warning]");
+        }
+    }
+
+    /** A JVM maps an archive unchecked: with this header byte changed, every worker died as it started. */
+    @Test
+    void aDamagedArchiveIsDeletedBeforeAnyWorkerMapsItAndTheNextCleanStopMakesANewOne() throws Exception {
+        TestUsers.add(data, "ada");
+        Path archive = recordArchive();
+        byte[] bytes = Files.readAllBytes(archive);
+        bytes[100] ^= 0x5a;
+        Files.write(archive, bytes);
+
+        try (var server = serve("--workers", "2")) {
+            assertThat(server.logText()).contains("class archive " + archive + " is unusable (java -version with it "
+                    + "exited with code 1: ").contains("): deleted; the next worker records a new one");
+            assertThat(server.workerPids()).hasSize(2).allSatisfy(pid -> assertThat(commandLine(pid))
+                    .doesNotContain("SharedArchiveFile"));
+            useIt(server);
+            stop(server);
+            assertThat(server.logText()).contains("class archive for workers made: " + archive)
+                    .doesNotContain(" died (");
+        }
+        try (var server = serve("--workers", "1")) {
+            long worker = server.workerPids().iterator().next();
+            assertThat(maps(worker)).as("the new archive is used").contains(archive.toString());
+            stop(server);
+            assertThat(server.logText()).doesNotContain("unusable");
         }
     }
 

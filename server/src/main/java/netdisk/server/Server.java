@@ -65,6 +65,7 @@ public final class Server {
                 ProcessHandle.current().pid(), config.mode().name().toLowerCase(Locale.ROOT),
                 config.dataDir().toAbsolutePath());
         RunDirectory run = RunDirectory.claim(config.dataDir());
+        WorkerLauncher launcher = launcher(config); // first: the check of the workers' class archive starts here
         Optional<UploadExpiry> uploadExpiry = Optional.empty();
         if (config.serveFile().isEmpty()) {
             try {
@@ -75,7 +76,7 @@ public final class Server {
                 throw e;
             }
         }
-        Master master = new Master(config, launcher(config));
+        Master master = new Master(config, launcher);
         ControlServer control = null;
         try {
             // The control socket first: once the log says "listening", status and stop work.

@@ -1,12 +1,15 @@
 package netdisk.server.pool;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,9 +19,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
@@ -39,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * <p>The archive's name carries a hash of what makes it valid: the JVM, the worker's JVM options (system properties
  * aside) and each class path entry's name, size and modification time. A new build or JDK gets an archive of its
  * own; the JVM checks again itself, and runs without an archive that does not fit.
+ *
+ * <p>A damaged archive is another matter: a JVM maps it unchecked, and one with a changed header byte kills every
+ * worker as it starts. So before any worker gets an archive, a JVM started as workers are, with {@code -Xshare:on}
+ * and {@code -XX:+VerifySharedSpaces} (the checksum of every part of it), runs {@code -version} on it: 0.1 s, once per
+ * archive and server, started as soon as the server starts. An archive it refuses is deleted, and the next worker
+ * records a new one.
  */
 public final class WorkerClassArchive {
 
@@ -64,11 +77,31 @@ public final class WorkerClassArchive {
     /** How many archives a directory keeps: this one and the most recent others. */
     static final int KEPT = 3;
 
-    private final Path archive;
-    private final AtomicBoolean recording = new AtomicBoolean();
+    /** How long the check of an archive may take before the archive counts as unusable. */
+    static final long CHECK_TIMEOUT_SECONDS = 60;
 
-    private WorkerClassArchive(Path archive) {
+    private final Path archive;
+    private final Check check;
+    private final AtomicBoolean recording = new AtomicBoolean();
+    /** The check of the archive file as it was when checked; null before the first. */
+    private Checked checked; // guarded by this
+
+    private WorkerClassArchive(Path archive, Check check) {
         this.archive = archive;
+        this.check = check;
+        if (Files.isRegularFile(archive)) {
+            checkedNow(); // under way while the server opens its database
+        }
+    }
+
+    /** Finds out whether workers can map an archive: completes with what is wrong with it, empty if nothing. */
+    @FunctionalInterface
+    interface Check {
+        CompletableFuture<Optional<String>> start(Path archive);
+    }
+
+    /** One file's check: the file is known by its inode, size and modification time. */
+    private record Checked(Object fileKey, long size, long modified, CompletableFuture<Optional<String>> problem) {
     }
 
     /** What one worker gets: JVM options, and what to do with its exit code once it has exited. */
@@ -88,10 +121,68 @@ public final class WorkerClassArchive {
      * cache.
      */
     public static Optional<WorkerClassArchive> in(Path directory, List<String> command) {
+        return in(directory, command, jvmCheck(command));
+    }
+
+    static Optional<WorkerClassArchive> in(Path directory, List<String> command, Check check) {
         if (command.stream().anyMatch(o -> OPERATOR_CHOICES.stream().anyMatch(o::startsWith))) {
             return Optional.empty();
         }
-        return Optional.of(new WorkerClassArchive(directory.resolve(PREFIX + key(command) + SUFFIX)));
+        return Optional.of(new WorkerClassArchive(directory.resolve(PREFIX + key(command) + SUFFIX), check));
+    }
+
+    /**
+     * The check of an archive for workers started with {@code command}: its java, with the archive, {@code -Xshare:on}
+     * (a JVM that cannot map it stops), {@code -XX:+VerifySharedSpaces} and the workers' options and class path, runs
+     * {@code -version}. A crash leaves no report file or core dump behind.
+     */
+    static Check jvmCheck(List<String> command) {
+        return archive -> {
+            List<String> probe = new ArrayList<>();
+            probe.add(command.getFirst());
+            probe.addAll(List.of("-Xshare:on", "-XX:+VerifySharedSpaces", "-XX:+SuppressFatalErrorMessage",
+                    "-XX:-CreateCoredumpOnCrash", QUIET, "-XX:SharedArchiveFile=" + archive));
+            probe.addAll(command.subList(1, command.size() - 1)); // all but the main class
+            probe.add("-version");
+            Process process;
+            try {
+                process = new ProcessBuilder(probe).redirectErrorStream(true).start();
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                return CompletableFuture.completedFuture(Optional.of("cannot start " + probe.getFirst() + ": "
+                        + e.getMessage()));
+            }
+            CompletableFuture<String> lastLine = new CompletableFuture<>();
+            Thread.ofVirtual().name("class-archive-check").start(() -> lastLine.complete(lastLine(process)));
+            return process.onExit().orTimeout(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((exited, failure) -> {
+                if (failure != null) {
+                    process.destroyForcibly();
+                    return Optional.of("no answer from java -version within " + CHECK_TIMEOUT_SECONDS + " s");
+                }
+                if (exited.exitValue() == 0) {
+                    return Optional.empty();
+                }
+                String said = lastLine.join();
+                return Optional.of("java -version with it exited with code " + exited.exitValue()
+                        + (said.isEmpty() ? "" : ": " + said));
+            });
+        };
+    }
+
+    /** The last line the process printed that is not blank. */
+    private static String lastLine(Process process) {
+        String last = "";
+        try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (!line.isBlank()) {
+                    last = line.strip();
+                }
+            }
+        } catch (IOException e) {
+            return last.isEmpty() ? e.toString() : last;
+        }
+        return last;
     }
 
     Path archive() {
@@ -141,8 +232,13 @@ public final class WorkerClassArchive {
      */
     public Use next() {
         if (Files.isRegularFile(archive)) {
-            return new Use(List.of(QUIET, "-XX:SharedArchiveFile=" + archive), code -> {
-            });
+            if (usable()) {
+                return new Use(List.of(QUIET, "-XX:SharedArchiveFile=" + archive), code -> {
+                });
+            }
+            if (Files.exists(archive)) {
+                return Use.NONE; // unusable and still there: not deleted
+            }
         }
         if (!recording.compareAndSet(false, true)) {
             return Use.NONE;
@@ -158,6 +254,53 @@ public final class WorkerClassArchive {
         return new Use(List.of(QUIET, "-XX:ArchiveClassesAtExit=" + recorded), code -> finish(recorded, code));
     }
 
+    /** Whether the archive, as it is now, passed its check; if it failed, it is deleted. */
+    private synchronized boolean usable() {
+        Optional<Checked> now = checkedNow();
+        if (now.isEmpty()) {
+            return false; // gone since the caller saw it
+        }
+        Optional<String> problem;
+        try {
+            problem = now.get().problem().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            problem = Optional.of(e.getCause().toString());
+        }
+        if (problem.isEmpty()) {
+            return true;
+        }
+        try {
+            Files.deleteIfExists(archive);
+            log.warn("class archive {} is unusable ({}): deleted; the next worker records a new one", archive,
+                    problem.get());
+        } catch (IOException e) {
+            log.warn("class archive {} is unusable ({}) and cannot be deleted ({}): workers start without it",
+                    archive, problem.get(), e.getMessage());
+        }
+        return false;
+    }
+
+    /**
+     * The check of the archive file as it is now: the one under way or done if it is the same file, else a new one;
+     * empty if there is no archive.
+     */
+    private synchronized Optional<Checked> checkedNow() {
+        BasicFileAttributes now;
+        try {
+            now = Files.readAttributes(archive, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (checked == null || !Objects.equals(checked.fileKey(), now.fileKey()) || checked.size() != now.size()
+                || checked.modified() != now.lastModifiedTime().toMillis()) {
+            checked = new Checked(now.fileKey(), now.size(), now.lastModifiedTime().toMillis(), check.start(archive));
+        }
+        return Optional.of(checked);
+    }
+
     private void finish(Path recorded, int exitCode) {
         try {
             if (exitCode == 0 && Files.isRegularFile(recorded) && Files.size(recorded) > 0) {
@@ -169,6 +312,9 @@ public final class WorkerClassArchive {
                 if (exitCode == 0) {
                     log.warn("a worker stopped cleanly but left no class archive in {} (-Xlog:cds in "
                             + "--worker-jvm-options shows why)", archive.getParent());
+                } else if (exitCode > 0 && exitCode < 128) { // not killed by a signal: the JVM failed, e.g. disk full
+                    log.warn("the worker recording the class archive exited with code {}: nothing kept in {} (the "
+                            + "JVM's message above says why)", exitCode, archive.getParent());
                 }
                 Files.deleteIfExists(recorded);
             }

@@ -1,5 +1,6 @@
 package netdisk.server.pool;
 
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -7,9 +8,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +41,11 @@ class WorkerClassArchiveTest {
                 a + ":" + b, "netdisk.server.worker.WorkerMain");
     }
 
+    /** Archives pass their check here; the check of real archives by a real JVM is tested on its own. */
+    private static final WorkerClassArchive.Check SOUND = archive -> CompletableFuture.completedFuture(Optional.empty());
+
     private WorkerClassArchive archive() {
-        return WorkerClassArchive.in(dir, command).orElseThrow();
+        return WorkerClassArchive.in(dir, command, SOUND).orElseThrow();
     }
 
     private static Path recordedFile(WorkerClassArchive.Use use) {
@@ -67,7 +77,7 @@ class WorkerClassArchiveTest {
     @Test
     void theDirectoryIsMadeForTheServersUserAlone() throws Exception {
         Path nested = dir.resolve("data").resolve("cache");
-        WorkerClassArchive archive = WorkerClassArchive.in(nested, command).orElseThrow();
+        WorkerClassArchive archive = WorkerClassArchive.in(nested, command, SOUND).orElseThrow();
         archive.next();
         assertThat(Files.getPosixFilePermissions(nested)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
     }
@@ -75,7 +85,7 @@ class WorkerClassArchiveTest {
     @Test
     void aDirectoryThatCannotBeMadeCostsTheArchiveOnly() throws Exception {
         Path file = Files.write(dir.resolve("a-file"), new byte[] {0});
-        WorkerClassArchive archive = WorkerClassArchive.in(file.resolve("cache"), command).orElseThrow();
+        WorkerClassArchive archive = WorkerClassArchive.in(file.resolve("cache"), command, SOUND).orElseThrow();
         assertThat(archive.next().jvmOptions()).as("workers start as without an archive").isEmpty();
         assertThat(archive.next().jvmOptions()).isEmpty();
         assertThat(file).hasBinaryContent(new byte[] {0});
@@ -98,6 +108,71 @@ class WorkerClassArchiveTest {
         silent.exited().accept(0); // exited cleanly, but the JVM wrote nothing
         assertThat(archive.archive()).doesNotExist();
         assertThat(recordedFile(archive.next())).as("free to record again").isNotNull();
+    }
+
+    @Test
+    void aDamagedArchiveIsDeletedBeforeAnyWorkerGetsItAndTheNextWorkerRecordsANewOne() throws Exception {
+        Path existing = dir.resolve(archive().archive().getFileName());
+        Files.write(existing, new byte[] {9, 9});
+        List<Path> checked = new ArrayList<>();
+        WorkerClassArchive archive = WorkerClassArchive.in(dir, command, file -> {
+            checked.add(file);
+            return CompletableFuture.completedFuture(Optional.of("invalid archive"));
+        }).orElseThrow();
+        assertThat(checked).as("the check starts with the server").containsExactly(existing);
+
+        WorkerClassArchive.Use use = archive.next();
+        assertThat(existing).doesNotExist();
+        assertThat(recordedFile(use)).as("records a new one").isNotNull();
+        assertThat(use.jvmOptions()).noneMatch(o -> o.startsWith("-XX:SharedArchiveFile"));
+    }
+
+    @Test
+    void anArchiveIsCheckedOnceAndAgainWhenTheFileChanges() throws Exception {
+        Path file = dir.resolve(archive().archive().getFileName());
+        Files.write(file, new byte[] {1});
+        AtomicInteger checks = new AtomicInteger();
+        WorkerClassArchive archive = WorkerClassArchive.in(dir, command, f -> {
+            checks.incrementAndGet();
+            return CompletableFuture.completedFuture(Optional.empty());
+        }).orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            assertThat(archive.next().jvmOptions()).contains("-XX:SharedArchiveFile=" + file);
+        }
+        assertThat(checks).hasValue(1);
+
+        Files.write(file, new byte[] {1, 2}); // another server's recording renamed into place
+        assertThat(archive.next().jvmOptions()).contains("-XX:SharedArchiveFile=" + file);
+        assertThat(checks).hasValue(2);
+    }
+
+    @Test
+    void theJvmCheckPassesARealArchiveAndRefusesItDamagedOrCut() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = Path.of(Assertions.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        List<String> worker = List.of(java, "-XX:+UseSerialGC", "-cp", jar, "org.example.Main");
+        Path good = dir.resolve("good.jsa");
+        Process recording = new ProcessBuilder(java, WorkerClassArchive.QUIET, "-XX:ArchiveClassesAtExit=" + good,
+                "-XX:+UseSerialGC", "-cp", jar, "-version").redirectErrorStream(true).start();
+        recording.getInputStream().transferTo(OutputStream.nullOutputStream());
+        assertThat(recording.waitFor()).isZero();
+        WorkerClassArchive.Check check = WorkerClassArchive.jvmCheck(worker);
+        assertThat(check.start(good).get(60, TimeUnit.SECONDS)).isEmpty();
+
+        byte[] bytes = Files.readAllBytes(good);
+        byte[] header = bytes.clone();
+        header[100] ^= 0x5a; // as it was, this byte crashed every JVM that mapped the archive
+        Path damaged = Files.write(dir.resolve("damaged.jsa"), header);
+        assertThat(check.start(damaged).get(60, TimeUnit.SECONDS)).hasValueSatisfying(problem -> assertThat(problem)
+                .startsWith("java -version with it exited with code 1: ").contains("Unable to use shared archive"));
+
+        byte[] content = bytes.clone();
+        content[content.length - 4096] ^= 0x5a;
+        Path changed = Files.write(dir.resolve("changed.jsa"), content);
+        assertThat(check.start(changed).get(60, TimeUnit.SECONDS)).as("a byte of classes: the checksum").isPresent();
+
+        Path cut = Files.write(dir.resolve("cut.jsa"), Arrays.copyOf(bytes, bytes.length / 2));
+        assertThat(check.start(cut).get(60, TimeUnit.SECONDS)).isPresent();
     }
 
     @Test
