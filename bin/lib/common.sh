@@ -292,6 +292,18 @@ netdisk_run_dir() {
   printf '%s' "$snap"
 }
 
+# netdisk_cache_sound FILE JVM_OPTION...: whether FILE, a class archive or AOT cache a training run just made, is
+# sound: synced (what a power cut leaves is what gets checked), then mapped by a JVM with these options (which name
+# FILE strictly: -Xshare:on or -XX:AOTMode=on) and its checksums verified, running -version. A damaged one crashes
+# every JVM that maps it (a changed header byte: SIGSEGV), or has each one warn; the workers' archive is checked the
+# same way (netdisk.server.pool.WorkerClassArchive).
+netdisk_cache_sound() {
+  sync -- "$1" 2>/dev/null || true
+  shift
+  "$JAVA_HOME/bin/java" -XX:+VerifySharedSpaces -XX:+SuppressFatalErrorMessage -XX:-CreateCoredumpOnCrash "$@" \
+    -version >/dev/null 2>&1 </dev/null
+}
+
 # True if libcrypto.so.3 or libcrypto.so.1.1 is in one of the directories the dynamic loader searches on the usual
 # distributions: netdisk.protocol.LibcryptoSha256 binds the first of those two it can load (dlopen by name), for
 # SHA-256 as fast as the JIT's intrinsic without C2. A library elsewhere (LD_LIBRARY_PATH, /etc/ld.so.conf.d) is

@@ -288,23 +288,39 @@ else
 fi
 
 # bin/netdisk-server's class archive, on a copy of the launchers in a fake repo (the archive goes beside the jar):
-# a JDK whose java, given -XX:ArchiveClassesAtExit=F, says it listens and writes F, as a training run would.
+# a JDK whose java, given -XX:ArchiveClassesAtExit=F or -XX:AOTCacheOutput=F, says it listens and writes F
+# ($FAKE_TRAINED, else "trained"), as a training run would; given -Xshare:on or -XX:AOTMode=on, it fails unless the
+# archive or cache it names says "trained", as the check would. bin/netdisk's AOT cache is tested there too.
 cdsrepo="$tmp/cds repo"
-mkdir -p "$cdsrepo/bin/lib" "$cdsrepo/server/target/lib"
-cp "$repo/bin/netdisk-server" "$cdsrepo/bin/"
+mkdir -p "$cdsrepo/bin/lib" "$cdsrepo/server/target/lib" "$cdsrepo/client/target/lib"
+cp "$repo/bin/netdisk-server" "$repo/bin/netdisk" "$cdsrepo/bin/"
 cp "$repo/bin/lib/common.sh" "$cdsrepo/bin/lib/"
 : >"$cdsrepo/server/target/netdisk-server.jar"
+: >"$cdsrepo/client/target/netdisk-client.jar"
 fake_jdk "$jvm/cds-25" 25.0.3
 cat >"$jvm/cds-25/bin/java" <<'EOF'
 #!/bin/sh
 for a in "$@"; do
-  case $a in -XX:ArchiveClassesAtExit=*) echo 'listening on 127.0.0.1:1 with'; printf trained >"${a#*=}"; exit 0 ;; esac
+  case $a in -XX:ArchiveClassesAtExit=* | -XX:AOTCacheOutput=*)
+    echo 'listening on 127.0.0.1:1 with'
+    printf '%s' "${FAKE_TRAINED:-trained}" >"${a#*=}"
+    exit 0
+    ;;
+  esac
 done
+case " $* " in *" -Xshare:on "* | *" -XX:AOTMode=on "*)
+  for a in "$@"; do
+    case $a in -XX:SharedArchiveFile=* | -XX:AOTCache=*) [ "$(cat "${a#*=}")" = trained ] || exit 1 ;; esac
+  done
+  exit 0
+  ;;
+esac
 for a in "$@"; do printf '%s\n' "$a"; done
 EOF
-server_cds() { # $1 = NETDISK_SERVER_OPTS; prints the java command line, one line
+server_cds() { # $1 = NETDISK_SERVER_OPTS, $2 = what the training writes; prints the java command line, one line
   (cd / && env -i HOME="$tmp" PATH="$pathdir:/usr/bin:/bin" JAVA_HOME="$jvm/cds-25" NETDISK_SKIP_BUILD=1 \
-    NETDISK_RUN_COPY=0 NETDISK_SERVER_OPTS="$1" "$BASH" "$cdsrepo/bin/netdisk-server" status) 2>"$tmp/err" </dev/null | tr '\n' ' '
+    NETDISK_RUN_COPY=0 NETDISK_SERVER_OPTS="$1" FAKE_TRAINED="${2:-trained}" "$BASH" "$cdsrepo/bin/netdisk-server" \
+    status) 2>"$tmp/err" </dev/null | tr '\n' ' '
 }
 archive="$cdsrepo/server/target/netdisk-server.jsa"
 first=$(server_cds '')
@@ -312,13 +328,34 @@ printf old >"$archive"
 touch -d '-1 minute' "$archive" # a build since: the jar is newer
 remade=$(server_cds '')
 own=$(server_cds '-Xshare:off')
+rm -f -- "$archive"
+damaged=$(server_cds '' damaged) # the check refuses what the training wrote: no archive, none used
+damaged_left=$(find "$cdsrepo/server/target" -name '*.jsa*')
 uses="-Xlog:cds=off -XX:SharedArchiveFile=$archive"
-if [[ $first == *"$uses -Dnetdisk.home="* && $remade == *"$uses "* && $(cat "$archive") == trained &&
-  $own != *SharedArchiveFile* && $own == *" -Xshare:off "* && -z $(find "$cdsrepo/server/target" -name '*.jsa.*') ]]
+if [[ $first == *"$uses -Dnetdisk.home="* && $remade == *"$uses "* && $own != *SharedArchiveFile* &&
+  $own == *" -Xshare:off "* && $damaged == *" -Dnetdisk.home="* && $damaged != *SharedArchiveFile* &&
+  -z $damaged_left ]] && [[ $(server_cds '') == *"$uses "* && $(cat "$archive") == trained &&
+  -z $(find "$cdsrepo/server/target" -name '*.jsa.*') ]]
 then
-  ok "bin/netdisk-server: a class archive made once per build and used, unless NETDISK_SERVER_OPTS choose"
+  ok "bin/netdisk-server: a class archive made once per build, checked and used, unless NETDISK_SERVER_OPTS choose"
 else
-  fail 'bin/netdisk-server class archive' "first: $first" "remade: $remade" "own: $own" "err: $(err)"
+  fail 'bin/netdisk-server class archive' "first: $first" "remade: $remade" "own: $own" "damaged: $damaged" \
+    "left: $damaged_left" "err: $(err)"
+fi
+client_aot() { # $1 = what the training writes; prints the java command line, one line
+  (cd / && env -i HOME="$tmp" PATH="$pathdir:/usr/bin:/bin" JAVA_HOME="$jvm/cds-25" NETDISK_SKIP_BUILD=1 \
+    NETDISK_RUN_COPY=0 FAKE_TRAINED="$1" "$BASH" "$cdsrepo/bin/netdisk" pwd) 2>"$tmp/err" </dev/null | tr '\n' ' '
+}
+aot="$cdsrepo/client/target/netdisk-client.aot"
+damaged=$(client_aot damaged)
+damaged_left=$(find "$cdsrepo/client/target" -name '*.aot*')
+made=$(client_aot trained)
+if [[ $damaged == *" -Dnetdisk.home="* && $damaged != *AOTCache* && -z $damaged_left &&
+  $made == *" -XX:AOTCache=$aot "* && $(cat "$aot") == trained && -z $(find "$cdsrepo/client/target" -name '*.aot.*') ]]
+then
+  ok "bin/netdisk: an AOT cache made once per build, used only once checked"
+else
+  fail 'bin/netdisk AOT cache' "damaged: $damaged" "left: $damaged_left" "made: $made" "err: $(err)"
 fi
 
 # bin/netdisk's JIT flags depend on whether libcrypto is installed (netdisk_has_libcrypto): NETDISK_LIB_DIRS points
