@@ -2,6 +2,7 @@ package netdisk.server.pool;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 
 import netdisk.server.linux.Libc;
 
@@ -44,6 +45,21 @@ public final class ControlSocket implements AutoCloseable {
                 throw new IOException("control socket closed");
             }
             Libc.sendMessage(fd, bytes, passedFd);
+        }
+    }
+
+    /** Sends {@code messages} in one {@code sendmsg}, no fd with them: the reader takes them as it takes one by one. */
+    public void sendAll(List<ControlMessage> messages) throws IOException {
+        byte[] bytes = new byte[messages.size() * ControlMessage.LENGTH];
+        for (int i = 0; i < messages.size(); i++) {
+            System.arraycopy(ControlMessage.encode(messages.get(i)), 0, bytes, i * ControlMessage.LENGTH,
+                    ControlMessage.LENGTH);
+        }
+        synchronized (sendLock) {
+            if (closed) {
+                throw new IOException("control socket closed");
+            }
+            Libc.sendMessage(fd, bytes, -1);
         }
     }
 

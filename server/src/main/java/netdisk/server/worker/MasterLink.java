@@ -1,6 +1,7 @@
 package netdisk.server.worker;
 
 import java.io.IOException;
+import java.util.List;
 
 import netdisk.server.pool.ControlMessage;
 
@@ -12,4 +13,11 @@ public interface MasterLink {
 
     /** Tells the master something ({@link ControlMessage.Ready}, {@link ControlMessage.SessionEnded}). */
     void send(ControlMessage message) throws IOException;
+
+    /** Tells the master several things, in this order; a link may send them at once. */
+    default void sendAll(List<ControlMessage> messages) throws IOException {
+        for (ControlMessage message : messages) {
+            send(message);
+        }
+    }
 }

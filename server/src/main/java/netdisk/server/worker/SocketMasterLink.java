@@ -1,6 +1,7 @@
 package netdisk.server.worker;
 
 import java.io.IOException;
+import java.util.List;
 import java.time.Duration;
 
 import netdisk.server.linux.Libc;
@@ -43,5 +44,10 @@ final class SocketMasterLink implements MasterLink {
     @Override
     public void send(ControlMessage message) throws IOException {
         control.send(message, -1);
+    }
+
+    @Override
+    public void sendAll(List<ControlMessage> messages) throws IOException {
+        control.sendAll(messages);
     }
 }

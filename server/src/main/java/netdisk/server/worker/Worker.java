@@ -2,11 +2,13 @@ package netdisk.server.worker;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +37,13 @@ public final class Worker {
      * answer that wake-up costs more than the check. The sweep never writes to a client (see {@link Session}).
      */
     static final long TIMEOUT_SWEEP_MILLIS = 250;
+    /**
+     * How long the end of a session may wait to be reported to the master together with the ends that follow it:
+     * the master's count of this worker's sessions lags by that much at most. With a new connection per download,
+     * a message per end cost ~9 % of the server's CPU per connection (the worker's {@code sendmsg}, the master's
+     * wake-up and {@code recvmsg}: docs/benchmarks.md).
+     */
+    static final long END_REPORT_DELAY_MICROS = 1_000;
 
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
@@ -43,6 +52,8 @@ public final class Worker {
     /** What sessions serve with: the disk, accounts, audit; null in serve-file mode, which needs none of it. */
     private final Services services;
     private final ScheduledExecutorService timers;
+    /** Ends not reported to the master yet; a report is scheduled whenever this is not empty. */
+    private final List<ControlMessage> endsToReport = new ArrayList<>(); // guarded by itself
 
     /**
      * @throws IOException if the data directory's storage cannot be opened
@@ -123,13 +134,40 @@ public final class Worker {
         sessions.remove(session.connectionId());
         log.info("{} {} session ended: {}, {} request(s) in {} ms ({} active)", identity, session.name(), outcome,
                 session.requests(), session.ageMillis(), sessions.size());
-        try {
-            master.send(new ControlMessage.SessionEnded(session.connectionId()));
-        } catch (IOException e) {
-            log.debug("{} master not told of the end of conn#{}: {}", identity, session.connectionId(), e.getMessage());
-        }
+        reportEnd(session.connectionId());
         synchronized (sessions) {
             sessions.notifyAll();
+        }
+    }
+
+    /** Has the master told of the end of {@code connectionId}, with the others that end in the next moment. */
+    private void reportEnd(long connectionId) {
+        synchronized (endsToReport) {
+            endsToReport.add(new ControlMessage.SessionEnded(connectionId));
+            if (endsToReport.size() > 1) {
+                return; // a report is on its way
+            }
+        }
+        try {
+            timers.schedule(this::sendEnds, END_REPORT_DELAY_MICROS, TimeUnit.MICROSECONDS);
+        } catch (RejectedExecutionException e) {
+            sendEnds(); // the worker is stopping: no timers any more
+        }
+    }
+
+    private void sendEnds() {
+        List<ControlMessage> ends;
+        synchronized (endsToReport) {
+            ends = List.copyOf(endsToReport);
+            endsToReport.clear();
+        }
+        if (ends.isEmpty()) {
+            return;
+        }
+        try {
+            master.sendAll(ends);
+        } catch (IOException e) {
+            log.debug("{} master not told of the end of {} session(s): {}", identity, ends.size(), e.getMessage());
         }
     }
 

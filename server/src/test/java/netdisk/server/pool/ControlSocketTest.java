@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import netdisk.server.linux.Libc;
 import netdisk.server.linux.NioBridge;
@@ -123,6 +125,24 @@ class ControlSocketTest {
             worker.close();
             assertThat(master.receivePlain()).isEqualTo(new ControlMessage.Ready(7));
             assertThat(master.receivePlain()).isNull();
+        }
+    }
+
+    /** A worker reports session ends together: one send, read back one by one, in order, over several reads. */
+    @Test
+    void messagesSentTogetherComeOutOneByOneInOrder() throws Exception {
+        int[] pair = Libc.socketpair();
+        try (var master = new ControlSocket(pair[0]); var worker = new ControlSocket(pair[1])) {
+            List<ControlMessage> ends = new ArrayList<>();
+            for (int i = 0; i < 100; i++) { // more than one read's worth (64)
+                ends.add(new ControlMessage.SessionEnded(1_000 + i));
+            }
+            worker.sendAll(ends);
+            worker.send(new ControlMessage.Ready(7), -1);
+            for (ControlMessage end : ends) {
+                assertThat(master.receivePlain()).isEqualTo(end);
+            }
+            assertThat(master.receivePlain()).isEqualTo(new ControlMessage.Ready(7));
         }
     }
 
