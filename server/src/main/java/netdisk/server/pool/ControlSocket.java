@@ -48,18 +48,25 @@ public final class ControlSocket implements AutoCloseable {
         }
     }
 
-    /** Sends {@code messages} in one {@code sendmsg}, no fd with them: the reader takes them as it takes one by one. */
+    /**
+     * Sends {@code messages}, no fd with them, as few {@code sendmsg} calls as {@link #receivePlain()} takes them in
+     * (64 messages each: small enough that no call sends part of its bytes); the reader takes them one by one.
+     */
     public void sendAll(List<ControlMessage> messages) throws IOException {
-        byte[] bytes = new byte[messages.size() * ControlMessage.LENGTH];
-        for (int i = 0; i < messages.size(); i++) {
-            System.arraycopy(ControlMessage.encode(messages.get(i)), 0, bytes, i * ControlMessage.LENGTH,
-                    ControlMessage.LENGTH);
-        }
-        synchronized (sendLock) {
-            if (closed) {
-                throw new IOException("control socket closed");
+        int perCall = PLAIN_BATCH / ControlMessage.LENGTH;
+        for (int from = 0; from < messages.size(); from += perCall) {
+            List<ControlMessage> some = messages.subList(from, Math.min(messages.size(), from + perCall));
+            byte[] bytes = new byte[some.size() * ControlMessage.LENGTH];
+            for (int i = 0; i < some.size(); i++) {
+                System.arraycopy(ControlMessage.encode(some.get(i)), 0, bytes, i * ControlMessage.LENGTH,
+                        ControlMessage.LENGTH);
             }
-            Libc.sendMessage(fd, bytes, -1);
+            synchronized (sendLock) {
+                if (closed) {
+                    throw new IOException("control socket closed");
+                }
+                Libc.sendMessage(fd, bytes, -1);
+            }
         }
     }
 
