@@ -7,7 +7,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import netdisk.protocol.ErrorCode;
 import netdisk.protocol.ErrorReply;
@@ -68,7 +70,14 @@ class GracefulStopTest {
             assertThat(raw.read()).as("then the server closes").isNull();
 
             assertThat(server.awaitExit(TIMEOUT)).isZero();
-            assertThat(server.log()).anySatisfy(l -> assertThat(l).contains("all 2 workers exited"));
+            List<String> log = server.log();
+            int last = IntStream.range(0, log.size()).filter(i -> log.get(i).contains("all 2 workers exited"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no 'all 2 workers exited':\n" + log));
+            for (int number = 0; number < 2; number++) {
+                String exited = ":no " + number + "] exited: ";
+                assertThat(log.subList(0, last)).as("worker %d's exit logged before the master's last line", number)
+                        .anySatisfy(l -> assertThat(l).contains(exited));
+            }
             assertThat(workers).allSatisfy(pid -> {
                 if (pid != server.pid()) {
                     assertThat(ProcessHandle.of(pid)).as("worker %d reaped", pid).isEmpty();

@@ -60,6 +60,8 @@ public final class Master {
     private static final Logger log = LoggerFactory.getLogger(Master.class);
     private static final Duration WORKER_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** How long a stop waits, once every worker is reaped, for the lines that say how each one exited. */
+    private static final long EXIT_LOG_WAIT_MILLIS = 1_000;
     private static final long RESPAWN_BACKOFF_MILLIS = 1_000;
     private static final int HEARTBEATS_MISSED = 3;
 
@@ -455,6 +457,7 @@ public final class Master {
      */
     public void stop() {
         List<CompletableFuture<String>> exits = new ArrayList<>();
+        List<WorkerTable.Slot> running = new ArrayList<>();
         synchronized (this) {
             if (stopping) {
                 return;
@@ -472,6 +475,9 @@ public final class Master {
             queue.clear();
             for (WorkerTable.Slot slot : table.slots()) {
                 if (slot.link != null) {
+                    if (slot.state != WorkerTable.State.RESTARTING) { // a dead one's exit is logged already
+                        running.add(slot);
+                    }
                     slot.state = WorkerTable.State.STOPPING;
                     slot.link.stop(config.drainTimeout());
                     exits.add(slot.link.exited());
@@ -479,8 +485,30 @@ public final class Master {
             }
         }
         awaitExits(exits, config.drainTimeout().plus(STOP_GRACE));
+        awaitExitsLogged(running);
         timer.shutdownNow();
         log.info("all {} workers exited; master stops", config.workers());
+    }
+
+    /**
+     * Until each worker's events thread has logged how its worker exited, for at most {@link #EXIT_LOG_WAIT_MILLIS}:
+     * it does so when it sees the end of the control socket, about when the process's exit completed the future that
+     * {@link #awaitExits} waited for, and the master's own exit would otherwise lose the line.
+     */
+    private synchronized void awaitExitsLogged(List<WorkerTable.Slot> running) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_LOG_WAIT_MILLIS);
+        while (running.stream().anyMatch(s -> s.state != WorkerTable.State.EXITED)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void awaitExits(List<CompletableFuture<String>> exits, Duration limit) {
