@@ -302,8 +302,8 @@ cat >"$jvm/cds-25/bin/java" <<'EOF'
 #!/bin/sh
 for a in "$@"; do
   case $a in -XX:ArchiveClassesAtExit=* | -XX:AOTCacheOutput=*)
+    printf '%s' "${FAKE_TRAINED:-trained}" >"${a#*=}" # before "listening": the launcher stops it once it listens
     echo 'listening on 127.0.0.1:1 with'
-    printf '%s' "${FAKE_TRAINED:-trained}" >"${a#*=}"
     exit 0
     ;;
   esac
