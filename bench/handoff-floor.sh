@@ -116,11 +116,11 @@ echo "A $SIZE-byte file over HTTP/1.1 with Connection: close, wrk -t 2 -c $CONC 
 echo
 echo "| server | requests/s | ÷ nginx | server CPU per request, µs | ÷ nginx |"
 echo "|---|---:|---:|---:|---:|"
+# shellcheck disable=SC2086
+base_rate=$(median ${RATE[nginx]}) base_cpu=$(median ${CPU[nginx]})
 for who in "${contenders[@]}"; do
   # shellcheck disable=SC2086
   rate=$(median ${RATE[$who]}) cpu=$(median ${CPU[$who]})
-  # shellcheck disable=SC2086
-  base_rate=$(median ${RATE[nginx]}) base_cpu=$(median ${CPU[nginx]})
   printf '| %s | %.0f (%s) | %s | %.1f (%s) | %s |\n' "$who" "$rate" "$(echo ${RATE[$who]} | sed 's/ /, /g')" \
     "$(ratio "$rate" "$base_rate")" "$cpu" "$(echo ${CPU[$who]} | sed 's/ /, /g')" "$(ratio "$cpu" "$base_cpu")"
 done

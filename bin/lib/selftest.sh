@@ -317,11 +317,15 @@ case " $* " in *" -Xshare:on "* | *" -XX:AOTMode=on "*)
 esac
 for a in "$@"; do printf '%s\n' "$a"; done
 EOF
-server_cds() { # $1 = NETDISK_SERVER_OPTS, $2 = what the training writes; prints the java command line, one line
+in_cds_repo() { # $1 = what the training writes, $2 = NETDISK_SERVER_OPTS, $3 = launcher, then its arguments;
+  # runs the fake repo's launcher with that JDK, prints the java command line, one line
+  local trained=$1 opts=$2 launcher=$3
+  shift 3
   (cd / && env -i HOME="$tmp" PATH="$pathdir:/usr/bin:/bin" JAVA_HOME="$jvm/cds-25" NETDISK_SKIP_BUILD=1 \
-    NETDISK_RUN_COPY=0 NETDISK_SERVER_OPTS="$1" FAKE_TRAINED="${2:-trained}" "$BASH" "$cdsrepo/bin/netdisk-server" \
-    status) 2>"$tmp/err" </dev/null | tr '\n' ' '
+    NETDISK_RUN_COPY=0 NETDISK_SERVER_OPTS="$opts" FAKE_TRAINED="$trained" "$BASH" "$cdsrepo/$launcher" "$@") \
+    2>"$tmp/err" </dev/null | tr '\n' ' '
 }
+server_cds() { in_cds_repo "${2:-trained}" "$1" bin/netdisk-server status; } # $1 = NETDISK_SERVER_OPTS, $2 = trained
 archive="$cdsrepo/server/target/netdisk-server.jsa"
 first=$(server_cds '')
 printf old >"$archive"
@@ -342,10 +346,7 @@ else
   fail 'bin/netdisk-server class archive' "first: $first" "remade: $remade" "own: $own" "damaged: $damaged" \
     "left: $damaged_left" "err: $(err)"
 fi
-client_aot() { # $1 = what the training writes; prints the java command line, one line
-  (cd / && env -i HOME="$tmp" PATH="$pathdir:/usr/bin:/bin" JAVA_HOME="$jvm/cds-25" NETDISK_SKIP_BUILD=1 \
-    NETDISK_RUN_COPY=0 FAKE_TRAINED="$1" "$BASH" "$cdsrepo/bin/netdisk" pwd) 2>"$tmp/err" </dev/null | tr '\n' ' '
-}
+client_aot() { in_cds_repo "$1" '' bin/netdisk pwd; } # $1 = what the training writes
 aot="$cdsrepo/client/target/netdisk-client.aot"
 damaged=$(client_aot damaged)
 damaged_left=$(find "$cdsrepo/client/target" -name '*.aot*')

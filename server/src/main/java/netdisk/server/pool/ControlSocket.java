@@ -39,13 +39,7 @@ public final class ControlSocket implements AutoCloseable {
 
     /** Sends {@code message}, passing {@code passedFd} with it when {@code >= 0} (the caller keeps its copy). */
     public void send(ControlMessage message, int passedFd) throws IOException {
-        byte[] bytes = ControlMessage.encode(message);
-        synchronized (sendLock) {
-            if (closed) {
-                throw new IOException("control socket closed");
-            }
-            Libc.sendMessage(fd, bytes, passedFd);
-        }
+        sendBytes(ControlMessage.encode(message), passedFd);
     }
 
     /**
@@ -61,12 +55,16 @@ public final class ControlSocket implements AutoCloseable {
                 System.arraycopy(ControlMessage.encode(some.get(i)), 0, bytes, i * ControlMessage.LENGTH,
                         ControlMessage.LENGTH);
             }
-            synchronized (sendLock) {
-                if (closed) {
-                    throw new IOException("control socket closed");
-                }
-                Libc.sendMessage(fd, bytes, -1);
+            sendBytes(bytes, -1);
+        }
+    }
+
+    private void sendBytes(byte[] bytes, int passedFd) throws IOException {
+        synchronized (sendLock) {
+            if (closed) {
+                throw new IOException("control socket closed");
             }
+            Libc.sendMessage(fd, bytes, passedFd);
         }
     }
 
