@@ -73,6 +73,8 @@
 #                 TREE_ROUNDS=ROUNDS TREE_WARMUP=2 PARTS="a b c" CLIENTS="c raw library" PEERS="scp rsync lftp" LOGIN=auto
 #                 C_WARMUP=1 (seconds of ndload's own untimed warm-up; the server's warm-up is the Java driver's, first
 #                 Java client of CLIENTS, else raw)
+#                 SETTLE_MAX=150 (with the C driver, after that warm-up: 3-s ndload runs on new connections until the
+#                 rate has not beaten its best by 5 % twice and 15 s passed, at most this many seconds; 0 = none)
 #                 DIAG=1 (in (a), also connections closed after the Welcome and after the LoginOk, lean client)
 #                 WORKERS= (the server's default) SKIP_BUILD=0 MVN_OFFLINE=1 KEEP_TMP=0 (keep the temp dir and logs)
 # Needs root (sshd, vsftpd and nginx run as root here), and nginx, wrk, openssh-server, openssh-client, rsync, lftp,
@@ -96,6 +98,7 @@ TREE_WARMUP=${TREE_WARMUP:-2}
 PARTS=${PARTS:-a b c}
 CLIENTS=${CLIENTS:-c raw library}
 C_WARMUP=${C_WARMUP:-1}
+SETTLE_MAX=${SETTLE_MAX:-150}
 PEERS=${PEERS:-scp rsync lftp}
 LOGIN=${LOGIN:-auto}
 DIAG=${DIAG:-1}
@@ -487,6 +490,30 @@ rotate_run() { # runner, contenders...: all of them, the order rotated by the ro
 }
 
 LOAD_AB=-
+SETTLED='' # what settle saw: the C driver's rate per run until the workers' JIT settled
+settle() { # after the Java warm-up: 3-s runs of the C driver on new connections until the rate stops climbing
+  local emitted out line rate best=0 since=0 t=0 curve=()
+  emitted=$(driver --emit-requests "$tmp/requests" --path /small.bin --size "$SIZE" --sha256 "$SMALL_SHA" \
+    --login "$LOGIN_USED" 2>&1) || die "SmallFileBench --emit-requests failed: $emitted"
+  say "letting the workers' JIT settle: 3-s runs of ndload -m connect until no new best by 5 % twice (at most $SETTLE_MAX s)..."
+  while ((t < SETTLE_MAX)); do
+    out=$("$NDLOAD" -p "${ND_PORT[main]}" -r "$tmp/requests" -f "$tmp/www/dl/small.bin" -s "$SMALL_SHA" -m connect \
+      -t 2 -c "$CONC" -w 1 -d 3 -W 0 2>&1) || die "ndload (settling) failed: $out"
+    line=$(grep '^NDLOAD ' <<<"$out") || die "ndload (settling) printed no result: $out"
+    rate=$(field "$line" per_s)
+    curve+=("${rate%.*}")
+    t=$((t + 3))
+    if awk -v r="$rate" -v b="$best" 'BEGIN{exit !(r > b * 1.05)}'; then
+      best=$rate since=0
+    else
+      since=$((since + 1))
+    fi
+    ((since < 2 || t < 15)) || break
+  done
+  SETTLED="${#curve[@]} runs of 3 s (${curve[*]} downloads/s)"
+  ((since >= 2 && t >= 15)) || SETTLED+=", stopped at SETTLE_MAX=$SETTLE_MAX s while still climbing"
+  say "settled after $SETTLED"
+}
 if part a || part b; then
   LOAD_AB=$(cut -d" " -f1-3 /proc/loadavg)
   say "downloads of one $SIZE-byte file: $ROUNDS rounds, $COUNT per run at concurrency $CONC (login: $LOGIN_USED)..."
@@ -507,6 +534,7 @@ if part a || part b; then
       --login "$LOGIN_USED" --count "$n" --warmup 0 --concurrency "$CONC" >"$tmp/server-warmup.out" 2>&1 ||
       die "the server's warm-up ($mode) failed: $(cat "$tmp/server-warmup.out")"
   done
+  if [[ " $CLIENTS " == *" c "* ]] && ((SETTLE_MAX > 0)); then settle; fi
   for ((round = 1; round <= ROUNDS; round++)); do
     if part a; then rotate_run run_dl "${A_WHO[@]}" ${A_DIAG[@]+"${A_DIAG[@]}"}; fi
     if part b; then rotate_run run_dl "${B_WHO[@]}" ${P_WHO[@]+"${P_WHO[@]}"}; fi
@@ -665,6 +693,9 @@ if part a || part b; then
     "driver's whole run, warm-up included; nginx master + workers), the client's (the driver JVM during the timed" \
     "downloads; ndload's getrusage over its timed part; wrk's whole process)."
   echo
+  [[ -z $SETTLED ]] || echo "Then, until the workers' JIT settled (the rate stopped climbing), untimed: $SETTLED." \
+    "nginx needs none of this; a netdisk server is this much slower for its first minute or so of such load."
+  [[ -z $SETTLED ]] || echo
   if [[ " $CLIENTS " == *" c "* ]]; then
     echo "Why a C driver: driver and server share the machine's $(nproc) vCPUs, so the CPU a driver spends is taken" \
       "from the server it measures. wrk spends a few µs per request on nginx; the Java drivers spend 25-30 µs per" \
