@@ -304,6 +304,17 @@ netdisk_cache_sound() {
     -version >/dev/null 2>&1 </dev/null
 }
 
+# netdisk_cache_onerror FILE: a JVM option that deletes FILE, a class archive or AOT cache a launcher made and
+# checked (netdisk_cache_sound), when the JVM dies of a fatal error, and says so on stderr. A cache damaged after its
+# check (a disk fault, a stray write) crashes every JVM that maps it (a changed header byte: SIGSEGV in the cache's
+# relocation, exit 134); so one crash ends it, and the next run makes a new one. The JVM splits -XX:OnError on ';',
+# expands %p and %%, and runs each command with /bin/sh -c: for a FILE whose name has ' ; % or a newline it prints
+# nothing (no such option).
+netdisk_cache_onerror() {
+  case $1 in *"'"* | *';'* | *'%'* | *$'\n'*) return 0 ;; esac
+  printf '%s' "-XX:OnError=rm -f -- '$1';echo 'netdisk: the JVM crashed: deleted the class cache $1 in case it was damaged (the next run makes a new one)' >&2"
+}
+
 # True if libcrypto.so.3 or libcrypto.so.1.1 is in one of the directories the dynamic loader searches on the usual
 # distributions: netdisk.protocol.LibcryptoSha256 binds the first of those two it can load (dlopen by name), for
 # SHA-256 as fast as the JIT's intrinsic without C2. A library elsewhere (LD_LIBRARY_PATH, /etc/ld.so.conf.d) is

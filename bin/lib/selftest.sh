@@ -290,7 +290,8 @@ fi
 # bin/netdisk-server's class archive, on a copy of the launchers in a fake repo (the archive goes beside the jar):
 # a JDK whose java, given -XX:ArchiveClassesAtExit=F or -XX:AOTCacheOutput=F, says it listens and writes F
 # ($FAKE_TRAINED, else "trained"), as a training run would; given -Xshare:on or -XX:AOTMode=on, it fails unless the
-# archive or cache it names says "trained", as the check would. bin/netdisk's AOT cache is tested there too.
+# archive or cache it names says "trained", as the check would; running on one that says "rotten" (damaged after
+# its check), it dies as a JVM would, running -XX:OnError's commands. bin/netdisk's AOT cache is tested there too.
 cdsrepo="$tmp/cds repo"
 mkdir -p "$cdsrepo/bin/lib" "$cdsrepo/server/target/lib" "$cdsrepo/client/target/lib"
 cp "$repo/bin/netdisk-server" "$repo/bin/netdisk" "$cdsrepo/bin/"
@@ -315,6 +316,17 @@ case " $* " in *" -Xshare:on "* | *" -XX:AOTMode=on "*)
   exit 0
   ;;
 esac
+onerror=
+for a in "$@"; do case $a in -XX:OnError=*) onerror=${a#*=} ;; esac; done
+for a in "$@"; do
+  case $a in -XX:SharedArchiveFile=* | -XX:AOTCache=*)
+    if [ "$(cat "${a#*=}" 2>/dev/null)" = rotten ]; then # a JVM's fatal error: -XX:OnError's commands, then abort
+      printf '%s\n' "$onerror" | tr ';' '\n' | while IFS= read -r c; do sh -c "$c"; done
+      exit 134
+    fi
+    ;;
+  esac
+done
 for a in "$@"; do printf '%s\n' "$a"; done
 EOF
 in_cds_repo() { # $1 = what the training writes, $2 = NETDISK_SERVER_OPTS, $3 = launcher, then its arguments;
@@ -336,12 +348,21 @@ rm -f -- "$archive"
 damaged=$(server_cds '' damaged) # the check refuses what the training wrote: no archive, none used
 damaged_left=$(find "$cdsrepo/server/target" -name '*.jsa*')
 uses="-Xlog:cds=off -XX:SharedArchiveFile=$archive"
-if [[ $first == *"$uses -Dnetdisk.home="* && $remade == *"$uses "* && $own != *SharedArchiveFile* &&
+if [[ $first == *"$uses -XX:OnError="*" -Dnetdisk.home="* && $remade == *"$uses "* && $own != *SharedArchiveFile* &&
   $own == *" -Xshare:off "* && $damaged == *" -Dnetdisk.home="* && $damaged != *SharedArchiveFile* &&
   -z $damaged_left ]] && [[ $(server_cds '') == *"$uses "* && $(cat "$archive") == trained &&
   -z $(find "$cdsrepo/server/target" -name '*.jsa.*') ]]
 then
-  ok "bin/netdisk-server: a class archive made once per build, checked and used, unless NETDISK_SERVER_OPTS choose"
+  printf rotten >"$archive" # damaged after its check: the crash deletes it, the next run makes a new one
+  crashed=$(server_cds '') || true # the fake JVM's abort: 134
+  crash_err=$(err)
+  if [[ -z $crashed && ! -e $archive && $crash_err == *"deleted the class cache $archive in case it was damaged"* &&
+    $(server_cds '') == *"$uses "* && $(cat "$archive") == trained ]]; then
+    ok "bin/netdisk-server: a class archive made once per build, checked and used, unless NETDISK_SERVER_OPTS choose; a crash on it deletes it"
+  else
+    fail 'bin/netdisk-server class archive damaged later' "crashed: $crashed" "left: $(ls "$archive" 2>&1)" \
+      "err: $crash_err"
+  fi
 else
   fail 'bin/netdisk-server class archive' "first: $first" "remade: $remade" "own: $own" "damaged: $damaged" \
     "left: $damaged_left" "err: $(err)"
@@ -354,7 +375,15 @@ made=$(client_aot trained)
 if [[ $damaged == *" -Dnetdisk.home="* && $damaged != *AOTCache* && -z $damaged_left &&
   $made == *" -XX:AOTCache=$aot "* && $(cat "$aot") == trained && -z $(find "$cdsrepo/client/target" -name '*.aot.*') ]]
 then
-  ok "bin/netdisk: an AOT cache made once per build, used only once checked"
+  printf rotten >"$aot"
+  crashed=$(client_aot trained) || true
+  crash_err=$(err)
+  if [[ -z $crashed && ! -e $aot && $crash_err == *"deleted the class cache $aot in case it was damaged"* &&
+    $(client_aot trained) == *" -XX:AOTCache=$aot "* && $(cat "$aot") == trained ]]; then
+    ok "bin/netdisk: an AOT cache made once per build, used only once checked; a crash on it deletes it"
+  else
+    fail 'bin/netdisk AOT cache damaged later' "crashed: $crashed" "left: $(ls "$aot" 2>&1)" "err: $crash_err"
+  fi
 else
   fail 'bin/netdisk AOT cache' "damaged: $damaged" "left: $damaged_left" "made: $made" "err: $(err)"
 fi
