@@ -62,6 +62,26 @@ class SupervisionTest {
     }
 
     @Test
+    void aWorkerThatDiesOfAFatalErrorLeavesItsCrashReportBesideTheAuditLogAndTheMasterNamesIt() throws Exception {
+        try (var server = ServerProcess.start(data, "process", "--workers", "1");
+             var victim = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT)) {
+            long deadPid = victim.welcome().workerPid();
+
+            ServerProcess.kill("SEGV", deadPid); // HotSpot takes it for a crash: a report, then abort
+
+            server.awaitLog("died (killed by signal 6, crash report ", TIMEOUT);
+            server.awaitLog("worker-crash-" + deadPid + ".log)", TIMEOUT);
+            Path report = data.resolve("logs").resolve("worker-crash-" + deadPid + ".log");
+            assertThat(report).content().startsWith("#\n# A fatal error has been detected by the Java Runtime");
+            await().atMost(TIMEOUT).untilAsserted(() ->
+                    assertThat(server.status().workers().getFirst().state()).isEqualTo("idle"));
+            try (var fresh = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT)) {
+                fresh.ping();
+            }
+        }
+    }
+
+    @Test
     void aWorkerThatStopsAnsweringIsKilledAndReplaced() throws Exception {
         try (var server = ServerProcess.start(data, "process", "--workers", "2", "--worker-heartbeat", "1");
              var survivor = NetdiskClient.connect("127.0.0.1", server.port(), TIMEOUT)) {

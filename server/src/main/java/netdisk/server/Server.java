@@ -2,6 +2,7 @@ package netdisk.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -140,10 +141,23 @@ public final class Server {
             case PROCESS -> {
                 List<String> prefix = WorkerCommandLine.prefix(config.workerJvmOptions(), config.workers());
                 yield new ProcessWorkerLauncher(prefix, WorkerCommandLine.suffix(settings),
-                        config.classCache().flatMap(dir -> WorkerClassArchive.in(dir, prefix)));
+                        config.classCache().flatMap(dir -> WorkerClassArchive.in(dir, prefix)),
+                        crashReportDirectory(config.dataDir()));
             }
             case THREAD -> new ThreadWorkerLauncher(settings);
         };
+    }
+
+    /** {@code DATA/logs}, beside the audit log, for workers' crash reports; none if it cannot be made. */
+    private static Optional<Path> crashReportDirectory(Path dataDir) {
+        Path logs = dataDir.resolve("logs");
+        try {
+            return Optional.of(Files.createDirectories(logs));
+        } catch (IOException e) {
+            log.warn("cannot create {}: crash reports of workers go to the master's working directory ({})", logs,
+                    e.getMessage());
+            return Optional.empty();
+        }
     }
 
     public InetSocketAddress address() {

@@ -1,7 +1,11 @@
 package netdisk.server.pool;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 
@@ -19,13 +23,28 @@ final class ProcessWorkerLink implements WorkerLink {
     private final ControlSocket control;
     private final CompletableFuture<String> exited;
 
+    /** Where this worker writes HotSpot's report if it dies of a fatal error; a file older than its start is not its. */
+    record CrashReport(Path file, Instant workerStarted) {
+
+        /** The report, if this worker wrote one. */
+        Optional<Path> written() {
+            try {
+                return Files.getLastModifiedTime(file).toInstant().isBefore(workerStarted.minusSeconds(1))
+                        ? Optional.empty()
+                        : Optional.of(file);
+            } catch (IOException e) {
+                return Optional.empty(); // none (or unreadable: nothing to point at)
+            }
+        }
+    }
+
     /** {@code onExit} gets the exit code before {@link #exited()} completes. */
-    ProcessWorkerLink(Process process, ControlSocket control, IntConsumer onExit) {
+    ProcessWorkerLink(Process process, ControlSocket control, IntConsumer onExit, Optional<CrashReport> crashReport) {
         this.process = process;
         this.control = control;
         this.exited = process.onExit().thenApply(p -> {
             onExit.accept(p.exitValue());
-            return describeExit(p);
+            return describeExit(p.exitValue(), crashReport.flatMap(CrashReport::written));
         });
     }
 
@@ -90,8 +109,8 @@ final class ProcessWorkerLink implements WorkerLink {
         return exited;
     }
 
-    private static String describeExit(Process p) {
-        int code = p.exitValue();
-        return code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
+    static String describeExit(int code, Optional<Path> crashReport) {
+        String how = code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
+        return crashReport.map(file -> how + ", crash report " + file).orElse(how);
     }
 }
