@@ -85,14 +85,14 @@ public final class HttpFloorServer {
             return;
         }
 
-        ServerSocketChannel listener = ServerSocketChannel.open();
-        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), s -> System.exit(0));
         }
+        List<Integer> workers = on.equals("handoff") ? startWorkers(threads, file) : List.of();
+        ServerSocketChannel listener = ServerSocketChannel.open(); // once the workers are there, so it serves at once
+        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         if (on.equals("handoff")) {
-            List<Integer> workers = startWorkers(threads, file);
             report(listener, threads + " worker processes, the master hands off");
             handOffLoop(listener, workers);
             return;
@@ -112,21 +112,34 @@ public final class HttpFloorServer {
                 ((InetSocketAddress) listener.getLocalAddress()).getPort(), how, ProcessHandle.current().pid());
     }
 
-    /** Starts the workers, each connecting back to a UNIX socket; their descriptors there, in order. */
+    /**
+     * Starts the workers, each connecting back to a UNIX socket; their descriptors there, in order. Fails if a worker
+     * JVM exits, or has not connected within 60 s.
+     */
     private static List<Integer> startWorkers(int count, Path file) throws IOException {
         Path dir = Files.createTempDirectory("http-floor");
         Path socket = dir.resolve("workers.sock");
         List<Integer> fds = new ArrayList<>();
         try (ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             unix.bind(UnixDomainSocketAddress.of(socket));
+            unix.configureBlocking(false);
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> jvm = new ArrayList<>(List.of(java));
             jvm.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
             jvm.addAll(List.of("-cp", System.getProperty("java.class.path"), HttpFloorServer.class.getName(),
                     "--file", file.toString(), "--worker-of", socket.toString()));
             for (int i = 0; i < count; i++) {
-                new ProcessBuilder(jvm).inheritIO().start();
-                SocketChannel worker = unix.accept();
+                Process process = new ProcessBuilder(jvm).inheritIO().start();
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                SocketChannel worker;
+                while ((worker = unix.accept()) == null) {
+                    if (!process.isAlive() || System.nanoTime() > deadline) {
+                        throw new IOException("worker JVM " + process.pid() + " did not connect"
+                                + (process.isAlive() ? " within 60 s" : ": exited with " + process.exitValue()));
+                    }
+                    sleep(10);
+                }
+                worker.configureBlocking(true);
                 WORKER_LINKS.add(worker);
                 fds.add(NioBridge.fdOf(worker));
             }
@@ -135,6 +148,15 @@ public final class HttpFloorServer {
             Files.deleteIfExists(dir);
         }
         return fds;
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a worker", e);
+        }
     }
 
     /** The master: accept, pass the descriptor to the next worker, close our copy (as netdisk's master does). */
