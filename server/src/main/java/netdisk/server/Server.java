@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Objects;
 
 import netdisk.protocol.NetdiskVersion;
+import netdisk.server.audit.AuditLog;
 import netdisk.server.control.ControlServer;
 import netdisk.server.master.Master;
 import netdisk.server.master.ServerStatus;
@@ -148,11 +150,15 @@ public final class Server {
         };
     }
 
-    /** {@code DATA/logs}, beside the audit log, for workers' crash reports; none if it cannot be made. */
+    /**
+     * {@code DATA/logs}, the audit log's directory (made as the audit log makes it), for workers' crash reports; none
+     * if it cannot be made.
+     */
     private static Optional<Path> crashReportDirectory(Path dataDir) {
-        Path logs = dataDir.resolve("logs");
+        Path logs = dataDir.resolve(AuditLog.FILE).getParent();
+        var permissions = PosixFilePermissions.fromString(AuditLog.DIRECTORY_PERMISSIONS);
         try {
-            return Optional.of(Files.createDirectories(logs));
+            return Optional.of(Files.createDirectories(logs, PosixFilePermissions.asFileAttribute(permissions)));
         } catch (IOException e) {
             log.warn("cannot create {}: crash reports of workers go to the master's working directory ({})", logs,
                     e.getMessage());

@@ -69,6 +69,8 @@ public final class AuditLog implements AutoCloseable {
 
     /** The audit log inside the data directory. */
     public static final Path FILE = Path.of("logs", "audit.log");
+    /** The permissions of its directory, {@code DATA/logs}, when it is made: the owner's and the group's to read. */
+    public static final String DIRECTORY_PERMISSIONS = "rwxr-x---";
 
     static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
     /** How long handed-over lines wait for the flusher, which then writes all that are waiting in one go. */
@@ -287,7 +289,7 @@ public final class AuditLog implements AutoCloseable {
             }
             if (out == null) {
                 Files.createDirectories(file.getParent(),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(DIRECTORY_PERMISSIONS)));
                 try {
                     Files.createFile(file,
                             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));

@@ -23,7 +23,7 @@ final class ProcessWorkerLink implements WorkerLink {
     private final ControlSocket control;
     private final CompletableFuture<String> exited;
 
-    /** Where this worker writes HotSpot's report if it dies of a fatal error; a file older than its start is not its. */
+    /** Where this worker writes HotSpot's report if it dies of a fatal error (a file older than its start: not its). */
     record CrashReport(Path file, Instant workerStarted) {
 
         /** The report, if this worker wrote one. */
