@@ -375,11 +375,15 @@ nd_downloads() { # $1 = contender, $2 = mode, $3 = client, then more driver opti
   log_round "round $round  $(grep -v '^RESULT ' <<<"$out"); server CPU $(us_each $((c1 - c0)) $((WARMUP + COUNT))) µs each"
 }
 
-nd_cload() { # $1 = contender, $2 = mode (connect|session|pipeline): the C driver; records as nd_downloads does
-  local emitted out rc=0 line c0 c1 total
-  # its request bytes, with a ticket fetched now (they live minutes), encoded by the protocol module; untimed
+emit_requests() { # the C driver's request bytes into $tmp/requests, with a ticket fetched now (they live minutes),
+  # encoded by the protocol module; untimed
+  local emitted
   emitted=$(driver --emit-requests "$tmp/requests" --path /small.bin --size "$SIZE" --sha256 "$SMALL_SHA" \
     --login "$LOGIN_USED" 2>&1) || die "SmallFileBench --emit-requests failed: $emitted"
+}
+nd_cload() { # $1 = contender, $2 = mode (connect|session|pipeline): the C driver; records as nd_downloads does
+  local out rc=0 line c0 c1 total
+  emit_requests
   c0=$(cpu_ticks "${ND_PIDS[@]}")
   out=$("$NDLOAD" -p "${ND_PORT[main]}" -r "$tmp/requests" -f "$tmp/www/dl/small.bin" -s "$SMALL_SHA" -m "$2" \
     -t 2 -c "$CONC" -w "$WINDOW" -d "$WRK_SECONDS" -W "$C_WARMUP" 2>&1) || rc=$?
@@ -492,9 +496,8 @@ rotate_run() { # runner, contenders...: all of them, the order rotated by the ro
 LOAD_AB=-
 SETTLED='' # what settle saw: the C driver's rate per run until the workers' JIT settled
 settle() { # after the Java warm-up: 3-s runs of the C driver on new connections until the rate stops climbing
-  local emitted out line rate best=0 since=0 t=0 curve=()
-  emitted=$(driver --emit-requests "$tmp/requests" --path /small.bin --size "$SIZE" --sha256 "$SMALL_SHA" \
-    --login "$LOGIN_USED" 2>&1) || die "SmallFileBench --emit-requests failed: $emitted"
+  local out line rate best=0 since=0 t=0 curve=()
+  emit_requests
   say "letting the workers' JIT settle: 3-s runs of ndload -m connect until no new best by 5 % twice (at most $SETTLE_MAX s)..."
   while ((t < SETTLE_MAX)); do
     out=$("$NDLOAD" -p "${ND_PORT[main]}" -r "$tmp/requests" -f "$tmp/www/dl/small.bin" -s "$SMALL_SHA" -m connect \
@@ -693,7 +696,7 @@ if part a || part b; then
     "driver's whole run, warm-up included; nginx master + workers), the client's (the driver JVM during the timed" \
     "downloads; ndload's getrusage over its timed part; wrk's whole process)."
   echo
-  [[ -z $SETTLED ]] || echo "Then, until the workers' JIT settled (the rate stopped climbing), untimed: $SETTLED." \
+  [[ -z $SETTLED ]] || echo "Then, untimed, C-driver runs until the rate stopped climbing (the workers' JIT settled): $SETTLED." \
     "nginx needs none of this; a netdisk server is this much slower for its first minute or so of such load."
   [[ -z $SETTLED ]] || echo
   if [[ " $CLIENTS " == *" c "* ]]; then

@@ -338,6 +338,17 @@ in_cds_repo() { # $1 = what the training writes, $2 = NETDISK_SERVER_OPTS, $3 = 
     2>"$tmp/err" </dev/null | tr '\n' ' '
 }
 server_cds() { in_cds_repo "${2:-trained}" "$1" bin/netdisk-server status; } # $1 = NETDISK_SERVER_OPTS, $2 = trained
+crash_deletes() { # $1 = a launcher's cache, $2 = how the launcher uses it, then the runner and its arguments:
+  # a cache damaged after its check makes the (fake) JVM crash once, which deletes it and says so; the next run makes
+  # a new one and uses it. Sets CRASHED and CRASH_ERR for the failure message.
+  local cache=$1 uses=$2
+  shift 2
+  printf rotten >"$cache"
+  CRASHED=$("$@") || true # the fake JVM's abort: 134
+  CRASH_ERR=$(err)
+  [[ -z $CRASHED && ! -e $cache && $CRASH_ERR == *"deleted the class cache $cache in case it was damaged"* &&
+    $("$@") == *"$uses "* && $(cat "$cache") == trained ]]
+}
 archive="$cdsrepo/server/target/netdisk-server.jsa"
 first=$(server_cds '')
 printf old >"$archive"
@@ -353,15 +364,11 @@ if [[ $first == *"$uses -XX:OnError="*" -Dnetdisk.home="* && $remade == *"$uses 
   -z $damaged_left ]] && [[ $(server_cds '') == *"$uses "* && $(cat "$archive") == trained &&
   -z $(find "$cdsrepo/server/target" -name '*.jsa.*') ]]
 then
-  printf rotten >"$archive" # damaged after its check: the crash deletes it, the next run makes a new one
-  crashed=$(server_cds '') || true # the fake JVM's abort: 134
-  crash_err=$(err)
-  if [[ -z $crashed && ! -e $archive && $crash_err == *"deleted the class cache $archive in case it was damaged"* &&
-    $(server_cds '') == *"$uses "* && $(cat "$archive") == trained ]]; then
+  if crash_deletes "$archive" "$uses" server_cds ''; then
     ok "bin/netdisk-server: a class archive made once per build, checked and used, unless NETDISK_SERVER_OPTS choose; a crash on it deletes it"
   else
-    fail 'bin/netdisk-server class archive damaged later' "crashed: $crashed" "left: $(ls "$archive" 2>&1)" \
-      "err: $crash_err"
+    fail 'bin/netdisk-server class archive damaged later' "crashed: $CRASHED" "left: $(ls "$archive" 2>&1)" \
+      "err: $CRASH_ERR"
   fi
 else
   fail 'bin/netdisk-server class archive' "first: $first" "remade: $remade" "own: $own" "damaged: $damaged" \
@@ -375,14 +382,10 @@ made=$(client_aot trained)
 if [[ $damaged == *" -Dnetdisk.home="* && $damaged != *AOTCache* && -z $damaged_left &&
   $made == *" -XX:AOTCache=$aot "* && $(cat "$aot") == trained && -z $(find "$cdsrepo/client/target" -name '*.aot.*') ]]
 then
-  printf rotten >"$aot"
-  crashed=$(client_aot trained) || true
-  crash_err=$(err)
-  if [[ -z $crashed && ! -e $aot && $crash_err == *"deleted the class cache $aot in case it was damaged"* &&
-    $(client_aot trained) == *" -XX:AOTCache=$aot "* && $(cat "$aot") == trained ]]; then
+  if crash_deletes "$aot" " -XX:AOTCache=$aot" client_aot trained; then
     ok "bin/netdisk: an AOT cache made once per build, used only once checked; a crash on it deletes it"
   else
-    fail 'bin/netdisk AOT cache damaged later' "crashed: $crashed" "left: $(ls "$aot" 2>&1)" "err: $crash_err"
+    fail 'bin/netdisk AOT cache damaged later' "crashed: $CRASHED" "left: $(ls "$aot" 2>&1)" "err: $CRASH_ERR"
   fi
 else
   fail 'bin/netdisk AOT cache' "damaged: $damaged" "left: $damaged_left" "made: $made" "err: $(err)"
